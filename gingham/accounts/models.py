@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gingham.db import Base, UTCDateTime
+
+
+class Account(Base):
+    """An account shared through an Item, with its latest known balances."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(37), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    # The order the institution lists accounts in, which is the order the API returns them.
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    official_name: Mapped[str | None] = mapped_column(String(200))
+    mask: Mapped[str | None] = mapped_column(String(4))
+    type: Mapped[str] = mapped_column(String(32))
+    subtype: Mapped[str | None] = mapped_column(String(64))
+    # Balances are JSON numbers on Plaid's wire; a double holds every sandbox amount exactly enough.
+    available_balance: Mapped[float | None] = mapped_column(Float)
+    current_balance: Mapped[float | None] = mapped_column(Float)
+    limit_balance: Mapped[float | None] = mapped_column(Float)
+    iso_currency_code: Mapped[str | None] = mapped_column(String(3))
+    unofficial_currency_code: Mapped[str | None] = mapped_column(String(16))
+    verification_status: Mapped[str | None] = mapped_column(String(64))
+    holder_category: Mapped[str | None] = mapped_column(String(32))
+    balances_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,32 @@
+"""Accounts as they appear on Plaid's wire (AccountBase)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gingham.accounts.models import Account
+from gingham.wire.json import format_datetime
+
+
+def account_json(account: Account, *, with_balance_timestamp: bool = False) -> dict[str, Any]:
+    return {
+        "account_id": account.id,
+        "balances": {
+            "available": account.available_balance,
+            "current": account.current_balance,
+            "limit": account.limit_balance,
+            "iso_currency_code": account.iso_currency_code,
+            "unofficial_currency_code": account.unofficial_currency_code,
+            "last_updated_datetime": (
+                format_datetime(account.balances_updated_at) if with_balance_timestamp else None
+            ),
+        },
+        "mask": account.mask,
+        "name": account.name,
+        "official_name": account.official_name,
+        "type": account.type,
+        "subtype": account.subtype,
+        "verification_status": account.verification_status,
+        "holder_category": account.holder_category,
+        "persistent_account_id": None,
+    }

@@ -1,0 +1,92 @@
+"""create_app: the ASGI application, its routes and error handling, wired explicitly."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from gingham import __version__, errors
+from gingham.accounts import api as accounts_api
+from gingham.clock import Clock, SystemClock
+from gingham.config import Settings
+from gingham.db import make_engine, make_session_factory
+from gingham.institutions import api as institutions_api
+from gingham.items import api as items_api
+from gingham.link_tokens import api as link_tokens_api
+from gingham.sandbox import api as sandbox_api
+from gingham.wire.endpoint import Handler, Runtime, error_response, json_response, plaid_route
+from gingham.wire.ids import new_request_id
+
+# Plaid's endpoints, path → handler. Each runs through wire.endpoint.plaid_route.
+PLAID_ENDPOINTS: dict[str, Handler] = {
+    "/link/token/create": link_tokens_api.create_link_token,
+    "/link/token/get": link_tokens_api.get_link_token,
+    "/item/public_token/exchange": items_api.exchange_public_token,
+    "/item/get": items_api.get_item,
+    "/item/remove": items_api.remove_item,
+    "/item/webhook/update": items_api.update_item_webhook,
+    "/item/access_token/invalidate": items_api.invalidate_access_token,
+    "/accounts/get": accounts_api.get_accounts,
+    "/accounts/balance/get": accounts_api.get_balances,
+    "/institutions/get": institutions_api.get_institutions,
+    "/institutions/get_by_id": institutions_api.get_institution_by_id,
+    "/institutions/search": institutions_api.search_institutions,
+    "/sandbox/public_token/create": sandbox_api.create_public_token,
+}
+
+
+async def health(request: Request) -> Response:
+    return json_response({"status": "ok", "version": __version__})
+
+
+async def start_page(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    base_url = runtime.settings.base_url
+    return HTMLResponse(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gingham</title></head>
+<body><h1>Gingham {__version__}</h1>
+<p>A Plaid-compatible API is serving at <code>{base_url}</code>. Point Plaid's client libraries at
+this address instead of <code>https://sandbox.plaid.com</code>; the credentials were printed when
+the server started, and <code>gingham client create --name NAME</code> makes more.</p></body></html>"""
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Unknown routes and wrong methods answer in Plaid's error shape too."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    error: errors.PlaidError
+    if status == 404:
+        error = errors.route_not_found(request.url.path)
+    elif status == 405:
+        error = errors.InvalidRequest(
+            "INVALID_HTTP_METHOD",
+            f"{request.method} is not allowed on {request.url.path}; Plaid endpoints take POST with a JSON body",
+            status=405,
+        )
+    else:
+        error = errors.internal_server_error()
+    return error_response(error, new_request_id())
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
+    engine = make_engine(settings.database_url)
+    runtime = Runtime(
+        settings=settings,
+        session_factory=make_session_factory(engine),
+        clock=clock or SystemClock(),
+    )
+    routes = [plaid_route(path, handler, runtime) for path, handler in PLAID_ENDPOINTS.items()]
+    routes += [
+        Route("/", start_page, methods=["GET"]),
+        Route("/_gingham/health", health, methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: http_error, Exception: http_error},
+    )
+    app.state.runtime = runtime
+    app.state.engine = engine
+    return app

@@ -1,0 +1,52 @@
+"""The one Settings object. Every setting has a default that needs no configuration."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "GINGHAM_"
+
+
+def _default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'gingham.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path(".gingham"))
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8765
+    # The base URL printed in the banner and used to build links back to Gingham; defaults to
+    # http://host:port when not set (set it when Gingham sits behind a proxy).
+    public_url: str = ""
+    log_level: str = "info"
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", _default_database_url(self.data_dir))
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        if data_dir := env.get(ENV_PREFIX + "DATA_DIR"):
+            values["data_dir"] = Path(data_dir)
+        for name in ("database_url", "host", "public_url", "log_level"):
+            if (value := env.get(ENV_PREFIX + name.upper())) is not None:
+                values[name] = value
+        if port := env.get(ENV_PREFIX + "PORT"):
+            values["port"] = int(port)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

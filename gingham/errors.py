@@ -1,0 +1,125 @@
+"""Plaid's error model: one exception hierarchy that carries its own HTTP status and error fields.
+
+Every expected failure is raised as a `PlaidError` and rendered by `error_body` into Plaid's flat
+error object. Anything else becomes INTERNAL_SERVER_ERROR without a traceback on the wire.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class PlaidError(Exception):
+    error_type: ClassVar[str] = "API_ERROR"
+    status: ClassVar[int] = 400
+
+    def __init__(
+        self,
+        error_code: str,
+        error_message: str,
+        *,
+        display_message: str | None = None,
+        error_code_reason: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(f"{error_code}: {error_message}")
+        self.error_code = error_code
+        self.error_message = error_message
+        self.display_message = display_message
+        self.error_code_reason = error_code_reason
+        if status is not None:
+            self.status = status  # type: ignore[misc]
+
+    def body(self, request_id: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "error_type": self.error_type,
+            "error_code": self.error_code,
+            "error_code_reason": self.error_code_reason,
+            "error_message": self.error_message,
+            "display_message": self.display_message,
+            "documentation_url": f"https://plaid.com/docs/errors/{_docs_section(self.error_type)}/#{self.error_code.lower()}",
+            "suggested_action": None,
+        }
+        if request_id is not None:
+            body["request_id"] = request_id
+        return body
+
+
+def _docs_section(error_type: str) -> str:
+    return error_type.lower().replace("_error", "").replace("_", "-")
+
+
+class InvalidRequest(PlaidError):
+    error_type = "INVALID_REQUEST"
+
+
+class InvalidInput(PlaidError):
+    error_type = "INVALID_INPUT"
+
+
+class ItemError(PlaidError):
+    error_type = "ITEM_ERROR"
+
+
+class InstitutionError(PlaidError):
+    error_type = "INSTITUTION_ERROR"
+
+
+class ApiError(PlaidError):
+    error_type = "API_ERROR"
+    status = 500
+
+
+class SandboxError(PlaidError):
+    error_type = "SANDBOX_ERROR"
+
+
+class InvalidResult(PlaidError):
+    error_type = "INVALID_RESULT"
+
+
+# Constructors for the errors raised from more than one place, so their wording stays identical.
+
+
+def missing_fields(fields: list[str]) -> InvalidRequest:
+    return InvalidRequest(
+        "MISSING_FIELDS", "the following required fields are missing: " + ", ".join(fields)
+    )
+
+
+def unknown_fields(fields: list[str]) -> InvalidRequest:
+    return InvalidRequest(
+        "UNKNOWN_FIELDS",
+        "the following fields are not recognized by this endpoint: " + ", ".join(fields),
+    )
+
+
+def invalid_field(message: str) -> InvalidRequest:
+    return InvalidRequest("INVALID_FIELD", message)
+
+
+def invalid_body(message: str) -> InvalidRequest:
+    return InvalidRequest("INVALID_BODY", message)
+
+
+def invalid_api_keys() -> InvalidInput:
+    return InvalidInput(
+        "INVALID_API_KEYS",
+        "invalid client_id or secret provided",
+    )
+
+
+def invalid_access_token() -> InvalidInput:
+    return InvalidInput("INVALID_ACCESS_TOKEN", "could not find matching access token")
+
+
+def internal_server_error() -> ApiError:
+    return ApiError(
+        "INTERNAL_SERVER_ERROR",
+        "an unexpected error occurred",
+        display_message="Something went wrong. Please try again later.",
+    )
+
+
+def route_not_found(path: str) -> InvalidRequest:
+    return InvalidRequest("NOT_FOUND", f"the route {path} does not exist in this API", status=404)

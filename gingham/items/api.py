@@ -1,0 +1,41 @@
+"""Plaid's /item/* endpoints."""
+
+from __future__ import annotations
+
+from gingham.items import service
+from gingham.items.schemas import item_json
+from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.validation import check_url
+
+
+def exchange_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    access_token, item_id = service.exchange_public_token(
+        ctx.session, ctx.caller, body["public_token"], ctx.now
+    )
+    return {"access_token": access_token, "item_id": item_id}
+
+
+def get_item(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    return {
+        "item": item_json(item, with_consent_fields=True),
+        "status": {"investments": None, "transactions": None, "last_webhook": None},
+    }
+
+
+def remove_item(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    service.remove_item(ctx.session, item, ctx.now)
+    return {}
+
+
+def update_item_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    webhook = body.get("webhook")
+    item.webhook = check_url(webhook, "webhook") if webhook else None
+    return {"item": item_json(item)}
+
+
+def invalidate_access_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    return {"new_access_token": service.rotate_access_token(ctx.session, item, ctx.now)}

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gingham.db import Base, UTCDateTime
+
+
+class Item(Base):
+    """A login at an institution, shared with one client: Plaid's Item."""
+
+    __tablename__ = "items"
+
+    id: Mapped[str] = mapped_column(String(37), primary_key=True)
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), index=True
+    )
+    environment: Mapped[str] = mapped_column(String(16))
+    institution_id: Mapped[str | None] = mapped_column(String(32))
+    webhook: Mapped[str | None] = mapped_column(Text)
+    billed_products: Mapped[list[str]] = mapped_column(JSON)
+    consented_products: Mapped[list[str]] = mapped_column(JSON)
+    # The Item's PlaidError while it is unhealthy (e.g. ITEM_LOGIN_REQUIRED), else None.
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    consent_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    update_type: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AccessToken(Base):
+    """An `access_token` for an Item, stored as its SHA-256; rotation revokes the old row."""
+
+    __tablename__ = "access_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PublicToken(Base):
+    """A single-use `public_token`, exchangeable for the Item's access token for 30 minutes."""
+
+    __tablename__ = "public_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    exchanged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

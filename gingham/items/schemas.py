@@ -1,0 +1,64 @@
+"""The Item as it appears on Plaid's wire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gingham.institutions.catalogue import find as find_institution
+from gingham.items.models import Item
+from gingham.wire.json import format_datetime
+
+# The data scopes a product's consent covers (ItemWithConsentFields.consented_data_scopes).
+_DATA_SCOPES = {
+    "auth": ("account_balance_info", "account_routing_number"),
+    "balance": ("account_balance_info",),
+    "identity": ("account_balance_info", "contact_info"),
+    "transactions": ("account_balance_info", "transactions"),
+    "investments": ("account_balance_info", "investments"),
+    "liabilities": ("account_balance_info", "credit_loan_info"),
+    "assets": ("account_balance_info", "transactions", "contact_info"),
+    "statements": ("bank_statements",),
+    "income_verification": (
+        "account_balance_info",
+        "transactions",
+        "income_verification_bank_statements",
+    ),
+    "signal": ("account_balance_info", "risk_info"),
+}
+
+
+def available_products(item: Item) -> list[str]:
+    institution = find_institution(item.institution_id) if item.institution_id else None
+    supported = set(institution.products) if institution else set()
+    if institution and institution.supports("balance"):
+        supported.add("balance")
+    return sorted(supported - set(item.billed_products))
+
+
+def item_json(item: Item, *, with_consent_fields: bool = False) -> dict[str, Any]:
+    institution = find_institution(item.institution_id) if item.institution_id else None
+    body: dict[str, Any] = {
+        "item_id": item.id,
+        "institution_id": item.institution_id,
+        "institution_name": institution.name if institution else None,
+        "webhook": item.webhook,
+        "auth_method": None,
+        "error": item.error,
+        "available_products": available_products(item),
+        "billed_products": item.billed_products,
+        "products": item.billed_products,
+        "consented_products": item.consented_products,
+        "consent_expiration_time": format_datetime(item.consent_expires_at),
+        "update_type": item.update_type,
+    }
+    if with_consent_fields:
+        body["created_at"] = format_datetime(item.created_at)
+        body["consented_use_cases"] = []
+        body["consented_data_scopes"] = sorted(
+            {
+                scope
+                for product in item.consented_products
+                for scope in _DATA_SCOPES.get(product, ())
+            }
+        )
+    return body

@@ -1,0 +1,35 @@
+"""Plaid's /link/token/create and /link/token/get."""
+
+from __future__ import annotations
+
+from gingham.link_tokens import service
+from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.json import format_datetime
+
+
+def create_link_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    token, row = service.create_link_token(ctx.session, ctx.caller, body, ctx.now)
+    return {"link_token": token, "expiration": format_datetime(row.expires_at)}
+
+
+def get_link_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    row = service.link_token_for(ctx.session, ctx.caller, body["link_token"])
+    config = row.config
+    metadata: JSONObject = {
+        "initial_products": config.get("products") or [],
+        "webhook": config.get("webhook"),
+        "country_codes": config["country_codes"],
+        "language": config["language"],
+        "redirect_uri": config.get("redirect_uri"),
+        "client_name": config["client_name"],
+    }
+    for optional in ("institution_data", "account_filters"):
+        if config.get(optional) is not None:
+            metadata[optional] = config[optional]
+    return {
+        "link_token": body["link_token"],
+        "created_at": format_datetime(row.created_at),
+        "expiration": format_datetime(row.expires_at),
+        "metadata": metadata,
+        "link_sessions": [],
+    }

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gingham.db import Base, UTCDateTime
+
+
+class LinkToken(Base):
+    """A `link_token`: the configuration of a Link session, as /link/token/create received it.
+
+    `config` is the request whole, less the credentials and any bearer token in it (an update-mode
+    `access_token` is replaced by `item_id`), so that nothing usable is stored in the clear.
+    """
+
+    __tablename__ = "link_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), index=True
+    )
+    environment: Mapped[str] = mapped_column(String(16))
+    client_user_id: Mapped[str | None] = mapped_column(String(256), index=True)
+    item_id: Mapped[str | None] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), index=True
+    )
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,170 @@
+"""Link tokens: creating them under the rules Plaid documents, and finding them again."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gingham import errors
+from gingham.items import service as items_service
+from gingham.link_tokens.models import LinkToken
+from gingham.products import check_products
+from gingham.wire.endpoint import Caller
+from gingham.wire.ids import new_token, token_environment, token_hash
+from gingham.wire.validation import check_url
+
+LIFETIME = timedelta(hours=4)
+UPDATE_MODE_LIFETIME = timedelta(minutes=30)
+
+# The languages Link is translated into (LinkTokenCreateRequest.language).
+LANGUAGES = (
+    "da",
+    "de",
+    "en",
+    "es",
+    "et",
+    "fr",
+    "hi",
+    "it",
+    "lt",
+    "lv",
+    "nl",
+    "no",
+    "pl",
+    "pt",
+    "ro",
+    "sv",
+    "vi",
+)
+
+PRODUCT_FIELDS = (
+    "products",
+    "required_if_supported_products",
+    "optional_products",
+    "additional_consented_products",
+)
+
+# Update mode takes no products except to validate Auth/Identity permissions (UMPV) or to add a
+# product with its own consent flow; the two purposes cannot share a session.
+UPDATE_MODE_VALIDATION_PRODUCTS = frozenset({"auth", "identity"})
+UPDATE_MODE_CONSENT_FLOW_PRODUCTS = frozenset({"assets", "statements", "income_verification"})
+
+
+def _check_product_fields(body: dict[str, Any]) -> None:
+    owner: dict[str, str] = {}
+    for field_name in PRODUCT_FIELDS:
+        for product in body.get(field_name) or ():
+            if product == "balance":
+                check_products([product], field_name)
+            if product in owner and owner[product] != field_name:
+                raise errors.invalid_field(
+                    f"{product} appears in both {owner[product]} and {field_name}; each product may be requested in one of "
+                    + ", ".join(PRODUCT_FIELDS)
+                )
+            owner[product] = field_name
+
+
+def _check_update_mode(body: dict[str, Any]) -> None:
+    products = set(body.get("products") or ())
+    not_allowed = products - UPDATE_MODE_VALIDATION_PRODUCTS - UPDATE_MODE_CONSENT_FLOW_PRODUCTS
+    if not_allowed:
+        raise errors.invalid_field(
+            "products must be omitted in update mode (access_token given), except auth/identity for "
+            "product validations or assets/statements/income_verification to add those products; "
+            f"not allowed here: {', '.join(sorted(not_allowed))}. To gain consent for other products, "
+            "use additional_consented_products"
+        )
+    if products & UPDATE_MODE_VALIDATION_PRODUCTS and products & UPDATE_MODE_CONSENT_FLOW_PRODUCTS:
+        raise errors.invalid_field(
+            "products cannot combine auth/identity validation with assets, statements or income_verification in one update mode session"
+        )
+    for field_name in ("required_if_supported_products", "optional_products"):
+        if body.get(field_name):
+            raise errors.invalid_field(
+                f"{field_name} cannot be used in update mode; list products to validate or add in products"
+            )
+    update = body.get("update") or {}
+    if body.get("account_filters") is not None and not update.get("account_selection_enabled"):
+        raise errors.invalid_field(
+            "account_filters can only be set in update mode when update.account_selection_enabled is true"
+        )
+
+
+def _check_new_item_mode(body: dict[str, Any]) -> None:
+    update = body.get("update") or {}
+    if (update.get("user") or update.get("item_ids")) and not body.get("user_token"):
+        raise errors.invalid_field("update.user and update.item_ids require user_token")
+    if not update.get("user") and not body.get("products"):
+        raise errors.invalid_field(
+            "products must contain at least one product, unless access_token is given for update mode"
+        )
+
+
+def create_link_token(
+    session: Session, caller: Caller, body: dict[str, Any], now: datetime
+) -> tuple[str, LinkToken]:
+    if "user" not in body and "user_id" not in body:
+        raise errors.missing_fields(["user"])
+    if body["language"] not in LANGUAGES:
+        raise errors.invalid_field(
+            f"language must be one of {', '.join(LANGUAGES)} (got {body['language']!r})"
+        )
+    _check_product_fields(body)
+    if body.get("user_token"):
+        raise errors.InvalidInput(
+            "INVALID_USER_TOKEN",
+            "could not find matching user token: /user/create is not available in Gingham yet",
+        )
+    if webhook := body.get("webhook"):
+        check_url(webhook, "webhook")
+
+    config = dict(body)
+    item_id = None
+    access_token = config.pop("access_token", None)
+    if access_token is not None:
+        item = items_service.item_for_access_token(session, caller, access_token)
+        _check_update_mode(body)
+        item_id = item.id
+        lifetime = UPDATE_MODE_LIFETIME
+    else:
+        _check_new_item_mode(body)
+        lifetime = LIFETIME
+
+    token = new_token("link", caller.environment)
+    user = body.get("user") or {}
+    row = LinkToken(
+        id=str(uuid.uuid4()),
+        token_hash=token_hash(token),
+        client_id=caller.client_id,
+        environment=caller.environment,
+        client_user_id=user.get("client_user_id"),
+        item_id=item_id,
+        config=config,
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    session.add(row)
+    return token, row
+
+
+def invalid_link_token(message: str = "invalid link_token provided") -> errors.PlaidError:
+    return errors.InvalidInput("INVALID_LINK_TOKEN", message)
+
+
+def link_token_for(session: Session, caller: Caller, link_token: str) -> LinkToken:
+    if token_environment(link_token, "link") is None:
+        raise invalid_link_token(
+            "invalid link_token provided: expected format link-<environment>-<identifier>"
+        )
+    row = session.scalar(
+        select(LinkToken).where(
+            LinkToken.token_hash == token_hash(link_token), LinkToken.client_id == caller.client_id
+        )
+    )
+    if row is None:
+        raise invalid_link_token()
+    return row

@@ -1,0 +1,41 @@
+"""Alembic environment. Gingham runs migrations itself (`gingham serve`, the tests); the URL
+comes from the caller's Config, or from GINGHAM_DATABASE_URL when run through `alembic`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from gingham.accounts import models as _accounts  # noqa: F401  (registers tables)
+from gingham.clients import models as _clients  # noqa: F401
+from gingham.config import Settings
+from gingham.db import Base, make_engine
+from gingham.items import models as _items  # noqa: F401
+from gingham.link_tokens import models as _link_tokens  # noqa: F401
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
+
+
+def run_migrations() -> None:
+    connectable = config.attributes.get("connection")
+    if connectable is not None:
+        _run(connectable)
+        return
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=Base.metadata,
+        render_as_batch=True,  # SQLite can only ALTER through table copies
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

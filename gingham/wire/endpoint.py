@@ -1,0 +1,126 @@
+"""The adapter between HTTP and a Plaid endpoint handler.
+
+Every Plaid endpoint is `POST <path>` with a JSON object body. The adapter parses the body, takes
+the credentials from the headers or the body, authenticates them, validates the body against the
+endpoint's schema, runs the handler in one database transaction, and renders the result or the
+Plaid error. It is the only place that does any of this, so every endpoint behaves alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gingham import errors
+from gingham.clients import service as clients_service
+from gingham.clock import Clock
+from gingham.config import Settings
+from gingham.wire import json
+from gingham.wire.ids import new_request_id
+from gingham.wire.validation import request_schema, validate
+
+logger = logging.getLogger("gingham.api")
+
+JSONObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """What handlers need from the running server, built once by create_app."""
+
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    clock: Clock
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    client_id: str
+    environment: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    session: Session
+    caller: Caller
+    now: datetime
+    request_id: str
+    runtime: Runtime
+
+
+Handler = Callable[[RequestContext, JSONObject], JSONObject]
+
+
+def json_response(body: JSONObject, status: int = 200) -> Response:
+    return Response(json.dumps(body), status_code=status, media_type="application/json")
+
+
+def error_response(error: errors.PlaidError, request_id: str) -> Response:
+    return json_response(error.body(request_id), error.status)
+
+
+def parse_json_object(raw: bytes, content_type: str | None) -> JSONObject:
+    if content_type is not None and content_type.split(";", 1)[0].strip().lower() not in (
+        "application/json",
+        "",
+    ):
+        raise errors.invalid_body(
+            f"request body must be JSON sent with Content-Type: application/json, not {content_type}"
+        )
+    try:
+        body = json.loads(raw) if raw else None
+    except orjson.JSONDecodeError as exc:
+        raise errors.invalid_body(f"body could not be parsed as JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise errors.invalid_body("body must be a JSON object")
+    return body
+
+
+def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
+    client_id = body.pop("client_id", None) or request.headers.get("plaid-client-id")
+    secret = body.pop("secret", None) or request.headers.get("plaid-secret")
+    missing = [name for name, value in (("client_id", client_id), ("secret", secret)) if not value]
+    if missing:
+        raise errors.missing_fields(missing)
+    if not isinstance(client_id, str) or not isinstance(secret, str):
+        raise errors.invalid_field("client_id and secret must be strings")
+    return client_id, secret
+
+
+def plaid_route(path: str, handler: Handler, runtime: Runtime) -> Route:
+    schema = request_schema(path)
+
+    async def endpoint(request: Request) -> Response:
+        request_id = new_request_id()
+        try:
+            body = parse_json_object(await request.body(), request.headers.get("content-type"))
+            client_id, secret = _credentials(request, body)
+            with runtime.session_factory() as session, session.begin():
+                environment = clients_service.authenticate(session, client_id, secret)
+                validate(body, schema)
+                context = RequestContext(
+                    session=session,
+                    caller=Caller(client_id, environment),
+                    now=runtime.clock.now(),
+                    request_id=request_id,
+                    runtime=runtime,
+                )
+                result = handler(context, body)
+        except errors.PlaidError as error:
+            return error_response(error, request_id)
+        except Exception:
+            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
+            return error_response(errors.internal_server_error(), request_id)
+        result["request_id"] = request_id
+        return json_response(result)
+
+    return Route(path, endpoint, methods=["POST"], name=path)

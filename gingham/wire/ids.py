@@ -1,0 +1,57 @@
+"""Identifiers and bearer tokens in Plaid's formats.
+
+Tokens are `<kind>-<environment>-<uuid4>`; object IDs are 37-character base62 strings; request IDs
+are 15-character base62 strings. Tokens are secrets and come from the OS CSPRNG; request IDs only
+need to be distinct, so they come from the faster non-cryptographic generator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+import string
+import uuid
+
+BASE62 = string.digits + string.ascii_letters
+_fast_random = random.Random()
+
+
+def new_token(kind: str, environment: str) -> str:
+    return f"{kind}-{environment}-{uuid.uuid4()}"
+
+
+def new_object_id() -> str:
+    return "".join(secrets.choice(BASE62) for _ in range(37))
+
+
+def new_request_id() -> str:
+    return "".join(_fast_random.choices(BASE62, k=15))
+
+
+def new_client_id() -> str:
+    # Plaid client_ids are 24 lowercase hex characters.
+    return secrets.token_hex(12)
+
+
+def new_secret() -> str:
+    # Plaid secrets are 30 lowercase hex characters.
+    return secrets.token_hex(15)
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a bearer token or secret.
+
+    Tokens carry 122+ bits of randomness, so a plain SHA-256 is enough to make a copy of the
+    database useless without making each request pay for a slow password hash.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_environment(token: str, kind: str) -> str | None:
+    """The environment named in a token of the given kind, or None when the shape is wrong."""
+    prefix, _, rest = token.partition("-")
+    if prefix != kind:
+        return None
+    environment, _, identifier = rest.partition("-")
+    return environment if identifier else None
