@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -71,22 +72,26 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_response(error, new_request_id())
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> Starlette:
-    engine = make_engine(settings.database_url)
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> Starlette:
+    """The application. Tests pass a session factory bound to a connection they roll back."""
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database_url))
     runtime = Runtime(
-        settings=settings,
-        session_factory=make_session_factory(engine),
-        clock=clock or SystemClock(),
+        settings=settings, session_factory=session_factory, clock=clock or SystemClock()
     )
     routes = [plaid_route(path, handler, runtime) for path, handler in PLAID_ENDPOINTS.items()]
     routes += [
         Route("/", start_page, methods=["GET"]),
-        Route("/_gingham/health", health, methods=["GET"]),
+        Route("/_gingham/health", health, methods=["GET", "POST"]),
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: http_error, Exception: http_error},
     )
     app.state.runtime = runtime
-    app.state.engine = engine
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -73,6 +74,9 @@ def serve(settings: Settings, *, access_log: bool) -> None:
 
     from gingham.app import create_app
 
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s"
+    )
     _prepare_database(settings)
     created = _create_client(settings, DEFAULT_CLIENT_NAME, only_if_none=True)
     print(_banner(settings, created), flush=True)

@@ -46,6 +46,8 @@ def create_item(
         removed_at=None,
     )
     session.add(item)
+    # Accounts reference the Item without an ORM relationship, so the Item must be written first.
+    session.flush()
     currency = home_currency(institution.country_codes)
     session.add_all(
         Account(
