@@ -9,7 +9,7 @@ from gingham.wire.json import format_datetime
 
 
 def account_json(account: Account, *, with_balance_timestamp: bool = False) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "account_id": account.id,
         "balances": {
             "available": account.available_balance,
@@ -26,7 +26,9 @@ def account_json(account: Account, *, with_balance_timestamp: bool = False) -> d
         "official_name": account.official_name,
         "type": account.type,
         "subtype": account.subtype,
-        "verification_status": account.verification_status,
         "holder_category": account.holder_category,
-        "persistent_account_id": None,
     }
+    # Optional but not nullable in plaid-python 46: send the key only when there is a value.
+    if account.verification_status is not None:
+        body["verification_status"] = account.verification_status
+    return body

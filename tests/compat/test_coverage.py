@@ -1,0 +1,31 @@
+"""The compatibility suite drives every endpoint Gingham serves."""
+
+from __future__ import annotations
+
+from plaid.api.plaid_api import PlaidApi
+
+from gingham.app import PLAID_ENDPOINTS
+
+# Every endpoint Gingham serves, and the plaid-python method this suite drives it with. When an
+# endpoint is added to gingham.app.PLAID_ENDPOINTS, add compatibility tests for it and list it here.
+COVERED_ENDPOINTS = {
+    "/link/token/create": "link_token_create",
+    "/link/token/get": "link_token_get",
+    "/item/public_token/exchange": "item_public_token_exchange",
+    "/item/get": "item_get",
+    "/item/remove": "item_remove",
+    "/item/webhook/update": "item_webhook_update",
+    "/item/access_token/invalidate": "item_access_token_invalidate",
+    "/accounts/get": "accounts_get",
+    "/accounts/balance/get": "accounts_balance_get",
+    "/institutions/get": "institutions_get",
+    "/institutions/get_by_id": "institutions_get_by_id",
+    "/institutions/search": "institutions_search",
+    "/sandbox/public_token/create": "sandbox_public_token_create",
+}
+
+
+def test_every_served_endpoint_is_covered() -> None:
+    uncovered = sorted(set(PLAID_ENDPOINTS) - set(COVERED_ENDPOINTS))
+    assert not uncovered, f"no compatibility tests for: {', '.join(uncovered)}"
+    assert all(hasattr(PlaidApi, method) for method in COVERED_ENDPOINTS.values())
