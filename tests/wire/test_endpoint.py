@@ -180,7 +180,11 @@ class TestRoutes:
 
 class TestUnexpectedFailures:
     def test_a_crashing_handler_answers_internal_server_error_without_a_traceback(
-        self, settings: Settings, clock: FrozenClock, session_factory: sessionmaker[Session], credentials: dict[str, str]
+        self,
+        settings: Settings,
+        clock: FrozenClock,
+        session_factory: sessionmaker[Session],
+        credentials: dict[str, str],
     ) -> None:
         def crash(ctx: RequestContext, body: JSONObject) -> JSONObject:
             raise RuntimeError("secret internals")
