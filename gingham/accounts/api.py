@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gingham import errors
 from gingham.accounts.schemas import account_json
-from gingham.accounts.service import accounts_of_item
+from gingham.accounts.service import accounts_of_item, mark_balances_fetched
 from gingham.institutions.catalogue import Behaviour
 from gingham.institutions.catalogue import find as find_institution
 from gingham.items import service as items_service
@@ -48,8 +48,7 @@ def get_balances(ctx: RequestContext, body: JSONObject) -> JSONObject:
             )
     else:
         # A real-time balance request: the sandbox bank's balances are current as of now.
-        for account in accounts:
-            account.balances_updated_at = ctx.now
+        accounts = mark_balances_fetched(ctx.session, accounts, ctx.now)
     return {
         "accounts": [account_json(account, with_balance_timestamp=True) for account in accounts],
         "item": item_json(item),

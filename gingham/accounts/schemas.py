@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from gingham.accounts.models import Account
+from gingham.accounts.service import AccountRecord
 from gingham.wire.json import format_datetime
 
 
-def account_json(account: Account, *, with_balance_timestamp: bool = False) -> dict[str, Any]:
+def account_json(account: AccountRecord, *, with_balance_timestamp: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
         "account_id": account.id,
         "balances": {

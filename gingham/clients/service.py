@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from gingham import errors
@@ -57,15 +60,62 @@ def has_any_client(session: Session) -> bool:
     return session.scalar(select(ApiClient.id).limit(1)) is not None
 
 
-def authenticate(session: Session, client_id: str, secret: str) -> str:
+class VerifiedSecrets:
+    """Secrets this process verified recently, so a busy client costs no query per request.
+
+    Entries live for `ttl` seconds of real (monotonic) time: a secret revoked elsewhere stops
+    working here within that time. Only hashes are held, as in the database.
+    """
+
+    def __init__(
+        self,
+        ttl: float = 30.0,
+        capacity: int = 4096,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._capacity = capacity
+        self._monotonic = monotonic
+        self._entries: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
+
+    def get(self, client_id: str, secret_hash: str) -> str | None:
+        entry = self._entries.get((client_id, secret_hash))
+        if entry is None:
+            return None
+        verified_at, environment = entry
+        if self._monotonic() - verified_at > self._ttl:
+            del self._entries[(client_id, secret_hash)]
+            return None
+        return environment
+
+    def put(self, client_id: str, secret_hash: str, environment: str) -> None:
+        self._entries[(client_id, secret_hash)] = (self._monotonic(), environment)
+        self._entries.move_to_end((client_id, secret_hash))
+        if len(self._entries) > self._capacity:
+            self._entries.popitem(last=False)
+
+
+_ENVIRONMENT_OF_SECRET = select(ClientSecret.environment).where(
+    ClientSecret.secret_hash == bindparam("secret_hash"),
+    ClientSecret.client_id == bindparam("client_id"),
+    ClientSecret.revoked_at.is_(None),
+)
+
+
+def authenticate(
+    session: Session, client_id: str, secret: str, verified: VerifiedSecrets | None = None
+) -> str:
     """The environment the secret belongs to, or INVALID_API_KEYS."""
-    environment = session.scalar(
-        select(ClientSecret.environment).where(
-            ClientSecret.secret_hash == token_hash(secret),
-            ClientSecret.client_id == client_id,
-            ClientSecret.revoked_at.is_(None),
-        )
+    secret_hash = token_hash(secret)
+    if verified is not None and (environment := verified.get(client_id, secret_hash)):
+        return environment
+    environment = (
+        session.connection()
+        .execute(_ENVIRONMENT_OF_SECRET, {"secret_hash": secret_hash, "client_id": client_id})
+        .scalar()
     )
     if environment is None:
         raise errors.invalid_api_keys()
+    if verified is not None:
+        verified.put(client_id, secret_hash, environment)
     return environment

@@ -32,7 +32,9 @@ def remove_item(ctx: RequestContext, body: JSONObject) -> JSONObject:
 def update_item_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
     item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
     webhook = body.get("webhook")
-    item.webhook = check_url(webhook, "webhook") if webhook else None
+    item = service.update_webhook(
+        ctx.session, item, check_url(webhook, "webhook") if webhook else None
+    )
     return {"item": item_json(item)}
 
 

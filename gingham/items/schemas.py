@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gingham.institutions.catalogue import find as find_institution
-from gingham.items.models import Item
+from gingham.items.service import ItemRecord
 from gingham.wire.json import format_datetime
 
 # The data scopes a product's consent covers (ItemWithConsentFields.consented_data_scopes).
@@ -27,7 +27,7 @@ _DATA_SCOPES = {
 }
 
 
-def available_products(item: Item) -> list[str]:
+def available_products(item: ItemRecord) -> list[str]:
     institution = find_institution(item.institution_id) if item.institution_id else None
     supported = set(institution.products) if institution else set()
     if institution and institution.supports("balance"):
@@ -35,7 +35,7 @@ def available_products(item: Item) -> list[str]:
     return sorted(supported - set(item.billed_products))
 
 
-def item_json(item: Item, *, with_consent_fields: bool = False) -> dict[str, Any]:
+def item_json(item: ItemRecord, *, with_consent_fields: bool = False) -> dict[str, Any]:
     institution = find_institution(item.institution_id) if item.institution_id else None
     body: dict[str, Any] = {
         "item_id": item.id,

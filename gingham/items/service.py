@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from gingham import errors
@@ -19,6 +21,26 @@ from gingham.wire.ids import new_object_id, new_token, token_environment, token_
 PUBLIC_TOKEN_LIFETIME = timedelta(minutes=30)
 
 
+# Statements the hot paths run, built once: building them per request costs more than running
+# them. Executed on the session's connection, they skip the ORM's unit of work.
+_INSERT_ITEM = insert(Item)
+_INSERT_ACCOUNT = insert(Account)
+_INSERT_PUBLIC_TOKEN = insert(PublicToken)
+_INSERT_ACCESS_TOKEN = insert(AccessToken)
+_CLAIM_PUBLIC_TOKEN = (
+    update(PublicToken)
+    .where(
+        PublicToken.token_hash == bindparam("hashed"),
+        PublicToken.client_id == bindparam("caller"),
+        PublicToken.exchanged_at.is_(None),
+        PublicToken.expires_at > bindparam("now"),
+    )
+    .values(exchanged_at=bindparam("now"))
+    .returning(PublicToken.item_id)
+)
+_REMOVED_AT = select(Item.removed_at).where(Item.id == bindparam("item_id"))
+
+
 def create_item(
     session: Session,
     caller: Caller,
@@ -29,69 +51,83 @@ def create_item(
     consented_products: Sequence[str] = (),
     webhook: str | None,
     now: datetime,
-) -> Item:
+) -> str:
+    """Create an Item holding the given accounts; return its item_id."""
     billed = sorted(set(products) - {"balance"})
-    item = Item(
-        id=new_object_id(),
-        client_id=caller.client_id,
-        environment=caller.environment,
-        institution_id=institution.institution_id,
-        webhook=webhook,
-        billed_products=billed,
-        consented_products=sorted(set(billed) | set(consented_products)),
-        error=None,
-        consent_expires_at=None,
-        update_type="background",
-        created_at=now,
-        removed_at=None,
+    item_id = new_object_id()
+    connection = session.connection()
+    connection.execute(
+        _INSERT_ITEM,
+        {
+            "id": item_id,
+            "client_id": caller.client_id,
+            "environment": caller.environment,
+            "institution_id": institution.institution_id,
+            "webhook": webhook,
+            "billed_products": billed,
+            "consented_products": sorted(set(billed) | set(consented_products)),
+            "error": None,
+            "consent_expires_at": None,
+            "update_type": "background",
+            "created_at": now,
+            "removed_at": None,
+        },
     )
-    session.add(item)
-    # Accounts reference the Item without an ORM relationship, so the Item must be written first.
-    session.flush()
     currency = home_currency(institution.country_codes)
-    session.add_all(
-        Account(
-            id=new_object_id(),
-            item_id=item.id,
-            position=position,
-            name=template.name,
-            official_name=template.official_name,
-            mask=template.mask,
-            type=template.type,
-            subtype=template.subtype,
-            available_balance=template.available,
-            current_balance=template.current,
-            limit_balance=template.limit,
-            iso_currency_code=template.currency or currency,
-            unofficial_currency_code=None,
-            verification_status=None,
-            holder_category=template.holder_category,
-            balances_updated_at=now,
-        )
-        for position, template in enumerate(accounts)
+    connection.execute(
+        _INSERT_ACCOUNT,
+        [
+            {
+                "id": new_object_id(),
+                "item_id": item_id,
+                "position": position,
+                "name": template.name,
+                "official_name": template.official_name,
+                "mask": template.mask,
+                "type": template.type,
+                "subtype": template.subtype,
+                "available_balance": template.available,
+                "current_balance": template.current,
+                "limit_balance": template.limit,
+                "iso_currency_code": template.currency or currency,
+                "unofficial_currency_code": None,
+                "verification_status": None,
+                "holder_category": template.holder_category,
+                "balances_updated_at": now,
+            }
+            for position, template in enumerate(accounts)
+        ],
     )
-    session.flush()
-    return item
+    return item_id
 
 
-def issue_public_token(session: Session, item: Item, now: datetime) -> str:
-    token = new_token("public", item.environment)
-    session.add(
-        PublicToken(
-            token_hash=token_hash(token),
-            client_id=item.client_id,
-            item_id=item.id,
-            created_at=now,
-            expires_at=now + PUBLIC_TOKEN_LIFETIME,
-            exchanged_at=None,
-        )
+def issue_public_token(session: Session, caller: Caller, item_id: str, now: datetime) -> str:
+    token = new_token("public", caller.environment)
+    session.connection().execute(
+        _INSERT_PUBLIC_TOKEN,
+        {
+            "token_hash": token_hash(token),
+            "client_id": caller.client_id,
+            "item_id": item_id,
+            "created_at": now,
+            "expires_at": now + PUBLIC_TOKEN_LIFETIME,
+            "exchanged_at": None,
+        },
     )
     return token
 
 
 def issue_access_token(session: Session, item_id: str, environment: str, now: datetime) -> str:
     token = new_token("access", environment)
-    session.add(AccessToken(token_hash=token_hash(token), item_id=item_id, created_at=now))
+    session.connection().execute(
+        _INSERT_ACCESS_TOKEN,
+        {
+            "token_hash": token_hash(token),
+            "item_id": item_id,
+            "created_at": now,
+            "revoked_at": None,
+        },
+    )
     return token
 
 
@@ -109,26 +145,18 @@ def exchange_public_token(
     """
     _check_token_shape(public_token, "public", caller, _invalid_public_token)
     hashed = token_hash(public_token)
-    claimed = session.execute(
-        update(PublicToken)
-        .where(
-            PublicToken.token_hash == hashed,
-            PublicToken.client_id == caller.client_id,
-            PublicToken.exchanged_at.is_(None),
-            PublicToken.expires_at > now,
-        )
-        .values(exchanged_at=now)
-        .returning(PublicToken.item_id),
-        execution_options={"synchronize_session": False},
+    connection = session.connection()
+    claimed = connection.execute(
+        _CLAIM_PUBLIC_TOKEN,
+        {"hashed": hashed, "caller": caller.client_id, "now": now},
     ).scalar_one_or_none()
     if claimed is None:
         raise _why_public_token_unusable(session, caller, hashed, now)
-    item = session.get(Item, claimed)
-    if item is None or item.removed_at is not None:
+    if connection.execute(_REMOVED_AT, {"item_id": claimed}).scalar() is not None:
         raise _invalid_public_token(
             "could not find matching public token: its Item has been removed"
         )
-    return issue_access_token(session, item.id, item.environment, now), item.id
+    return issue_access_token(session, claimed, caller.environment, now), claimed
 
 
 def _why_public_token_unusable(
@@ -164,30 +192,66 @@ def _invalid_access_token(message: str) -> errors.PlaidError:
     return errors.InvalidInput("INVALID_ACCESS_TOKEN", message)
 
 
-def item_for_access_token(session: Session, caller: Caller, access_token: str) -> Item:
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """A read-only snapshot of an Item row, as the API reads it on every request.
+
+    Reads go through Core rather than the ORM: loading an ORM instance costs several times the
+    query itself, and the hot endpoints only read. Changes are single UPDATE statements.
+    """
+
+    id: str
+    client_id: str
+    environment: str
+    institution_id: str | None
+    webhook: str | None
+    billed_products: list[str]
+    consented_products: list[str]
+    error: dict[str, Any] | None
+    consent_expires_at: datetime | None
+    update_type: str
+    created_at: datetime
+    removed_at: datetime | None
+
+
+_ITEM_COLUMNS = [Item.__table__.c[f.name] for f in fields(ItemRecord)]
+
+# The access token's primary key is the only selective predicate, so every database plans this
+# as two primary-key probes whatever its statistics say.
+_ITEM_BY_ACCESS_TOKEN = (
+    select(*_ITEM_COLUMNS)
+    .join_from(AccessToken, Item, AccessToken.item_id == Item.id)
+    .where(AccessToken.token_hash == bindparam("token_hash"), AccessToken.revoked_at.is_(None))
+)
+
+
+def item_for_access_token(session: Session, caller: Caller, access_token: str) -> ItemRecord:
     """The live Item an access token reaches for this caller, or INVALID_ACCESS_TOKEN."""
     _check_token_shape(access_token, "access", caller, _invalid_access_token)
-    item = session.scalar(
-        select(Item)
-        .join(AccessToken, AccessToken.item_id == Item.id)
-        .where(
-            AccessToken.token_hash == token_hash(access_token),
-            AccessToken.revoked_at.is_(None),
-            Item.client_id == caller.client_id,
-            Item.removed_at.is_(None),
-        )
+    row = (
+        session.connection()
+        .execute(_ITEM_BY_ACCESS_TOKEN, {"token_hash": token_hash(access_token)})
+        .one_or_none()
     )
-    if item is None:
+    if row is None:
+        raise errors.invalid_access_token()
+    item = ItemRecord(*row)
+    if item.client_id != caller.client_id or item.removed_at is not None:
         raise errors.invalid_access_token()
     return item
 
 
-def remove_item(session: Session, item: Item, now: datetime) -> None:
-    item.removed_at = now
+def update_webhook(session: Session, item: ItemRecord, webhook: str | None) -> ItemRecord:
+    session.execute(update(Item).where(Item.id == item.id).values(webhook=webhook))
+    return replace(item, webhook=webhook)
+
+
+def remove_item(session: Session, item: ItemRecord, now: datetime) -> None:
+    session.execute(update(Item).where(Item.id == item.id).values(removed_at=now))
     _revoke_access_tokens(session, item.id, now)
 
 
-def rotate_access_token(session: Session, item: Item, now: datetime) -> str:
+def rotate_access_token(session: Session, item: ItemRecord, now: datetime) -> str:
     _revoke_access_tokens(session, item.id, now)
     return issue_access_token(session, item.id, item.environment, now)
 
@@ -201,7 +265,7 @@ def _revoke_access_tokens(session: Session, item_id: str, now: datetime) -> None
     )
 
 
-def raise_if_unhealthy(item: Item) -> None:
+def raise_if_unhealthy(item: ItemRecord) -> None:
     """Product calls on an Item in an error state fail with that error, as at Plaid."""
     if item.error is not None:
         error = item.error

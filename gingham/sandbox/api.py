@@ -21,7 +21,7 @@ def create_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
         options.get("override_username") or DEFAULT_USERNAME,
         options.get("override_password") or DEFAULT_PASSWORD,
     )
-    item = items_service.create_item(
+    item_id = items_service.create_item(
         ctx.session,
         ctx.caller,
         institution,
@@ -30,4 +30,6 @@ def create_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
         webhook=check_url(webhook, "options.webhook") if webhook else None,
         now=ctx.now,
     )
-    return {"public_token": items_service.issue_public_token(ctx.session, item, ctx.now)}
+    return {
+        "public_token": items_service.issue_public_token(ctx.session, ctx.caller, item_id, ctx.now)
+    }

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from gingham import errors
 from gingham.clients import service as clients_service
+from gingham.clients.service import VerifiedSecrets
 from gingham.clock import Clock
 from gingham.config import Settings
 from gingham.wire import json
@@ -40,6 +42,10 @@ class Runtime:
     settings: Settings
     session_factory: sessionmaker[Session]
     clock: Clock
+    verified_secrets: VerifiedSecrets = field(default_factory=VerifiedSecrets)
+    # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
+    # a network database's round trips run in worker threads so requests overlap while waiting.
+    database_in_threads: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,22 +105,30 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
 def plaid_route(path: str, handler: Handler, runtime: Runtime) -> Route:
     schema = request_schema(path)
 
+    def unit_of_work(body: JSONObject, client_id: str, secret: str, request_id: str) -> JSONObject:
+        with runtime.session_factory() as session, session.begin():
+            environment = clients_service.authenticate(
+                session, client_id, secret, runtime.verified_secrets
+            )
+            validate(body, schema)
+            context = RequestContext(
+                session=session,
+                caller=Caller(client_id, environment),
+                now=runtime.clock.now(),
+                request_id=request_id,
+                runtime=runtime,
+            )
+            return handler(context, body)
+
     async def endpoint(request: Request) -> Response:
         request_id = new_request_id()
         try:
             body = parse_json_object(await request.body(), request.headers.get("content-type"))
             client_id, secret = _credentials(request, body)
-            with runtime.session_factory() as session, session.begin():
-                environment = clients_service.authenticate(session, client_id, secret)
-                validate(body, schema)
-                context = RequestContext(
-                    session=session,
-                    caller=Caller(client_id, environment),
-                    now=runtime.clock.now(),
-                    request_id=request_id,
-                    runtime=runtime,
-                )
-                result = handler(context, body)
+            if runtime.database_in_threads:
+                result = await run_in_threadpool(unit_of_work, body, client_id, secret, request_id)
+            else:
+                result = unit_of_work(body, client_id, secret, request_id)
         except errors.PlaidError as error:
             return error_response(error, request_id)
         except Exception:

@@ -40,10 +40,10 @@ def test_exactly_one_of_concurrent_exchanges_succeeds(
     institution = find("ins_109508")
     assert institution is not None
     with factory() as session, session.begin():
-        item = service.create_item(
+        item_id = service.create_item(
             session, caller, institution, DEFAULT_ACCOUNTS, products=["auth"], webhook=None, now=now
         )
-        public_token = service.issue_public_token(session, item, now)
+        public_token = service.issue_public_token(session, caller, item_id, now)
 
     barrier = threading.Barrier(RACERS)
     outcomes: list[str] = []
