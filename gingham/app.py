@@ -7,15 +7,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
+from gingham.crypto import SecretBox, load_or_create_key
 from gingham.db import make_engine, make_session_factory
 from gingham.institutions import api as institutions_api
 from gingham.items import api as items_api
+from gingham.link import api as link_api
+from gingham.link import pages as link_pages
 from gingham.link_tokens import api as link_tokens_api
 from gingham.sandbox import api as sandbox_api
 from gingham.wire.endpoint import Handler, Runtime, error_response, json_response, plaid_route
@@ -82,10 +85,24 @@ def create_app(
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
     runtime = Runtime(
-        settings=settings, session_factory=session_factory, clock=clock or SystemClock()
+        settings=settings,
+        session_factory=session_factory,
+        clock=clock or SystemClock(),
+        secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
+        database_in_threads=not settings.is_sqlite,
     )
-    routes = [plaid_route(path, handler, runtime) for path, handler in PLAID_ENDPOINTS.items()]
+    routes: list[BaseRoute] = [
+        plaid_route(path, handler, runtime) for path, handler in PLAID_ENDPOINTS.items()
+    ]
     routes += [
+        plaid_route(
+            "/_gingham/link/complete",
+            link_api.complete_link_session,
+            runtime,
+            schema=link_api.COMPLETE_SCHEMA,
+        ),
+        *link_api.frame_routes(runtime),
+        *link_pages.routes(runtime),
         Route("/", start_page, methods=["GET"]),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
     ]

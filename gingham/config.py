@@ -24,6 +24,8 @@ class Settings:
     # http://host:port when not set (set it when Gingham sits behind a proxy).
     public_url: str = ""
     log_level: str = "info"
+    # Base64url of 32 bytes; empty means the key file in data_dir, created on first use.
+    secret_key: str = ""
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -43,7 +45,7 @@ class Settings:
         values: dict[str, object] = {}
         if data_dir := env.get(ENV_PREFIX + "DATA_DIR"):
             values["data_dir"] = Path(data_dir)
-        for name in ("database_url", "host", "public_url", "log_level"):
+        for name in ("database_url", "host", "public_url", "log_level", "secret_key"):
             if (value := env.get(ENV_PREFIX + name.upper())) is not None:
                 values[name] = value
         if port := env.get(ENV_PREFIX + "PORT"):

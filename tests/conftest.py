@@ -3,6 +3,7 @@ each test inside a transaction that is rolled back, and the real app driven in-p
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Iterator
@@ -123,9 +124,13 @@ def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
+# A fixed key for sealing secrets at rest, so tests never write a key file.
+TEST_SECRET_KEY = base64.urlsafe_b64encode(b"gingham-test-key-of-32-bytes-ok!").decode()
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    return Settings(database_url=database_url, secret_key=TEST_SECRET_KEY)
 
 
 @pytest.fixture

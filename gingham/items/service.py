@@ -47,6 +47,7 @@ def create_item(
     institution: SandboxInstitution,
     accounts: Sequence[AccountTemplate],
     *,
+    account_ids: Sequence[str] | None = None,
     products: Sequence[str],
     consented_products: Sequence[str] = (),
     webhook: str | None,
@@ -78,7 +79,7 @@ def create_item(
         _INSERT_ACCOUNT,
         [
             {
-                "id": new_object_id(),
+                "id": account_ids[position] if account_ids else new_object_id(),
                 "item_id": item_id,
                 "position": position,
                 "name": template.name,
@@ -239,6 +240,15 @@ def item_for_access_token(session: Session, caller: Caller, access_token: str) -
     if item.client_id != caller.client_id or item.removed_at is not None:
         raise errors.invalid_access_token()
     return item
+
+
+def institution_of(session: Session, item_id: str) -> str | None:
+    return session.scalar(select(Item.institution_id).where(Item.id == item_id))
+
+
+def clear_error(session: Session, item_id: str) -> None:
+    """The Item is healthy again (its user re-authenticated in update mode)."""
+    session.execute(update(Item).where(Item.id == item_id).values(error=None))
 
 
 def update_webhook(session: Session, item: ItemRecord, webhook: str | None) -> ItemRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gingham.link.service import sessions_of_link_token
 from gingham.link_tokens import service
 from gingham.wire.endpoint import JSONObject, RequestContext
 from gingham.wire.json import format_datetime
@@ -31,5 +32,5 @@ def get_link_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
         "created_at": format_datetime(row.created_at),
         "expiration": format_datetime(row.expires_at),
         "metadata": metadata,
-        "link_sessions": [],
+        "link_sessions": sessions_of_link_token(ctx.session, row, ctx.runtime.secrets),
     }

@@ -31,3 +31,5 @@ class LinkToken(Base):
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when Link gives up on the token (e.g. too many failed logins); it stops working at once.
+    invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from gingham.clients import models as _clients  # noqa: F401
 from gingham.config import Settings
 from gingham.db import Base, make_engine
 from gingham.items import models as _items  # noqa: F401
+from gingham.link import models as _link  # noqa: F401
 from gingham.link_tokens import models as _link_tokens  # noqa: F401
 
 config = context.config

@@ -26,9 +26,10 @@ from gingham.clients import service as clients_service
 from gingham.clients.service import VerifiedSecrets
 from gingham.clock import Clock
 from gingham.config import Settings
+from gingham.crypto import SecretBox
 from gingham.wire import json
 from gingham.wire.ids import new_request_id
-from gingham.wire.validation import request_schema, validate
+from gingham.wire.validation import Schema, request_schema, validate
 
 logger = logging.getLogger("gingham.api")
 
@@ -42,6 +43,7 @@ class Runtime:
     settings: Settings
     session_factory: sessionmaker[Session]
     clock: Clock
+    secrets: SecretBox
     verified_secrets: VerifiedSecrets = field(default_factory=VerifiedSecrets)
     # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
     # a network database's round trips run in worker threads so requests overlap while waiting.
@@ -102,8 +104,13 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
     return client_id, secret
 
 
-def plaid_route(path: str, handler: Handler, runtime: Runtime) -> Route:
-    schema = request_schema(path)
+def plaid_route(
+    path: str, handler: Handler, runtime: Runtime, *, schema: Schema | None = None
+) -> Route:
+    """A route for `handler`, validating requests against Plaid's schema for `path` (or, for
+    Gingham's own endpoints, the schema given)."""
+    if schema is None:
+        schema = request_schema(path)
 
     def unit_of_work(body: JSONObject, client_id: str, secret: str, request_id: str) -> JSONObject:
         with runtime.session_factory() as session, session.begin():

@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 
 from gingham.clock import FrozenClock
 from gingham.config import Settings
+from gingham.crypto import SecretBox
 from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
 from tests.builders import PlaidCaller, link_token_request
 
@@ -189,7 +190,12 @@ class TestUnexpectedFailures:
         def crash(ctx: RequestContext, body: JSONObject) -> JSONObject:
             raise RuntimeError("secret internals")
 
-        runtime = Runtime(settings=settings, session_factory=session_factory, clock=clock)
+        runtime = Runtime(
+            settings=settings,
+            session_factory=session_factory,
+            clock=clock,
+            secrets=SecretBox(bytes(32)),
+        )
         app = Starlette(routes=[plaid_route("/item/get", crash, runtime)])
         with TestClient(app, raise_server_exceptions=False) as test_client:
             response = test_client.post(

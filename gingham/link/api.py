@@ -1,0 +1,202 @@
+"""Link's HTTP surface: the frame's internal API, and headless completion for tests.
+
+The frame API is Gingham's own (the frame is its only client); the link token authenticates
+every call. Headless completion lives under /_gingham/, outside Plaid's namespace: it drives a
+Link session to its end with the same state machine the frame uses, for apps' CI.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gingham import errors
+from gingham.bank import mfa
+from gingham.link import service
+from gingham.link.flow import FlowContext, LinkFlow
+from gingham.link.models import LinkSession
+from gingham.link_tokens.service import invalid_link_token
+from gingham.wire.endpoint import (
+    JSONObject,
+    RequestContext,
+    Runtime,
+    error_response,
+    json_response,
+    parse_json_object,
+)
+from gingham.wire.ids import new_request_id
+from gingham.wire.validation import Schema, validate
+
+logger = logging.getLogger("gingham.link")
+
+_START_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["link_token"],
+    "properties": {"link_token": {"type": "string", "minLength": 1}},
+}
+# Each action's own fields are checked by the state machine, which knows the view it applies to.
+_ACTION_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["link_token", "action"],
+    "open": True,
+    "properties": {
+        "link_token": {"type": "string", "minLength": 1},
+        "action": {"type": "string", "minLength": 1},
+    },
+}
+
+
+def frame_routes(runtime: Runtime) -> list[Route]:
+    async def start(request: Request) -> Response:
+        return await _run(
+            request,
+            runtime,
+            _START_SCHEMA,
+            lambda ctx, body, _: service.start_session(ctx, body["link_token"]),
+        )
+
+    async def act(request: Request) -> Response:
+        def apply(ctx: FlowContext, body: JSONObject, path: dict[str, Any]) -> JSONObject:
+            action = body.pop("action")
+            return service.apply_action(
+                ctx, path["link_session_id"], body.pop("link_token"), action, body
+            )
+
+        return await _run(request, runtime, _ACTION_SCHEMA, apply)
+
+    return [
+        Route("/link/frame/sessions", start, methods=["POST"]),
+        Route("/link/frame/sessions/{link_session_id}/actions", act, methods=["POST"]),
+    ]
+
+
+async def _run(request: Request, runtime: Runtime, schema: Schema, work: Any) -> Response:
+    request_id = new_request_id()
+    try:
+        body = parse_json_object(await request.body(), request.headers.get("content-type"))
+        validate(body, schema)
+        with runtime.session_factory() as session, session.begin():
+            ctx = FlowContext(session, runtime.clock.now(), request_id, runtime.secrets)
+            result: JSONObject = work(ctx, body, request.path_params)
+    except errors.PlaidError as error:
+        return error_response(error, request_id)
+    except Exception:
+        logger.exception("unhandled error in %s (request_id %s)", request.url.path, request_id)
+        return error_response(errors.internal_server_error(), request_id)
+    result["request_id"] = request_id
+    return json_response(result)
+
+
+COMPLETE_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["link_token"],
+    "properties": {
+        "link_token": {"type": "string", "minLength": 1},
+        "outcome": {"type": "string", "enum": ["success", "exit"]},
+        "institution_id": {"type": "string", "minLength": 1},
+        "username": {"type": "string"},
+        "password": {"type": "string"},
+        "account_masks": {"type": "array", "items": {"type": "string"}},
+        "exit_from": {
+            "type": "string",
+            "enum": ["CONSENT", "SELECT_INSTITUTION", "CREDENTIAL", "MFA", "SELECT_ACCOUNT"],
+        },
+    },
+}
+
+_DEFAULT_INSTITUTION = "ins_109508"
+
+
+def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    """Run a whole Link session without a browser, as a user would click through it."""
+    flow_ctx = FlowContext(ctx.session, ctx.now, ctx.request_id, ctx.runtime.secrets)
+    token = service.usable_link_token(flow_ctx, body["link_token"])
+    if token.client_id != ctx.caller.client_id:
+        raise invalid_link_token()
+    started = service.start_session(flow_ctx, body["link_token"])
+    row = ctx.session.get(LinkSession, started["link_session_id"])
+    assert row is not None
+    flow = LinkFlow(flow_ctx, token, row)
+    flow.events = list(started["events"])
+    exit_from = body.get("exit_from") or ("CONSENT" if body.get("outcome") == "exit" else None)
+    _drive(flow, body, exit_from)
+    flow.save()
+    response = flow.response()
+    outcome = response["outcome"]
+    assert outcome is not None
+    if outcome["type"] == "success":
+        return {
+            "link_session_id": row.id,
+            "status": "SUCCESS",
+            "public_token": outcome["public_token"],
+            "metadata": outcome["metadata"],
+            "events": response["events"],
+        }
+    return {
+        "link_session_id": row.id,
+        "status": "EXITED",
+        "error": outcome["error"],
+        "metadata": outcome["metadata"],
+        "events": response["events"],
+    }
+
+
+def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None) -> None:
+    for _ in range(100):  # a session has a few dozen steps at most; never loop forever
+        if flow.outcome is not None:
+            return
+        view = flow.row.view
+        if view == exit_from or view == "ERROR":
+            flow.act("force_exit", {})
+        elif view == "CONSENT":
+            flow.act("continue", {})
+        elif view == "SELECT_INSTITUTION":
+            flow.act(
+                "select_institution",
+                {"institution_id": body.get("institution_id", _DEFAULT_INSTITUTION)},
+            )
+        elif view == "CREDENTIAL":
+            if flow.state.get("error"):
+                flow.act("force_exit", {})  # wrong credentials: retrying would not change them
+                continue
+            flow.act(
+                "submit_credentials",
+                {
+                    "username": body.get("username", "user_good"),
+                    "password": body.get("password", "pass_good"),
+                },
+            )
+        elif view == "MFA":
+            _answer_mfa(flow)
+        elif view == "SELECT_ACCOUNT":
+            offered = flow.state["offered"]
+            masks = body.get("account_masks")
+            chosen = [a["id"] for a in offered if masks is None or a["mask"] in masks]
+            if not chosen:
+                raise errors.invalid_field("account_masks matches none of the accounts offered")
+            if flow.config.get("link_customization_name") == "single_account_select":
+                chosen = chosen[:1]
+            flow.act("select_accounts", {"account_ids": chosen})
+        elif view == "CONNECTED":
+            flow.act("continue", {})
+        else:
+            raise errors.internal_server_error()
+    raise errors.internal_server_error()
+
+
+def _answer_mfa(flow: LinkFlow) -> None:
+    if flow.state.get("error"):
+        flow.act("force_exit", {})
+        return
+    progress = flow.state["mfa"]
+    if progress["step"] == "device":
+        flow.act("choose_device", {"device_id": mfa.DEVICES[0]["id"]})
+        return
+    plan = mfa.MfaPlan(**progress["plan"])
+    flow.act(
+        "submit_mfa", {"answers": mfa.expected_answers(progress["step"], progress["round"], plan)}
+    )

@@ -1,0 +1,706 @@
+"""The Link session state machine: which pane follows which action, and the events on the way.
+
+The frame renders whatever view this machine is in and sends back the user's actions; the
+machine checks each action against the current view, asks the sandbox bank about credentials and
+MFA, records Plaid's event stream, and ends the session with a success (an Item and its public
+token) or an exit. Event sequences follow Plaid's documented non-OAuth example: OPEN(CONSENT),
+TRANSITION_VIEW(SELECT_INSTITUTION), SELECT_INSTITUTION, TRANSITION_VIEW(CREDENTIAL),
+SUBMIT_CREDENTIALS, TRANSITION_VIEW(LOADING), [TRANSITION_VIEW(MFA), SUBMIT_MFA,
+TRANSITION_VIEW(LOADING)], TRANSITION_VIEW(SELECT_ACCOUNT), TRANSITION_VIEW(CONNECTED), HANDOFF.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gingham import errors
+from gingham.accounts.service import accounts_of_item
+from gingham.bank import mfa
+from gingham.bank.accounts import AccountTemplate
+from gingham.bank.credentials import sign_in
+from gingham.crypto import SecretBox
+from gingham.institutions import catalogue
+from gingham.institutions.catalogue import Health, SandboxInstitution
+from gingham.items import service as items_service
+from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
+from gingham.link.models import LinkEvent, LinkSession
+from gingham.link_tokens.models import LinkToken
+from gingham.wire.endpoint import Caller
+from gingham.wire.ids import new_object_id
+
+# After this many failed logins or MFA answers Link gives up and the link token stops working.
+MAX_FAILED_ATTEMPTS = 5
+# Institutions shown before the user searches.
+DEFAULT_RESULTS = 10
+
+# Built-in Link customizations that change Account Select.
+SINGLE_ACCOUNT_CUSTOMIZATION = "single_account_select"
+
+EVENT_METADATA_KEYS = (
+    "account_number_mask",
+    "error_code",
+    "error_message",
+    "error_type",
+    "exit_status",
+    "institution_id",
+    "institution_name",
+    "institution_search_query",
+    "is_update_mode",
+    "link_session_id",
+    "match_reason",
+    "mfa_type",
+    "request_id",
+    "routing_number",
+    "selection",
+    "timestamp",
+    "view_name",
+)
+
+PRODUCT_NAMES = {
+    "auth": "Account and routing numbers",
+    "transactions": "Transactions",
+    "identity": "Account holder information",
+    "assets": "Assets",
+    "investments": "Investments",
+    "liabilities": "Loans and credit",
+    "balance": "Balances",
+    "income_verification": "Income",
+    "statements": "Statements",
+    "signal": "Balances and account activity",
+    "transfer": "Account and routing numbers",
+}
+
+
+def _exit_status(view: str, state: dict[str, Any]) -> str | None:
+    """Plaid's onExit status for leaving from `view`."""
+    if view == "ERROR":
+        error = state.get("error") or {}
+        if error.get("error_code") == "INSTITUTION_NOT_SUPPORTED":
+            return "institution_not_supported"
+        return _exit_status(state.get("error_view") or "CREDENTIAL", state)
+    if view == "MFA":
+        step = (state.get("mfa") or {}).get("step")
+        return {
+            "device": "choose_device",
+            "code": "requires_code",
+            "questions": "requires_questions",
+            "selections": "requires_selections",
+        }.get(step or "", "requires_code")
+    return {
+        "CONSENT": "requires_credentials",
+        "SELECT_INSTITUTION": "institution_not_found",
+        "CREDENTIAL": "requires_credentials",
+        "SELECT_ACCOUNT": "requires_account_selection",
+        "CONNECTED": "connected",
+    }.get(view)
+
+
+def _institution_json(institution: SandboxInstitution) -> dict[str, Any]:
+    words = [w for w in institution.name.replace("-", " ").split() if w[:1].isalnum()]
+    return {
+        "institution_id": institution.institution_id,
+        "name": institution.name,
+        "primary_color": institution.primary_color,
+        "url": institution.url,
+        "monogram": "".join(w[0] for w in words[:2]).upper(),
+        "oauth": institution.oauth,
+        "health": institution.health.value,
+    }
+
+
+@dataclass(slots=True)
+class FlowContext:
+    session: Session
+    now: datetime
+    request_id: str
+    secrets: SecretBox
+
+
+class LinkFlow:
+    """One Link session, loaded for one call from the frame."""
+
+    def __init__(self, ctx: FlowContext, token: LinkToken, link_session: LinkSession) -> None:
+        self.ctx = ctx
+        self.token = token
+        self.row = link_session
+        self.config = token.config
+        self.events: list[dict[str, Any]] = []
+        self.outcome: dict[str, Any] | None = None
+        # The JSON column is replaced, never mutated in place, so SQLAlchemy sees every change.
+        self.state: dict[str, Any] = dict(link_session.state)
+
+    # -- bookkeeping -------------------------------------------------------------------------
+
+    @property
+    def is_update_mode(self) -> bool:
+        return self.token.item_id is not None
+
+    @property
+    def institution(self) -> SandboxInstitution | None:
+        return catalogue.find(self.row.institution_id) if self.row.institution_id else None
+
+    def _record(self, event_name: str, **metadata: Any) -> None:
+        institution = self.institution
+        full = dict.fromkeys(EVENT_METADATA_KEYS)
+        full.update(
+            link_session_id=self.row.id,
+            request_id=self.ctx.request_id,
+            timestamp=self.ctx.now.strftime("%Y-%m-%dT%H:%M:%S.")
+            + f"{self.ctx.now.microsecond // 1000:03d}Z",
+            institution_id=institution.institution_id if institution else None,
+            institution_name=institution.name if institution else None,
+        )
+        full.update(metadata)
+        sequence = self.state.get("event_count", 0)
+        self.state["event_count"] = sequence + 1
+        self.ctx.session.add(
+            LinkEvent(
+                id=str(uuid.uuid4()),
+                link_session_id=self.row.id,
+                sequence=sequence,
+                event_name=event_name,
+                metadata_=full,
+                occurred_at=self.ctx.now,
+            )
+        )
+        self.events.append({"event_name": event_name, "metadata": full})
+
+    def _show(self, view: str, **metadata: Any) -> None:
+        self.row.view = view
+        self._record("TRANSITION_VIEW", view_name=view, **metadata)
+
+    def save(self) -> None:
+        self.row.state = self.state
+
+    # -- the response the frame renders -------------------------------------------------------
+
+    def view(self) -> dict[str, Any]:
+        institution = self.institution
+        data: dict[str, Any] = {
+            "name": self.row.view,
+            "client_name": self.config["client_name"],
+            "institution": _institution_json(institution) if institution else None,
+        }
+        view = self.row.view
+        if view == "CONSENT":
+            products = self.config.get("products") or []
+            data["products"] = sorted(
+                {PRODUCT_NAMES.get(p, p.replace("_", " ").title()) for p in products}
+            )
+        elif view == "SELECT_INSTITUTION":
+            data["query"] = self.state.get("query", "")
+            data["results"] = [
+                _institution_json(found)
+                for found in map(catalogue.find, self.state.get("results", []))
+                if found is not None
+            ]
+        elif view == "CREDENTIAL":
+            data["fields"] = [
+                {"name": "username", "label": "Username", "type": "text"},
+                {"name": "password", "label": "Password", "type": "password"},
+            ]
+            data["error"] = self.state.get("error")
+            data["notice"] = self.state.get("notice")
+        elif view == "MFA":
+            data.update(self._mfa_view())
+        elif view == "SELECT_ACCOUNT":
+            data["accounts"] = [self._account_choice(a) for a in self.state["offered"]]
+            data["multi"] = (
+                self.config.get("link_customization_name") != SINGLE_ACCOUNT_CUSTOMIZATION
+            )
+        elif view == "CONNECTED":
+            chosen = set(self.state.get("selected", []))
+            data["accounts"] = [
+                self._account_choice(a) for a in self.state.get("offered", []) if a["id"] in chosen
+            ]
+        elif view == "ERROR":
+            data["error"] = self.state.get("error")
+            data["can_retry"] = self.state.get("can_retry", True)
+        elif view == "EXIT":
+            data["previous_view"] = self.state.get("previous_view")
+        return data
+
+    @staticmethod
+    def _account_choice(account: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": account["id"],
+            "name": account["name"],
+            "mask": account["mask"],
+            "type": account["type"],
+            "subtype": account["subtype"],
+            "balance": account["available"]
+            if account["available"] is not None
+            else account["current"],
+        }
+
+    def _mfa_view(self) -> dict[str, Any]:
+        progress = self.state["mfa"]
+        plan = mfa.MfaPlan(**progress["plan"])
+        step = progress["step"]
+        data: dict[str, Any] = {
+            "mfa_type": step,
+            "round": progress["round"] + 1,
+            "rounds": plan.rounds,
+            "error": self.state.get("error"),
+        }
+        if step == "device":
+            data["devices"] = list(mfa.DEVICES)
+        elif step == "questions":
+            data["questions"] = mfa.questions(progress["round"], plan)
+        elif step == "selections":
+            data["selections"] = mfa.selections(progress["round"], plan)
+        return data
+
+    def response(self) -> dict[str, Any]:
+        return {
+            "link_session_id": self.row.id,
+            "view": self.view(),
+            "events": self.events,
+            "outcome": self.outcome,
+        }
+
+    # -- the session's life --------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.state["results"] = self._default_results()
+        if self.is_update_mode and self.token.item_id is not None:
+            self.row.institution_id = items_service.institution_of(
+                self.ctx.session, self.token.item_id
+            )
+        self.row.view = "CONSENT"
+        self._record(
+            "OPEN", view_name="CONSENT", is_update_mode="true" if self.is_update_mode else "false"
+        )
+
+    def act(self, action: str, body: dict[str, Any]) -> None:
+        if action == "force_exit":
+            self._finish_exit(self.row.view)
+            return
+        handler = _ACTIONS.get((self.row.view, action))
+        if handler is None:
+            raise errors.invalid_field(
+                f"action {action!r} is not available in the {self.row.view} view"
+            )
+        handler(self, body)
+
+    # CONSENT
+
+    def _continue_from_consent(self, body: dict[str, Any]) -> None:
+        if self.is_update_mode and self.institution is not None:
+            self._show("CREDENTIAL")
+        else:
+            self._show("SELECT_INSTITUTION")
+
+    # SELECT_INSTITUTION
+
+    def _candidates(self) -> list[SandboxInstitution]:
+        # OAuth institutions join the list when Gingham's OAuth flow exists; until then Link
+        # offers only the credential banks it can complete.
+        return [
+            institution
+            for institution in catalogue.matching(
+                country_codes=self.config["country_codes"],
+                products=self.config.get("products") or (),
+            )
+            if not institution.oauth
+        ]
+
+    def _default_results(self) -> list[str]:
+        return [institution.institution_id for institution in self._candidates()[:DEFAULT_RESULTS]]
+
+    def _search(self, body: dict[str, Any]) -> None:
+        query = str(body.get("query", "")).strip()
+        self.state["query"] = query
+        allowed = {institution.institution_id for institution in self._candidates()}
+        if query:
+            found = catalogue.search(
+                query,
+                country_codes=self.config["country_codes"],
+                products=self.config.get("products") or (),
+            )
+            self.state["results"] = [i.institution_id for i in found if i.institution_id in allowed]
+        else:
+            self.state["results"] = self._default_results()
+        self._record("SEARCH_INSTITUTION", institution_search_query=query)
+
+    def _select_institution(self, body: dict[str, Any]) -> None:
+        institution_id = body.get("institution_id")
+        institution = catalogue.find(institution_id) if isinstance(institution_id, str) else None
+        if institution is None or institution not in self._candidates():
+            raise errors.invalid_field(
+                f"institution_id {institution_id!r} is not offered for this link token's products and country_codes"
+            )
+        self.row.institution_id = institution.institution_id
+        self.state.update(error=None, notice=None, failed_logins=self.state.get("failed_logins", 0))
+        if institution.health is Health.DOWN:
+            self._record("SELECT_DOWN_INSTITUTION")
+            self._fail(
+                errors.InstitutionError(
+                    "INSTITUTION_DOWN",
+                    f"{institution.name} is not currently available",
+                    display_message="This financial institution is not currently responding to requests. We apologize for the inconvenience.",
+                ),
+                origin="SELECT_INSTITUTION",
+            )
+            return
+        if not institution.supported:
+            self._record("SELECT_INSTITUTION")
+            self._fail(
+                errors.InstitutionError(
+                    "INSTITUTION_NOT_SUPPORTED",
+                    f"{institution.name} is no longer supported",
+                    display_message="This institution is not currently supported. Please choose another.",
+                ),
+                origin="SELECT_INSTITUTION",
+            )
+            return
+        if institution.health is Health.DEGRADED:
+            self._record("SELECT_DEGRADED_INSTITUTION")
+            self.state["notice"] = (
+                f"{institution.name} is having connection problems right now. You can still try, "
+                "but it may take longer than usual."
+            )
+        else:
+            self._record("SELECT_INSTITUTION")
+        self._show("CREDENTIAL")
+
+    # CREDENTIAL
+
+    def _back_to_search(self, body: dict[str, Any]) -> None:
+        if self.is_update_mode:
+            raise errors.invalid_field("the institution cannot be changed in update mode")
+        self.row.institution_id = None
+        self.state.update(error=None, notice=None)
+        self._show("SELECT_INSTITUTION")
+
+    def _submit_credentials(self, body: dict[str, Any]) -> None:
+        username, password = body.get("username"), body.get("password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise errors.invalid_field("username and password must be strings")
+        self._record("SUBMIT_CREDENTIALS")
+        self._show("LOADING")
+        try:
+            login = sign_in(username, password)
+        except errors.PlaidError as error:
+            self._login_failed(error)
+            return
+        self.state["login"] = {
+            "username": login.username,
+            "accounts": [asdict(account) for account in login.accounts],
+        }
+        self.state["error"] = None
+        if login.mfa:
+            try:
+                plan = mfa.MfaPlan.from_config(login.mfa)
+            except ValueError as exc:
+                self._fail(errors.ItemError("MFA_NOT_SUPPORTED", str(exc)), origin="CREDENTIAL")
+                return
+            step = "device" if plan.type == "device" else plan.type
+            self.state["mfa"] = {"plan": asdict(plan), "step": step, "round": 0}
+            self._show("MFA", mfa_type=step)
+            return
+        self._offer_accounts()
+
+    def _login_failed(self, error: errors.PlaidError) -> None:
+        if error.error_code == "INVALID_LINK_TOKEN":
+            self._record("ERROR", **_error_metadata(error))
+            self._invalidate_token(error)
+            return
+        if error.error_code == "INVALID_CREDENTIALS":
+            # Wrong credentials keep the user on the credentials pane to try again.
+            if self._count_failure():
+                return
+            self._record("ERROR", **_error_metadata(error))
+            self.state["error"] = _error_json(error)
+            self._show("CREDENTIAL")
+            return
+        self._fail(error, origin="CREDENTIAL")
+
+    def _count_failure(self) -> bool:
+        """Count a failed login or MFA answer; True when that was one too many."""
+        failures = self.state.get("failed_logins", 0) + 1
+        self.state["failed_logins"] = failures
+        if failures < MAX_FAILED_ATTEMPTS:
+            return False
+        error = errors.InvalidInput("INVALID_LINK_TOKEN", "invalid link_token provided")
+        self._record("ERROR", **_error_metadata(error))
+        self._invalidate_token(error)
+        return True
+
+    def _invalidate_token(self, error: errors.PlaidError) -> None:
+        self.token.invalidated_at = self.ctx.now
+        self.state["error"] = _error_json(error)
+        self._finish_exit(
+            self.row.view if self.row.view != "LOADING" else "CREDENTIAL", error=error
+        )
+
+    # MFA
+
+    def _choose_device(self, body: dict[str, Any]) -> None:
+        progress = dict(self.state["mfa"])
+        if progress["step"] != "device":
+            raise errors.invalid_field("choose_device is only available when choosing a device")
+        if body.get("device_id") not in {device["id"] for device in mfa.DEVICES}:
+            raise errors.invalid_field("device_id must be one of the devices offered")
+        self._record("SUBMIT_MFA", mfa_type="device")
+        progress["step"] = "code"
+        self.state["mfa"] = progress
+        self.state["error"] = None
+        self._show("MFA", mfa_type="code")
+
+    def _submit_mfa(self, body: dict[str, Any]) -> None:
+        progress = dict(self.state["mfa"])
+        step = progress["step"]
+        if step == "device":
+            raise errors.invalid_field("choose a device first (choose_device)")
+        answers = body.get("answers")
+        if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+            raise errors.invalid_field("answers must be an array of strings")
+        plan = mfa.MfaPlan(**progress["plan"])
+        self._record("SUBMIT_MFA", mfa_type=step)
+        self._show("LOADING", mfa_type=step)
+        expected = mfa.expected_answers(step, progress["round"], plan)
+        if [a.strip() for a in answers] != expected:
+            error = errors.ItemError(
+                "INVALID_MFA",
+                "the provided MFA responses were not correct",
+                display_message="The provided MFA responses were not correct. Please try again.",
+            )
+            if self._count_failure():
+                return
+            self._record("ERROR", **_error_metadata(error))
+            self.state["error"] = _error_json(error)
+            self._show("MFA", mfa_type=step)
+            return
+        self.state["error"] = None
+        if step != "code" and progress["round"] + 1 < plan.rounds:
+            progress["round"] += 1
+            self.state["mfa"] = progress
+            self._show("MFA", mfa_type=step)
+            return
+        self._offer_accounts()
+
+    # SELECT_ACCOUNT
+
+    def _offer_accounts(self) -> None:
+        if self.is_update_mode:
+            self._finish_update_mode()
+            return
+        templates = [AccountTemplate(**a) for a in self.state["login"]["accounts"]]
+        eligible = eligible_accounts(
+            templates, self.config.get("products") or (), self.config.get("account_filters")
+        )
+        if not eligible:
+            self._fail(no_eligible_accounts(self.config.get("products") or ()), origin="CREDENTIAL")
+            return
+        self.state["offered"] = [{"id": new_object_id(), **asdict(t)} for t in eligible]
+        self._show("SELECT_ACCOUNT")
+
+    def _select_accounts(self, body: dict[str, Any]) -> None:
+        account_ids = body.get("account_ids")
+        offered = {account["id"] for account in self.state["offered"]}
+        if not isinstance(account_ids, list) or not account_ids or not set(account_ids) <= offered:
+            raise errors.invalid_field("account_ids must list one or more of the accounts offered")
+        single = self.config.get("link_customization_name") == SINGLE_ACCOUNT_CUSTOMIZATION
+        if single and len(account_ids) != 1:
+            raise errors.invalid_field("this Link customization allows exactly one account")
+        self.state["selected"] = [
+            a["id"] for a in self.state["offered"] if a["id"] in set(account_ids)
+        ]
+        self._show("LOADING")
+        self._link_item()
+        self._show("CONNECTED")
+
+    def _link_item(self) -> None:
+        institution = self.institution
+        assert institution is not None
+        chosen = set(self.state["selected"])
+        accounts = [a for a in self.state["offered"] if a["id"] in chosen]
+        caller = Caller(self.token.client_id, self.token.environment)
+        item_id = items_service.create_item(
+            self.ctx.session,
+            caller,
+            institution,
+            [AccountTemplate(**{k: v for k, v in a.items() if k != "id"}) for a in accounts],
+            account_ids=[a["id"] for a in accounts],
+            products=self.config.get("products") or [],
+            consented_products=self.config.get("additional_consented_products") or [],
+            webhook=self.config.get("webhook"),
+            now=self.ctx.now,
+        )
+        self.row.item_id = item_id
+        public_token = items_service.issue_public_token(
+            self.ctx.session, caller, item_id, self.ctx.now
+        )
+        self.state["public_token"] = self.ctx.secrets.seal(public_token, context=self.row.id)
+
+    def _finish_update_mode(self) -> None:
+        """Update mode repairs the existing Item: same item_id, same access token."""
+        item_id = self.token.item_id
+        assert item_id is not None
+        items_service.clear_error(self.ctx.session, item_id)
+        caller = Caller(self.token.client_id, self.token.environment)
+        self.row.item_id = item_id
+        public_token = items_service.issue_public_token(
+            self.ctx.session, caller, item_id, self.ctx.now
+        )
+        self.state["public_token"] = self.ctx.secrets.seal(public_token, context=self.row.id)
+        self.state["offered"] = [
+            {
+                "id": account.id,
+                "name": account.name,
+                "mask": account.mask,
+                "type": account.type,
+                "subtype": account.subtype,
+                "available": account.available_balance,
+                "current": account.current_balance,
+            }
+            for account in accounts_of_item(self.ctx.session, item_id)
+        ]
+        self.state["selected"] = [a["id"] for a in self.state["offered"]]
+        self._show("CONNECTED")
+
+    # CONNECTED
+
+    def _handoff(self, body: dict[str, Any]) -> None:
+        self._record("HANDOFF")
+        self._finish_success()
+
+    def _finish_success(self) -> None:
+        institution = self.institution
+        assert institution is not None
+        public_token = self.ctx.secrets.open(self.state["public_token"], context=self.row.id)
+        chosen = set(self.state["selected"])
+        accounts = [
+            {
+                "id": a["id"],
+                "name": a["name"],
+                "mask": a["mask"],
+                "type": a["type"],
+                "subtype": a["subtype"],
+                "verification_status": None,
+                "class_type": None,
+            }
+            for a in self.state["offered"]
+            if a["id"] in chosen
+        ]
+        metadata = {
+            "institution": {"name": institution.name, "institution_id": institution.institution_id},
+            "accounts": accounts,
+            "account": accounts[0] if len(accounts) == 1 else None,
+            "account_id": accounts[0]["id"] if len(accounts) == 1 else None,
+            "link_session_id": self.row.id,
+            "transfer_status": None,
+        }
+        self.outcome = {"type": "success", "public_token": public_token, "metadata": metadata}
+        self._end("success", {"type": "success", "metadata": metadata})
+
+    # ERROR and EXIT
+
+    def _fail(self, error: errors.PlaidError, *, origin: str) -> None:
+        self._record("ERROR", **_error_metadata(error))
+        self.state.update(error=_error_json(error), error_view=origin, can_retry=True)
+        self._show("ERROR")
+
+    def _retry(self, body: dict[str, Any]) -> None:
+        origin = self.state.get("error_view") or "CREDENTIAL"
+        self.state["error"] = None
+        if origin == "SELECT_INSTITUTION" or self.institution is None:
+            self.row.institution_id = None if not self.is_update_mode else self.row.institution_id
+            self._show("SELECT_INSTITUTION")
+        else:
+            self._show("CREDENTIAL")
+
+    def _ask_to_exit(self, body: dict[str, Any]) -> None:
+        self.state["previous_view"] = self.row.view
+        self._show("EXIT")
+
+    def _cancel_exit(self, body: dict[str, Any]) -> None:
+        previous = self.state.get("previous_view") or "CONSENT"
+        metadata = {"mfa_type": self.state["mfa"]["step"]} if previous == "MFA" else {}
+        self._show(previous, **metadata)
+
+    def _confirm_exit(self, body: dict[str, Any]) -> None:
+        self._finish_exit(self.state.get("previous_view") or "CONSENT")
+
+    def _finish_exit(self, left_from: str, error: errors.PlaidError | None = None) -> None:
+        if left_from == "EXIT":
+            left_from = self.state.get("previous_view") or "CONSENT"
+        if left_from == "CONNECTED":
+            # The Item is already linked: exiting now still hands it over (Plaid's exit()).
+            self._record("HANDOFF")
+            self._finish_success()
+            return
+        status = _exit_status(left_from, self.state)
+        shown_error = _error_json(error) if error else self.state.get("error")
+        self._record(
+            "EXIT",
+            exit_status=status,
+            **(_error_metadata_from_json(shown_error) if shown_error else {}),
+        )
+        institution = self.institution
+        metadata = {
+            "institution": (
+                {"name": institution.name, "institution_id": institution.institution_id}
+                if institution
+                else None
+            ),
+            "status": status,
+            "link_session_id": self.row.id,
+            "request_id": self.ctx.request_id,
+        }
+        self.outcome = {"type": "exit", "error": shown_error, "metadata": metadata}
+        self._end("exit", {"type": "exit", "error": shown_error, "metadata": metadata})
+
+    def _end(self, status: str, result: dict[str, Any]) -> None:
+        self.row.status = status
+        self.row.finished_at = self.ctx.now
+        self.row.result = result
+
+
+def _error_json(error: errors.PlaidError) -> dict[str, Any]:
+    return {
+        "error_type": error.error_type,
+        "error_code": error.error_code,
+        "error_message": error.error_message,
+        "display_message": error.display_message,
+    }
+
+
+def _error_metadata(error: errors.PlaidError) -> dict[str, Any]:
+    return _error_metadata_from_json(_error_json(error))
+
+
+def _error_metadata_from_json(error: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "error_type": error["error_type"],
+        "error_code": error["error_code"],
+        "error_message": error["error_message"],
+    }
+
+
+_ACTIONS = {
+    ("CONSENT", "continue"): LinkFlow._continue_from_consent,
+    ("CONSENT", "exit"): LinkFlow._ask_to_exit,
+    ("SELECT_INSTITUTION", "search"): LinkFlow._search,
+    ("SELECT_INSTITUTION", "select_institution"): LinkFlow._select_institution,
+    ("SELECT_INSTITUTION", "exit"): LinkFlow._ask_to_exit,
+    ("CREDENTIAL", "submit_credentials"): LinkFlow._submit_credentials,
+    ("CREDENTIAL", "back"): LinkFlow._back_to_search,
+    ("CREDENTIAL", "exit"): LinkFlow._ask_to_exit,
+    ("MFA", "choose_device"): LinkFlow._choose_device,
+    ("MFA", "submit_mfa"): LinkFlow._submit_mfa,
+    ("MFA", "exit"): LinkFlow._ask_to_exit,
+    ("SELECT_ACCOUNT", "select_accounts"): LinkFlow._select_accounts,
+    ("SELECT_ACCOUNT", "exit"): LinkFlow._ask_to_exit,
+    ("CONNECTED", "continue"): LinkFlow._handoff,
+    ("ERROR", "retry"): LinkFlow._retry,
+    ("ERROR", "exit"): LinkFlow._ask_to_exit,
+    ("EXIT", "exit_confirm"): LinkFlow._confirm_exit,
+    ("EXIT", "exit_cancel"): LinkFlow._cancel_exit,
+}

@@ -1,0 +1,138 @@
+"""Link sessions: starting them for a link token, applying the frame's actions, reporting them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gingham import errors
+from gingham.crypto import SecretBox
+from gingham.link.flow import FlowContext, LinkFlow
+from gingham.link.models import LinkEvent, LinkSession
+from gingham.link_tokens.models import LinkToken
+from gingham.link_tokens.service import invalid_link_token
+from gingham.wire.ids import token_environment, token_hash
+from gingham.wire.json import format_datetime
+
+
+def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
+    """The link token, if Link may still run with it; INVALID_LINK_TOKEN otherwise."""
+    if token_environment(link_token, "link") is None:
+        raise invalid_link_token()
+    token = ctx.session.scalar(
+        select(LinkToken).where(LinkToken.token_hash == token_hash(link_token))
+    )
+    if token is None or token.invalidated_at is not None or token.expires_at <= ctx.now:
+        raise invalid_link_token()
+    return token
+
+
+def start_session(ctx: FlowContext, link_token: str) -> dict[str, Any]:
+    token = usable_link_token(ctx, link_token)
+    row = LinkSession(
+        id=str(uuid.uuid4()),
+        link_token_id=token.id,
+        view="CONSENT",
+        institution_id=None,
+        state={},
+        status="open",
+        item_id=None,
+        result=None,
+        started_at=ctx.now,
+        finished_at=None,
+    )
+    ctx.session.add(row)
+    # Events reference the session without an ORM relationship: write the session first.
+    ctx.session.flush()
+    flow = LinkFlow(ctx, token, row)
+    flow.start()
+    flow.save()
+    return flow.response()
+
+
+def apply_action(
+    ctx: FlowContext, link_session_id: str, link_token: str, action: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    token = usable_link_token(ctx, link_token)
+    row = ctx.session.get(LinkSession, link_session_id, with_for_update=True)
+    if row is None or row.link_token_id != token.id:
+        raise errors.InvalidRequest(
+            "NOT_FOUND", f"no Link session {link_session_id} for this link token", status=404
+        )
+    if row.status != "open":
+        raise errors.invalid_field(f"the Link session has already ended ({row.status})")
+    flow = LinkFlow(ctx, token, row)
+    flow.act(action, body)
+    flow.save()
+    return flow.response()
+
+
+def sessions_of_link_token(
+    session: Session, token: LinkToken, secrets: SecretBox
+) -> list[dict[str, Any]]:
+    """`link_sessions` of /link/token/get: each session with its events and how it ended."""
+    rows = session.scalars(
+        select(LinkSession)
+        .where(LinkSession.link_token_id == token.id)
+        .order_by(LinkSession.started_at)
+    ).all()
+    events_by_session: dict[str, list[dict[str, Any]]] = {row.id: [] for row in rows}
+    for event in session.scalars(
+        select(LinkEvent)
+        .where(LinkEvent.link_session_id.in_(list(events_by_session)))
+        .order_by(LinkEvent.link_session_id, LinkEvent.sequence)
+    ):
+        events_by_session[event.link_session_id].append(_event_json(event))
+    return [_session_json(row, events_by_session[row.id], secrets) for row in rows]
+
+
+def _event_json(event: LinkEvent) -> dict[str, Any]:
+    metadata = {
+        key: value
+        for key, value in event.metadata_.items()
+        # Optional but not nullable in plaid-python: absent rather than null.
+        if value is not None and key not in ("link_session_id", "timestamp", "is_update_mode")
+    }
+    return {
+        "event_name": event.event_name,
+        "timestamp": event.metadata_["timestamp"],
+        "event_id": event.id,
+        "event_metadata": metadata,
+    }
+
+
+def _session_json(
+    row: LinkSession, events: list[dict[str, Any]], secrets: SecretBox
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "link_session_id": row.id,
+        "started_at": format_datetime(row.started_at),
+        "finished_at": format_datetime(row.finished_at),
+        "events": events,
+    }
+    result = row.result or {}
+    if row.status == "success":
+        public_token = secrets.open(row.state["public_token"], context=row.id)
+        metadata = result["metadata"]
+        body["on_success"] = {"public_token": public_token, "metadata": metadata}
+        body["results"] = {
+            "item_add_results": [
+                {
+                    "public_token": public_token,
+                    "accounts": metadata["accounts"],
+                    "institution": metadata["institution"],
+                }
+            ],
+            "cra_item_add_results": [],
+            "cra_update_results": [],
+            "bank_income_results": [],
+            "payroll_income_results": [],
+            "document_income_results": None,
+        }
+    elif row.status == "exit":
+        body["exit"] = {"error": result.get("error"), "metadata": result["metadata"]}
+        body["on_exit"] = body["exit"]
+    return body

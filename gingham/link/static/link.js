@@ -1,0 +1,1263 @@
+/*
+ * The Link frame: renders the panes the server's Link session decides on and relays events and
+ * the outcome to the page's link-initialize.js (docs/LINK_PROTOCOL.md).
+ */
+(function () {
+  "use strict";
+
+  var SEARCH_DELAY_MS = 250;
+
+  var params = new URLSearchParams(window.location.search);
+  var config = {
+    token: params.get("token") || "",
+    parentOrigin: params.get("parent_origin") || "",
+    receivedRedirectUri: params.get("received_redirect_uri"),
+    embedded: params.get("embedded") === "1",
+  };
+  // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
+  var framed = window.parent !== window && !!config.parentOrigin;
+
+  var session = { id: null, view: null, started: false, opened: false, finished: false };
+  var ui = {
+    host: null, // element the current pane is mounted in
+    modal: null,
+    busyEl: null,
+    announcer: null,
+    viewName: null,
+    alert: null, // the current pane's error region
+    busy: false,
+    focusBeforeBusy: null,
+    searchTimer: null,
+    lastQuery: null,
+    searching: 0,
+  };
+
+  // Requests run one at a time, in order, so the server sees actions in the order the user made
+  // them and responses are applied in that same order.
+  var queue = [];
+  var running = false;
+  var blocking = 0; // queued or running tasks that lock the pane
+  var pendingParentExit = false;
+
+  /* ---------------------------------------------------------------- messages */
+
+  function postToParent(message) {
+    if (!framed) return;
+    message.gingham_link = 1;
+    try {
+      window.parent.postMessage(message, config.parentOrigin);
+    } catch (err) {
+      console.error("Gingham Link: could not post to the page", err);
+    }
+  }
+
+  function onParentMessage(event) {
+    if (!framed || event.source !== window.parent || event.origin !== config.parentOrigin) return;
+    var data = event.data;
+    if (!data || typeof data !== "object" || data.gingham_link !== 1) return;
+    if (data.type === "open") open();
+    else if (data.type === "exit") {
+      if (data.force) forceExit();
+      else requestExit();
+    }
+  }
+
+  /* ---------------------------------------------------------------- server API */
+
+  function ApiError(status, plaidError) {
+    this.name = "ApiError";
+    this.status = status;
+    this.plaid = plaidError; // Plaid error body, or null for network failures and bad answers
+    this.message = plaidError ? plaidError.error_code : "HTTP " + status;
+  }
+  ApiError.prototype = Object.create(Error.prototype);
+
+  async function api(path, body) {
+    var response;
+    try {
+      response = await fetch(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+        cache: "no-store",
+      });
+    } catch (err) {
+      throw new ApiError(0, null);
+    }
+    var data = null;
+    try {
+      data = await response.json();
+    } catch (err) {
+      data = null;
+    }
+    if (!response.ok || !data) {
+      throw new ApiError(response.status, data && data.error_code ? data : null);
+    }
+    return data;
+  }
+
+  function actionPath() {
+    return "/link/frame/sessions/" + encodeURIComponent(session.id) + "/actions";
+  }
+
+  function publicError(plaid) {
+    return {
+      error_type: plaid.error_type,
+      error_code: plaid.error_code,
+      error_message: plaid.error_message,
+      display_message: plaid.display_message == null ? null : plaid.display_message,
+    };
+  }
+
+  function errorText(err) {
+    if (err && err.plaid) {
+      return (
+        err.plaid.display_message || err.plaid.error_message || "Something went wrong. Please try again."
+      );
+    }
+    return "We couldn't reach the server. Check your connection and try again.";
+  }
+
+  /* ---------------------------------------------------------------- task queue */
+
+  function enqueue(run, opts) {
+    opts = opts || {};
+    var task = { run: run, quiet: !!opts.quiet, search: !!opts.search };
+    queue.push(task);
+    if (!task.quiet) {
+      blocking++;
+      setBusy(true);
+    }
+    pump();
+  }
+
+  function pump() {
+    if (running) return;
+    var task = queue.shift();
+    if (!task) return;
+    if (session.finished) {
+      dropQueue();
+      if (!task.quiet) blocking--;
+      setBusy(blocking > 0);
+      return;
+    }
+    running = true;
+    if (task.search) setSearching(1);
+    Promise.resolve()
+      .then(task.run)
+      .catch(function (err) {
+        console.error("Gingham Link:", err);
+      })
+      .then(function () {
+        running = false;
+        if (task.search) setSearching(-1);
+        if (!task.quiet) blocking--;
+        setBusy(blocking > 0);
+        if (pendingParentExit && !queue.length) requestExit();
+        pump();
+      });
+  }
+
+  function dropQueue(keep) {
+    for (var i = queue.length - 1; i >= 0; i--) {
+      if (keep && keep(queue[i])) continue;
+      if (!queue[i].quiet) blocking--;
+      queue.splice(i, 1);
+    }
+  }
+
+  /* ---------------------------------------------------------------- session */
+
+  function open() {
+    session.opened = true;
+    if (session.finished) return;
+    if (!session.started) {
+      session.started = true;
+      enqueue(startSession);
+    } else {
+      focusPane();
+    }
+  }
+
+  async function startSession() {
+    var body = { link_token: config.token };
+    // Only present when the app re-initialises Link after an OAuth redirect.
+    if (config.receivedRedirectUri) body.received_redirect_uri = config.receivedRedirectUri;
+    try {
+      applyState(await api("/link/frame/sessions", body));
+    } catch (err) {
+      if (err.plaid) exitWithError(err);
+      else mount(renderClientError(errorText(err), retryStart), null);
+    }
+  }
+
+  function retryStart() {
+    if (session.finished || running) return;
+    enqueue(startSession);
+  }
+
+  function applyState(state) {
+    if (session.finished || !state) return;
+    if (state.link_session_id) session.id = state.link_session_id;
+    (state.events || []).forEach(function (event) {
+      postToParent({ type: "event", event_name: event.event_name, metadata: event.metadata || {} });
+    });
+    if (state.view) {
+      session.view = state.view;
+      render(state.view);
+    }
+    if (state.outcome) finish(state.outcome);
+  }
+
+  function finish(outcome) {
+    if (session.finished) return;
+    session.finished = true;
+    pendingParentExit = false;
+    clearTimeout(ui.searchTimer);
+    dropQueue();
+    if (outcome.type === "success") {
+      postToParent({ type: "success", public_token: outcome.public_token, metadata: outcome.metadata || {} });
+    } else {
+      postToParent({ type: "exit", error: outcome.error || null, metadata: outcome.metadata || {} });
+    }
+    mount(renderDone(outcome), null);
+  }
+
+  function exitMetadata(requestId) {
+    var inst = session.view && session.view.institution;
+    return {
+      institution: inst ? { name: inst.name, institution_id: inst.institution_id } : null,
+      status: null,
+      link_session_id: session.id,
+      request_id: requestId || null,
+    };
+  }
+
+  function exitWithError(err) {
+    finish({
+      type: "exit",
+      error: err && err.plaid ? publicError(err.plaid) : null,
+      metadata: exitMetadata(err && err.plaid ? err.plaid.request_id : null),
+    });
+  }
+
+  function action(name, extra) {
+    if (session.finished || !session.id || ui.busy) return;
+    var body = Object.assign({}, extra || {}, { link_token: config.token, action: name });
+    enqueue(function () {
+      return runAction(body);
+    });
+  }
+
+  async function runAction(body) {
+    try {
+      applyState(await api(actionPath(), body));
+    } catch (err) {
+      if (err.plaid && err.plaid.error_code === "INVALID_LINK_TOKEN") exitWithError(err);
+      else showAlert(errorText(err));
+    }
+  }
+
+  // The page asked to close Link without force: ask the user to confirm, as the × does.
+  function requestExit() {
+    if (session.finished) return;
+    if (running || queue.length) {
+      pendingParentExit = true;
+      return;
+    }
+    pendingParentExit = false;
+    if (!session.id) {
+      exitWithError(null);
+      return;
+    }
+    var name = session.view ? session.view.name : null;
+    if (name === "EXIT") return;
+    // The Item already exists on CONNECTED: leaving now is a success (Plaid: exit() "triggers
+    // either onExit or onSuccess").
+    action(name === "CONNECTED" ? "continue" : "exit");
+  }
+
+  // The page hid the frame already and waits for `exit`; it must get one whatever happens.
+  function forceExit() {
+    if (session.finished) return;
+    pendingParentExit = false;
+    clearTimeout(ui.searchTimer);
+    dropQueue();
+    if (!session.id && !running) {
+      exitWithError(null);
+      return;
+    }
+    enqueue(async function () {
+      if (!session.id) {
+        exitWithError(null);
+        return;
+      }
+      try {
+        applyState(
+          await api(actionPath(), { link_token: config.token, action: "force_exit" })
+        );
+      } catch (err) {
+        exitWithError(err);
+      }
+      if (!session.finished) exitWithError(null);
+    });
+  }
+
+  /* ---------------------------------------------------------------- search */
+
+  function scheduleSearch(query) {
+    clearTimeout(ui.searchTimer);
+    ui.searchTimer = setTimeout(function () {
+      search(query);
+    }, SEARCH_DELAY_MS);
+  }
+
+  function search(query) {
+    clearTimeout(ui.searchTimer);
+    if (session.finished || !session.id || query === ui.lastQuery) return;
+    ui.lastQuery = query;
+    // Only the newest query matters: drop searches that have not been sent yet.
+    dropQueue(function (task) {
+      return !task.search;
+    });
+    var body = { link_token: config.token, action: "search", query: query };
+    enqueue(
+      function () {
+        return runAction(body);
+      },
+      { quiet: true, search: true }
+    );
+  }
+
+  function setSearching(delta) {
+    ui.searching += delta;
+    var form = ui.host && ui.host.querySelector(".search");
+    if (form) form.classList.toggle("is-searching", ui.searching > 0);
+  }
+
+  function selectInstitution(inst) {
+    clearTimeout(ui.searchTimer);
+    action("select_institution", { institution_id: inst.institution_id });
+  }
+
+  /* ---------------------------------------------------------------- DOM helpers */
+
+  var PROPERTIES = { value: 1, checked: 1, disabled: 1, hidden: 1, htmlFor: 1 };
+
+  // h("button", {class: "x", onclick: fn, "data-testid": "y"}, ["text", childNode, null])
+  function h(tag, props, children) {
+    var el = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (key) {
+      var value = props[key];
+      if (value == null || value === false) return;
+      if (key === "class") el.className = value;
+      else if (key.slice(0, 2) === "on") el.addEventListener(key.slice(2), value);
+      else if (PROPERTIES[key]) el[key] = value;
+      else el.setAttribute(key, value === true ? "" : String(value));
+    });
+    append(el, children);
+    return el;
+  }
+
+  function append(el, children) {
+    if (children == null || children === false) return;
+    if (!Array.isArray(children)) children = [children];
+    children.forEach(function (child) {
+      if (child == null || child === false) return;
+      if (Array.isArray(child)) append(el, child);
+      else el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+  }
+
+  var uid = 0;
+  function nextId(prefix) {
+    uid += 1;
+    return prefix + "-" + uid;
+  }
+
+  function button(label, opts) {
+    return h(
+      "button",
+      {
+        type: opts.submit ? "submit" : "button",
+        class: "btn " + (opts.secondary ? "btn-secondary" : "btn-primary"),
+        "data-testid": opts.testid,
+        disabled: opts.disabled,
+        onclick: opts.onclick,
+      },
+      label
+    );
+  }
+
+  function initials(name) {
+    var words = String(name || "?")
+      .replace(/[^\p{L}\p{N}\s]/gu, " ")
+      .split(/\s+/)
+      .filter(function (w) {
+        return w && !/^(the|of|and|bank)$/i.test(w);
+      });
+    if (!words.length) return String(name || "?").charAt(0).toUpperCase();
+    return words
+      .slice(0, 2)
+      .map(function (w) {
+        return w.charAt(0).toUpperCase();
+      })
+      .join("");
+  }
+
+  // Dark text on light brand colours, white text on dark ones.
+  function readableOn(hex) {
+    var m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
+    if (!m) return "#fff";
+    var n = parseInt(m[1], 16);
+    var lum = (0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;
+    return lum > 0.62 ? "#111827" : "#fff";
+  }
+
+  function monogram(inst, size) {
+    var color = (inst && inst.primary_color) || "#4b5563";
+    var text =
+      inst && typeof inst.monogram === "string" && inst.monogram.trim() && inst.monogram.length <= 3
+        ? inst.monogram.trim()
+        : initials(inst && inst.name);
+    return h(
+      "span",
+      {
+        class: "monogram" + (size ? " monogram-" + size : ""),
+        style: "background-color:" + color + ";color:" + readableOn(color),
+        "aria-hidden": "true",
+      },
+      text
+    );
+  }
+
+  function healthOf(inst) {
+    var health = inst && inst.health;
+    return typeof health === "string" ? health : health && health.status;
+  }
+
+  function healthBadge(inst) {
+    var status = healthOf(inst);
+    if (status === "DEGRADED") return h("span", { class: "badge badge-warn" }, "Degraded");
+    if (status === "DOWN") return h("span", { class: "badge badge-down" }, "Down");
+    return null;
+  }
+
+  function hostOf(url) {
+    try {
+      return new URL(url).host.replace(/^www\./, "");
+    } catch (err) {
+      return String(url);
+    }
+  }
+
+  function textOf(value) {
+    if (value == null) return "";
+    if (typeof value === "string") return value;
+    return value.display_message || value.message || value.text || value.name || value.label || "";
+  }
+
+  function capitalize(s) {
+    s = String(s || "").replace(/_/g, " ");
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+
+  function formatMoney(amount, currency) {
+    try {
+      return new Intl.NumberFormat("en-US", { style: "currency", currency: currency || "USD" }).format(amount);
+    } catch (err) {
+      return amount.toFixed(2) + (currency ? " " + currency : "");
+    }
+  }
+
+  function formatBalance(balance) {
+    if (balance == null) return "";
+    if (typeof balance === "number") return formatMoney(balance, "USD");
+    var amount = balance.available != null ? balance.available : balance.current;
+    if (typeof amount !== "number") return "";
+    return formatMoney(amount, balance.iso_currency_code || balance.unofficial_currency_code || "USD");
+  }
+
+  function maskText(mask) {
+    return mask ? "•••• " + mask : "";
+  }
+
+  function srOnly(text) {
+    return h("span", { class: "sr-only" }, text);
+  }
+
+  /* ---------------------------------------------------------------- pane shell */
+
+  function closeButton() {
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "icon-btn",
+        "aria-label": "Close",
+        "data-testid": "close",
+        "data-close": "exit",
+        onclick: function () {
+          action("exit");
+        },
+      },
+      h("span", { class: "icon icon-close", "aria-hidden": "true" })
+    );
+  }
+
+  function backButton(testid, onclick) {
+    return h(
+      "button",
+      { type: "button", class: "icon-btn", "aria-label": "Back", "data-testid": testid, onclick: onclick },
+      h("span", { class: "icon icon-back", "aria-hidden": "true" })
+    );
+  }
+
+  function institutionChip(inst) {
+    if (!inst) return null;
+    return h("span", { class: "chip" }, [monogram(inst, "sm"), h("span", { class: "chip-name" }, inst.name)]);
+  }
+
+  /*
+   * One pane: header (back · institution · close), a scrolling body and a footer for the main
+   * buttons. With onSubmit the body and footer are one <form>, so Enter submits it.
+   * o: {title, lead, top, body, footer, onSubmit, close, back, institution, alert, focus}
+   */
+  function pane(name, o) {
+    var header = h("header", { class: "pane-header" }, [
+      o.back || h("span", { class: "icon-spacer" }),
+      h("div", { class: "pane-header-center" }, o.institution ? institutionChip(o.institution) : null),
+      o.close === false ? h("span", { class: "icon-spacer" }) : closeButton(),
+    ]);
+    var alert = h(
+      "div",
+      { class: "alert", "aria-live": "polite", "data-testid": "error-message", "data-alert": true },
+      o.alert || null
+    );
+    var body = h("div", { class: "pane-body" }, [
+      o.top,
+      h("h1", { id: "pane-title", class: "pane-title", tabindex: "-1" }, o.title),
+      o.lead ? h("p", { class: "lead" }, o.lead) : null,
+      alert,
+      o.body,
+    ]);
+    var footer = o.footer ? h("div", { class: "pane-footer" }, o.footer) : null;
+    var main = o.onSubmit
+      ? h(
+          "form",
+          {
+            class: "pane-main",
+            novalidate: true,
+            onsubmit: function (event) {
+              event.preventDefault();
+              if (!ui.busy) o.onSubmit(event.currentTarget);
+            },
+          },
+          [body, footer]
+        )
+      : h("div", { class: "pane-main" }, [body, footer]);
+    var root = h("section", { class: "pane pane-" + name.toLowerCase().replace(/_/g, "-"), "data-view": name }, [
+      header,
+      main,
+    ]);
+    root._focus = o.focus || null;
+    return root;
+  }
+
+  /* ---------------------------------------------------------------- views */
+
+  function renderLoading() {
+    return h("section", { class: "pane pane-loading", "data-view": "LOADING" }, [
+      h("h1", { id: "pane-title", class: "sr-only", tabindex: "-1" }, "Loading"),
+      h("div", { class: "spinner spinner-lg", "aria-hidden": "true" }),
+    ]);
+  }
+
+  function renderConsent(view) {
+    var client = view.client_name || "This app";
+    var products = (view.products || []).map(textOf).filter(Boolean);
+    return pane("CONSENT", {
+      top: h("div", { class: "hero", "aria-hidden": "true" }, [
+        monogram({ name: client, primary_color: "#111827" }, "lg"),
+        h("span", { class: "hero-link" }),
+        h("span", { class: "monogram monogram-lg gingham-mark" }),
+      ]),
+      title: client + " uses Gingham to connect your account",
+      body: [
+        h("ul", { class: "points" }, [
+          h("li", null, [
+            h("span", { class: "point-icon icon-lock", "aria-hidden": "true" }),
+            h("div", null, [
+              h("strong", null, "Secure"),
+              h("p", null, "Your credentials stay with Gingham and are never shared with " + client + "."),
+            ]),
+          ]),
+          h("li", null, [
+            h("span", { class: "point-icon icon-eye", "aria-hidden": "true" }),
+            h("div", null, [
+              h("strong", null, "Private"),
+              h("p", null, client + " only gets the data you agree to share below."),
+            ]),
+          ]),
+        ]),
+        products.length
+          ? h("div", { class: "card" }, [
+              h("h2", { class: "card-title" }, "Data " + client + " asked for"),
+              h(
+                "ul",
+                { class: "products", "data-testid": "consent-products" },
+                products.map(function (p) {
+                  return h("li", null, p);
+                })
+              ),
+            ])
+          : null,
+      ],
+      footer: [
+        button("Continue", {
+          testid: "consent-continue",
+          onclick: function () {
+            action("continue");
+          },
+        }),
+        h("p", { class: "fine" }, "By selecting “Continue” you agree to share this data with " + client + "."),
+      ],
+    });
+  }
+
+  function institutionItem(inst) {
+    var url = inst.url ? hostOf(inst.url) : null;
+    return h(
+      "li",
+      null,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "inst",
+          "data-testid": "institution-" + inst.institution_id,
+          onclick: function () {
+            selectInstitution(inst);
+          },
+        },
+        [
+          monogram(inst),
+          h("span", { class: "inst-text" }, [
+            h("span", { class: "inst-name" }, inst.name),
+            url ? h("span", { class: "inst-url" }, url) : null,
+          ]),
+          healthBadge(inst),
+        ]
+      )
+    );
+  }
+
+  function resultsContent(view) {
+    var results = view.results || [];
+    if (!results.length) {
+      var query = (view.query || "").trim();
+      return h(
+        "p",
+        { class: "empty", role: "status" },
+        query ? "No results for “" + query + "”. Check the spelling or try another name." : "Search for your bank."
+      );
+    }
+    return h("ul", { class: "results", "aria-label": "Institutions" }, results.map(institutionItem));
+  }
+
+  // Arrow keys move between the search box and the results, like a listbox.
+  function onResultsKeydown(event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var host = ui.host;
+    var items = Array.prototype.slice.call(host.querySelectorAll(".inst"));
+    var input = host.querySelector("[data-testid=search-input]");
+    var index = items.indexOf(document.activeElement);
+    var next;
+    if (event.key === "ArrowDown") next = index < 0 ? items[0] : items[index + 1];
+    else next = index <= 0 ? input : items[index - 1];
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  }
+
+  function renderSelectInstitution(view) {
+    var inputId = nextId("search");
+    ui.lastQuery = view.query || "";
+    var input = h("input", {
+      id: inputId,
+      type: "search",
+      class: "input search-input",
+      placeholder: "Search",
+      autocomplete: "off",
+      autocapitalize: "off",
+      spellcheck: "false",
+      enterkeyhint: "search",
+      "data-testid": "search-input",
+      value: view.query || "",
+      oninput: function (event) {
+        scheduleSearch(event.target.value.trim());
+      },
+    });
+    var root = pane("SELECT_INSTITUTION", {
+      title: "Select your institution",
+      institution: null,
+      onSubmit: function (form) {
+        // Enter searches at once; pressed again on up-to-date results it picks the first one.
+        var query = input.value.trim();
+        if (query === ui.lastQuery && ui.searching === 0) {
+          var first = form.querySelector(".inst");
+          if (first) first.click();
+        } else {
+          search(query);
+        }
+      },
+      body: [
+        h("div", { class: "search" }, [
+          h("label", { for: inputId, class: "sr-only" }, "Search for your institution"),
+          h("span", { class: "icon icon-search", "aria-hidden": "true" }),
+          input,
+          h("span", { class: "spinner spinner-sm search-spinner", "aria-hidden": "true" }),
+        ]),
+        h("div", { class: "results-host", "data-results": true }, resultsContent(view)),
+      ],
+      focus: input,
+    });
+    root.addEventListener("keydown", onResultsKeydown);
+    return root;
+  }
+
+  // A search answers with SELECT_INSTITUTION again: swap the results only, so the search box
+  // keeps its focus, caret and whatever the user typed since.
+  function updateResults(view) {
+    var host = ui.host.querySelector("[data-results]");
+    if (!host) return false;
+    host.replaceChildren(resultsContent(view));
+    ui.alert.textContent = "";
+    applyBusy();
+    return true;
+  }
+
+  var INPUT_TYPES = { text: 1, password: 1, email: 1, tel: 1, number: 1 };
+
+  function fieldInput(field, testid, value) {
+    var id = nextId("field");
+    var type = INPUT_TYPES[field.type] ? field.type : "text";
+    var autocomplete = field.name === "password" ? "current-password" : field.name === "username" ? "username" : "off";
+    var input = h("input", {
+      id: id,
+      name: field.name,
+      type: type,
+      class: "input",
+      autocomplete: autocomplete,
+      autocapitalize: "off",
+      spellcheck: "false",
+      "data-testid": testid,
+      value: value || "",
+    });
+    return { input: input, node: h("div", { class: "field" }, [h("label", { for: id }, field.label || capitalize(field.name)), input]) };
+  }
+
+  function renderCredential(view) {
+    var inst = view.institution || {};
+    var fields = view.fields && view.fields.length
+      ? view.fields
+      : [
+          { name: "username", label: "Username", type: "text" },
+          { name: "password", label: "Password", type: "password" },
+        ];
+    // After a failed attempt the server shows this pane again: keep what the user typed,
+    // except passwords.
+    var previous = ui.viewName === "CREDENTIAL" ? ui.host.querySelectorAll("input") : [];
+    var kept = {};
+    Array.prototype.forEach.call(previous, function (el) {
+      if (el.type !== "password") kept[el.name] = el.value;
+    });
+    var inputs = fields.map(function (field) {
+      return fieldInput(field, "credential-" + field.name, kept[field.name]);
+    });
+    var firstEmpty = inputs.filter(function (f) {
+      return !f.input.value;
+    })[0];
+    var notice = textOf(view.notice);
+    return pane("CREDENTIAL", {
+      institution: view.institution,
+      back: backButton("credential-back", function () {
+        action("back");
+      }),
+      title: inst.name ? "Log in at " + inst.name : "Log in to your bank",
+      lead: "Enter your " + (inst.name || "bank") + " username and password.",
+      alert: view.error ? errorText({ plaid: view.error }) : null,
+      body: [
+        notice ? h("div", { class: "notice", role: "status", "data-testid": "credential-notice" }, notice) : null,
+        inputs.map(function (f) {
+          return f.node;
+        }),
+      ],
+      footer: [button("Submit", { submit: true, testid: "credential-submit" })],
+      onSubmit: function () {
+        var values = {};
+        fields.forEach(function (field, i) {
+          values[field.name] = inputs[i].input.value;
+        });
+        action("submit_credentials", values);
+      },
+      focus: (firstEmpty || inputs[0] || {}).input,
+    });
+  }
+
+  function optionValue(option) {
+    return typeof option === "string" ? option : option.id != null ? option.id : option.text;
+  }
+
+  function optionLabel(option) {
+    return typeof option === "string" ? option : option.text || option.label || String(option.id);
+  }
+
+  function radioGroup(legend, name, options, testidFor, checkedIndex) {
+    return h("fieldset", { class: "choices" }, [
+      h("legend", { class: legend.visible ? "choices-legend" : "sr-only" }, legend.text),
+      options.map(function (option, i) {
+        return h("label", { class: "choice" }, [
+          h("input", {
+            type: "radio",
+            name: name,
+            value: String(optionValue(option)),
+            checked: i === checkedIndex,
+            "data-testid": testidFor(option, i),
+          }),
+          h("span", { class: "choice-text" }, optionLabel(option)),
+        ]);
+      }),
+    ]);
+  }
+
+  function checkedValue(form, name) {
+    var el = form.querySelector('input[name="' + name + '"]:checked');
+    return el ? el.value : "";
+  }
+
+  function renderMfa(view) {
+    var type = view.mfa_type;
+    var step =
+      typeof view.rounds === "number" && view.rounds > 1 && view.round
+        ? h("p", { class: "step", "data-testid": "mfa-round" }, "Step " + view.round + " of " + view.rounds)
+        : null;
+    var base = {
+      institution: view.institution,
+      alert: view.error ? errorText({ plaid: view.error }) : null,
+      top: step,
+    };
+
+    if (type === "device") {
+      var devices = view.devices || [];
+      return pane(
+        "MFA",
+        Object.assign(base, {
+          title: "Verify your identity",
+          lead: "Where should we send your one-time code?",
+          body: radioGroup(
+            { text: "Send the code to" },
+            "device",
+            devices,
+            function (d) {
+              return "mfa-device-" + d.id;
+            },
+            0
+          ),
+          footer: [button("Send code", { submit: true, testid: "mfa-send" })],
+          onSubmit: function (form) {
+            var id = checkedValue(form, "device");
+            if (id) action("choose_device", { device_id: id });
+          },
+        })
+      );
+    }
+
+    if (type === "selections") {
+      var selections = view.selections || [];
+      return pane(
+        "MFA",
+        Object.assign(base, {
+          title: "Answer the security questions",
+          lead: "Choose the right answer to each question.",
+          body: selections.map(function (q, qi) {
+            return radioGroup({ text: q.text, visible: true }, "selection-" + qi, q.options || [], function (o, oi) {
+              return "mfa-option-" + qi + "-" + oi;
+            });
+          }),
+          footer: [button("Submit", { submit: true, testid: "mfa-submit" })],
+          onSubmit: function (form) {
+            action("submit_mfa", {
+              answers: selections.map(function (q, qi) {
+                return checkedValue(form, "selection-" + qi);
+              }),
+            });
+          },
+        })
+      );
+    }
+
+    // code and questions: one text input per answer.
+    var questions =
+      type === "questions" ? view.questions || [] : [{ id: "code", text: "Code", code: true }];
+    var inputs = questions.map(function (q, i) {
+      var f = fieldInput({ name: "answer-" + i, label: q.text, type: "text" }, "mfa-answer-" + i);
+      if (q.code) {
+        f.input.setAttribute("inputmode", "numeric");
+        f.input.setAttribute("autocomplete", "one-time-code");
+      }
+      return f;
+    });
+    return pane(
+      "MFA",
+      Object.assign(base, {
+        title: type === "questions" ? "Answer the security question" + (questions.length > 1 ? "s" : "") : "Enter your code",
+        lead:
+          type === "questions"
+            ? "Your bank needs to confirm it's you."
+            : "Enter the one-time code " + ((view.institution && view.institution.name) || "your bank") + " sent you.",
+        body: inputs.map(function (f) {
+          return f.node;
+        }),
+        footer: [button("Submit", { submit: true, testid: "mfa-submit" })],
+        onSubmit: function () {
+          action("submit_mfa", {
+            answers: inputs.map(function (f) {
+              return f.input.value;
+            }),
+          });
+        },
+        focus: inputs[0] && inputs[0].input,
+      })
+    );
+  }
+
+  function accountRow(account, multi, onchange) {
+    var meta = [maskText(account.mask), capitalize(account.subtype || account.type || "")].filter(Boolean).join(" · ");
+    return h("label", { class: "account" }, [
+      h("input", {
+        type: multi ? "checkbox" : "radio",
+        name: "account",
+        value: account.id,
+        "data-testid": "account-" + account.id,
+        onchange: onchange,
+      }),
+      h("span", { class: "account-text" }, [
+        h("span", { class: "account-name" }, account.name || "Account"),
+        meta ? h("span", { class: "account-meta" }, meta) : null,
+      ]),
+      h("span", { class: "account-balance" }, formatBalance(account.balance)),
+    ]);
+  }
+
+  function renderSelectAccount(view) {
+    var multi = !!view.multi;
+    var client = view.client_name || "the app";
+    var submit = button("Continue", { submit: true, testid: "accounts-continue", disabled: true });
+    function onchange(event) {
+      submit.disabled = !event.currentTarget.form.querySelector("input[name=account]:checked");
+    }
+    var accounts = view.accounts || [];
+    return pane("SELECT_ACCOUNT", {
+      institution: view.institution,
+      title: multi ? "Select accounts" : "Select an account",
+      lead: client + " will only have access to the " + (multi ? "accounts" : "account") + " you select.",
+      body: accounts.length
+        ? h("fieldset", { class: "accounts" }, [
+            h("legend", { class: "sr-only" }, "Accounts"),
+            accounts.map(function (account) {
+              return accountRow(account, multi, onchange);
+            }),
+          ])
+        : h("p", { class: "empty" }, "No eligible accounts were found."),
+      footer: [submit],
+      onSubmit: function (form) {
+        var ids = Array.prototype.map.call(form.querySelectorAll("input[name=account]:checked"), function (el) {
+          return el.value;
+        });
+        if (ids.length) action("select_accounts", { account_ids: ids });
+      },
+    });
+  }
+
+  function renderConnected(view) {
+    var client = view.client_name || "the app";
+    var accounts = view.accounts || [];
+    return pane("CONNECTED", {
+      close: false,
+      institution: view.institution,
+      top: h("div", { class: "success-mark", "aria-hidden": "true" }),
+      title: "Success",
+      lead: "Your account" + (accounts.length > 1 ? "s have" : " has") + " been connected to " + client + ".",
+      body: accounts.length
+        ? h(
+            "ul",
+            { class: "connected-list" },
+            accounts.map(function (a) {
+              return h("li", null, [
+                h("span", { class: "account-name" }, a.name || "Account"),
+                a.mask ? h("span", { class: "account-meta" }, maskText(a.mask)) : null,
+              ]);
+            })
+          )
+        : null,
+      footer: [
+        button("Continue", {
+          testid: "connected-continue",
+          onclick: function () {
+            action("continue");
+          },
+        }),
+      ],
+    });
+  }
+
+  function errorPane(o) {
+    return pane("ERROR", {
+      institution: o.institution,
+      top: h("div", { class: "error-mark", "aria-hidden": "true" }),
+      title: o.title,
+      body: [
+        h("p", { class: "error-text", "aria-live": "polite", "data-testid": "error-display" }, o.message),
+        o.code ? h("p", { class: "fine code", "data-testid": "error-code" }, "Error code: " + o.code) : null,
+      ],
+      footer: [
+        o.retry ? button("Try again", { testid: "error-retry", onclick: o.retry }) : null,
+        button("Exit", { testid: "error-exit", secondary: !!o.retry, onclick: o.exit }),
+      ],
+    });
+  }
+
+  function renderError(view) {
+    var err = view.error || {};
+    var inst = view.institution;
+    return errorPane({
+      institution: inst,
+      title:
+        err.error_type === "INSTITUTION_ERROR" && inst
+          ? inst.name + " isn't available right now"
+          : "Something went wrong",
+      message: err.display_message || err.error_message || "An unexpected error occurred.",
+      code: err.error_code,
+      retry: view.can_retry
+        ? function () {
+            action("retry");
+          }
+        : null,
+      exit: function () {
+        action("exit");
+      },
+    });
+  }
+
+  // No session to act on (the first request never reached the server).
+  function renderClientError(message, retry) {
+    var root = errorPane({
+      title: "Couldn't start Link",
+      message: message,
+      retry: retry,
+      exit: function () {
+        exitWithError(null);
+      },
+    });
+    var close = root.querySelector("[data-testid=close]");
+    close.replaceWith(close.cloneNode(true));
+    root.querySelector("[data-testid=close]").addEventListener("click", function () {
+      exitWithError(null);
+    });
+    return root;
+  }
+
+  function renderExit(view) {
+    var client = view.client_name || "the app";
+    return pane("EXIT", {
+      close: false,
+      institution: view.institution,
+      title: "Are you sure you want to exit?",
+      lead: "Your progress won't be saved and your account won't be connected to " + client + ".",
+      footer: [
+        button("Exit", {
+          testid: "exit-confirm",
+          onclick: function () {
+            action("exit_confirm");
+          },
+        }),
+        button("Go back", {
+          testid: "exit-cancel",
+          secondary: true,
+          onclick: function () {
+            action("exit_cancel");
+          },
+        }),
+      ],
+    });
+  }
+
+  function renderUnknown(view) {
+    return pane(view.name || "UNKNOWN", {
+      institution: view.institution,
+      title: "This step isn't available",
+      lead: "This version of Gingham Link can't show the “" + (view.name || "unknown") + "” step. You can exit and try again.",
+    });
+  }
+
+  function renderDone(outcome) {
+    var success = outcome.type === "success";
+    var body = null;
+    if (!framed && success && outcome.public_token) {
+      body = [h("p", { class: "fine" }, "Public token"), h("code", { class: "token", "data-testid": "public-token" }, outcome.public_token)];
+    }
+    return h("section", { class: "pane pane-done", "data-view": "DONE" }, [
+      h("div", { class: "pane-main" }, [
+        h("div", { class: "pane-body center" }, [
+          h("div", { class: success ? "success-mark" : "exit-mark", "aria-hidden": "true" }),
+          h("h1", { id: "pane-title", class: "pane-title", tabindex: "-1" }, success ? "All done" : "Link closed"),
+          h("p", { class: "lead" }, framed ? "" : "You can close this window."),
+          body,
+        ]),
+      ]),
+    ]);
+  }
+
+  var RENDERERS = {
+    CONSENT: renderConsent,
+    SELECT_INSTITUTION: renderSelectInstitution,
+    CREDENTIAL: renderCredential,
+    MFA: renderMfa,
+    SELECT_ACCOUNT: renderSelectAccount,
+    CONNECTED: renderConnected,
+    ERROR: renderError,
+    EXIT: renderExit,
+  };
+
+  /* ---------------------------------------------------------------- mounting, focus, busy */
+
+  function render(view) {
+    if (view.name === "SELECT_INSTITUTION" && ui.viewName === "SELECT_INSTITUTION" && updateResults(view)) return;
+    mount((RENDERERS[view.name] || renderUnknown)(view), view.name);
+  }
+
+  function mount(node, name) {
+    ui.host.replaceChildren(node);
+    ui.viewName = name;
+    ui.alert = node.querySelector("[data-alert]");
+    ui.focusBeforeBusy = null;
+    if (ui.alert && ui.alert.textContent) announce(ui.alert.textContent);
+    applyBusy();
+    if (name === "SELECT_INSTITUTION") setSearching(0);
+    focusPane();
+  }
+
+  function focusPane() {
+    if (framed && !session.opened) return; // the frame is still hidden
+    var root = ui.host.firstElementChild;
+    if (!root) return;
+    var target = root._focus || root.querySelector("#pane-title");
+    if (target) target.focus({ preventScroll: true });
+  }
+
+  // The pane's own error region is re-created with each render, which screen readers may not
+  // announce; this region lives as long as the page.
+  function announce(text) {
+    ui.announcer.textContent = "";
+    setTimeout(function () {
+      ui.announcer.textContent = text;
+    }, 50);
+  }
+
+  function showAlert(text) {
+    if (ui.alert) ui.alert.textContent = text;
+    announce(text);
+  }
+
+  function setBusy(on) {
+    if (ui.busy === on) return;
+    ui.busy = on;
+    if (on) ui.focusBeforeBusy = document.activeElement;
+    applyBusy();
+    if (!on) {
+      var previous = ui.focusBeforeBusy;
+      ui.focusBeforeBusy = null;
+      var lost = !document.activeElement || document.activeElement === document.body;
+      if (lost && previous && ui.host.contains(previous)) previous.focus({ preventScroll: true });
+    }
+  }
+
+  // Disables the pane's controls while a request runs and re-enables only those it disabled.
+  function applyBusy() {
+    if (!ui.modal) return;
+    ui.modal.setAttribute("aria-busy", ui.busy ? "true" : "false");
+    ui.busyEl.hidden = !ui.busy;
+    var controls = ui.host.querySelectorAll("button, input, select, textarea");
+    Array.prototype.forEach.call(controls, function (el) {
+      if (ui.busy && !el.disabled) {
+        el.disabled = true;
+        el.setAttribute("data-busy-disabled", "");
+      } else if (!ui.busy && el.hasAttribute("data-busy-disabled")) {
+        el.disabled = false;
+        el.removeAttribute("data-busy-disabled");
+      }
+    });
+  }
+
+  /* ---------------------------------------------------------------- keyboard */
+
+  function onKeydown(event) {
+    if (event.key === "Escape" && !ui.busy) {
+      if (ui.viewName === "EXIT") action("exit_cancel");
+      else {
+        var close = ui.host.querySelector("[data-testid=close]");
+        if (close) close.click();
+      }
+      return;
+    }
+    if (event.key === "Tab" && !config.embedded) trapFocus(event);
+  }
+
+  // Keep Tab inside the modal: past its last control focus would land on the page underneath.
+  function trapFocus(event) {
+    var focusable = Array.prototype.filter.call(
+      ui.modal.querySelectorAll("button, input, select, textarea, a[href], [tabindex]:not([tabindex='-1'])"),
+      function (el) {
+        return !el.disabled && el.offsetParent !== null;
+      }
+    );
+    if (!focusable.length) return;
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    var active = document.activeElement;
+    if (event.shiftKey && (active === first || !ui.modal.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !ui.modal.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  /* ---------------------------------------------------------------- start */
+
+  function init() {
+    ui.host = document.getElementById("pane-host");
+    ui.modal = document.getElementById("modal");
+    ui.busyEl = document.getElementById("busy");
+    ui.announcer = document.getElementById("announcer");
+    document.body.classList.toggle("embedded", config.embedded);
+    document.body.classList.toggle("standalone", !framed);
+
+    mount(renderLoading(), "LOADING");
+    document.addEventListener("keydown", onKeydown);
+
+    if (framed) {
+      window.addEventListener("message", onParentMessage);
+      postToParent({ type: "loaded" });
+    } else {
+      open();
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
