@@ -10,7 +10,7 @@ from plaid.model.link_token_create_request_user import LinkTokenCreateRequestUse
 from plaid.model.link_token_get_request import LinkTokenGetRequest
 from plaid.model.products import Products
 
-from tests.compat.conftest import LiveGingham
+from tests.live_server import LiveGingham
 
 
 def _link_token(plaid_client: plaid_api.PlaidApi) -> str:

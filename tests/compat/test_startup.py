@@ -10,15 +10,12 @@ from plaid.model.country_code import CountryCode
 from plaid.model.institutions_get_by_id_request import InstitutionsGetByIdRequest
 
 from tests.compat.conftest import (
-    BACKENDS,
     SANDBOX_INSTITUTION,
     banner_credentials,
     close_plaid_api,
-    empty_database,
     plaid_api_for,
-    running_server,
-    server_environment,
 )
+from tests.live_server import BACKENDS, empty_database, running_server, server_environment
 
 
 @pytest.fixture(params=BACKENDS)

@@ -11,7 +11,6 @@
   var config = {
     token: params.get("token") || "",
     parentOrigin: params.get("parent_origin") || "",
-    receivedRedirectUri: params.get("received_redirect_uri"),
     embedded: params.get("embedded") === "1",
   };
   // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
@@ -27,6 +26,7 @@
     alert: null, // the current pane's error region
     busy: false,
     focusBeforeBusy: null,
+    focusPending: false,
     searchTimer: null,
     lastQuery: null,
     searching: 0,
@@ -181,15 +181,15 @@
   }
 
   async function startSession() {
-    var body = { link_token: config.token };
-    // Only present when the app re-initialises Link after an OAuth redirect.
-    if (config.receivedRedirectUri) body.received_redirect_uri = config.receivedRedirectUri;
+    var state;
     try {
-      applyState(await api("/link/frame/sessions", body));
+      state = await api("/link/frame/sessions", { link_token: config.token });
     } catch (err) {
       if (err.plaid) exitWithError(err);
-      else mount(renderClientError(errorText(err), retryStart), null);
+      else mount(renderClientError(errorText(err), retryStart), "ERROR");
+      return;
     }
+    applyState(state);
   }
 
   function retryStart() {
@@ -251,12 +251,15 @@
   }
 
   async function runAction(body) {
+    var state;
     try {
-      applyState(await api(actionPath(), body));
+      state = await api(actionPath(), body);
     } catch (err) {
       if (err.plaid && err.plaid.error_code === "INVALID_LINK_TOKEN") exitWithError(err);
       else showAlert(errorText(err));
+      return;
     }
+    applyState(state);
   }
 
   // The page asked to close Link without force: ask the user to confirm, as the × does.
@@ -293,14 +296,15 @@
         exitWithError(null);
         return;
       }
+      var state;
       try {
-        applyState(
-          await api(actionPath(), { link_token: config.token, action: "force_exit" })
-        );
+        state = await api(actionPath(), { link_token: config.token, action: "force_exit" });
       } catch (err) {
         exitWithError(err);
+        return;
       }
-      if (!session.finished) exitWithError(null);
+      applyState(state);
+      if (!session.finished) exitWithError(null); // the server should have ended it; be sure
     });
   }
 
@@ -316,6 +320,8 @@
   function search(query) {
     clearTimeout(ui.searchTimer);
     if (session.finished || !session.id || query === ui.lastQuery) return;
+    // A blocking action (say, picking a result) is on its way: the pane is about to change.
+    if (blocking > 0 || ui.viewName !== "SELECT_INSTITUTION") return;
     ui.lastQuery = query;
     // Only the newest query matters: drop searches that have not been sent yet.
     dropQueue(function (task) {
@@ -421,15 +427,10 @@
       inst && typeof inst.monogram === "string" && inst.monogram.trim() && inst.monogram.length <= 3
         ? inst.monogram.trim()
         : initials(inst && inst.name);
-    return h(
-      "span",
-      {
-        class: "monogram" + (size ? " monogram-" + size : ""),
-        style: "background-color:" + color + ";color:" + readableOn(color),
-        "aria-hidden": "true",
-      },
-      text
-    );
+    var el = h("span", { class: "monogram" + (size ? " monogram-" + size : ""), "aria-hidden": "true" }, text);
+    el.style.backgroundColor = color;
+    el.style.color = readableOn(color);
+    return el;
   }
 
   function healthOf(inst) {
@@ -489,7 +490,7 @@
 
   /* ---------------------------------------------------------------- pane shell */
 
-  function closeButton() {
+  function closeButton(onClose) {
     return h(
       "button",
       {
@@ -498,9 +499,11 @@
         "aria-label": "Close",
         "data-testid": "close",
         "data-close": "exit",
-        onclick: function () {
-          action("exit");
-        },
+        onclick:
+          onClose ||
+          function () {
+            action("exit");
+          },
       },
       h("span", { class: "icon icon-close", "aria-hidden": "true" })
     );
@@ -522,13 +525,13 @@
   /*
    * One pane: header (back · institution · close), a scrolling body and a footer for the main
    * buttons. With onSubmit the body and footer are one <form>, so Enter submits it.
-   * o: {title, lead, top, body, footer, onSubmit, close, back, institution, alert, focus}
+   * o: {title, lead, top, body, footer, onSubmit, close, onClose, back, institution, alert, focus}
    */
   function pane(name, o) {
     var header = h("header", { class: "pane-header" }, [
       o.back || h("span", { class: "icon-spacer" }),
       h("div", { class: "pane-header-center" }, o.institution ? institutionChip(o.institution) : null),
-      o.close === false ? h("span", { class: "icon-spacer" }) : closeButton(),
+      o.close === false ? h("span", { class: "icon-spacer" }) : closeButton(o.onClose),
     ]);
     var alert = h(
       "div",
@@ -1017,6 +1020,7 @@
   function errorPane(o) {
     return pane("ERROR", {
       institution: o.institution,
+      onClose: o.exit,
       top: h("div", { class: "error-mark", "aria-hidden": "true" }),
       title: o.title,
       body: [
@@ -1054,7 +1058,7 @@
 
   // No session to act on (the first request never reached the server).
   function renderClientError(message, retry) {
-    var root = errorPane({
+    return errorPane({
       title: "Couldn't start Link",
       message: message,
       retry: retry,
@@ -1062,12 +1066,6 @@
         exitWithError(null);
       },
     });
-    var close = root.querySelector("[data-testid=close]");
-    close.replaceWith(close.cloneNode(true));
-    root.querySelector("[data-testid=close]").addEventListener("click", function () {
-      exitWithError(null);
-    });
-    return root;
   }
 
   function renderExit(view) {
@@ -1075,6 +1073,7 @@
     return pane("EXIT", {
       close: false,
       institution: view.institution,
+      top: h("div", { class: "exit-mark", "aria-hidden": "true" }),
       title: "Are you sure you want to exit?",
       lead: "Your progress won't be saved and your account won't be connected to " + client + ".",
       footer: [
@@ -1106,15 +1105,24 @@
   function renderDone(outcome) {
     var success = outcome.type === "success";
     var body = null;
+    // Opened directly as a page there is no app to tell: show the result instead.
     if (!framed && success && outcome.public_token) {
-      body = [h("p", { class: "fine" }, "Public token"), h("code", { class: "token", "data-testid": "public-token" }, outcome.public_token)];
+      body = [
+        h("p", { class: "fine" }, "Public token"),
+        h("code", { class: "token", "data-testid": "public-token" }, outcome.public_token),
+      ];
+    } else if (!framed && outcome.error) {
+      body = [
+        h("p", { class: "error-text" }, errorText({ plaid: outcome.error })),
+        h("p", { class: "fine code" }, "Error code: " + outcome.error.error_code),
+      ];
     }
     return h("section", { class: "pane pane-done", "data-view": "DONE" }, [
       h("div", { class: "pane-main" }, [
         h("div", { class: "pane-body center" }, [
           h("div", { class: success ? "success-mark" : "exit-mark", "aria-hidden": "true" }),
           h("h1", { id: "pane-title", class: "pane-title", tabindex: "-1" }, success ? "All done" : "Link closed"),
-          h("p", { class: "lead" }, framed ? "" : "You can close this window."),
+          framed ? null : h("p", { class: "lead" }, "You can close this window."),
           body,
         ]),
       ]),
@@ -1147,11 +1155,15 @@
     if (ui.alert && ui.alert.textContent) announce(ui.alert.textContent);
     applyBusy();
     if (name === "SELECT_INSTITUTION") setSearching(0);
-    focusPane();
+    // Disabled controls can't take focus: wait for the request to finish.
+    if (ui.busy) ui.focusPending = true;
+    else focusPane();
   }
 
   function focusPane() {
     if (framed && !session.opened) return; // the frame is still hidden
+    // Embedded Link sits in the app's page: don't pull focus away from it uninvited.
+    if (config.embedded && !document.hasFocus()) return;
     var root = ui.host.firstElementChild;
     if (!root) return;
     var target = root._focus || root.querySelector("#pane-title");
@@ -1177,12 +1189,16 @@
     ui.busy = on;
     if (on) ui.focusBeforeBusy = document.activeElement;
     applyBusy();
-    if (!on) {
-      var previous = ui.focusBeforeBusy;
-      ui.focusBeforeBusy = null;
-      var lost = !document.activeElement || document.activeElement === document.body;
-      if (lost && previous && ui.host.contains(previous)) previous.focus({ preventScroll: true });
+    if (on) return;
+    var previous = ui.focusBeforeBusy;
+    ui.focusBeforeBusy = null;
+    if (ui.focusPending) {
+      ui.focusPending = false;
+      focusPane();
+      return;
     }
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && previous && ui.host.contains(previous)) previous.focus({ preventScroll: true });
   }
 
   // Disables the pane's controls while a request runs and re-enables only those it disabled.
@@ -1206,6 +1222,7 @@
 
   function onKeydown(event) {
     if (event.key === "Escape" && !ui.busy) {
+      if (event.target.type === "search" && event.target.value) return; // Escape clears the box
       if (ui.viewName === "EXIT") action("exit_cancel");
       else {
         var close = ui.host.querySelector("[data-testid=close]");
