@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from gingham import __version__, errors
@@ -15,6 +15,8 @@ from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
 from gingham.db import make_engine, make_session_factory
+from gingham.demo import api as demo_api
+from gingham.demo import pages as demo_pages
 from gingham.institutions import api as institutions_api
 from gingham.items import api as items_api
 from gingham.link import api as link_api
@@ -44,18 +46,6 @@ PLAID_ENDPOINTS: dict[str, Handler] = {
 
 async def health(request: Request) -> Response:
     return json_response({"status": "ok", "version": __version__})
-
-
-async def start_page(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    base_url = runtime.settings.base_url
-    return HTMLResponse(
-        f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Gingham</title></head>
-<body><h1>Gingham {__version__}</h1>
-<p>A Plaid-compatible API is serving at <code>{base_url}</code>. Point Plaid's client libraries at
-this address instead of <code>https://sandbox.plaid.com</code>; the credentials were printed when
-the server started, and <code>gingham client create --name NAME</code> makes more.</p></body></html>"""
-    )
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -103,7 +93,8 @@ def create_app(
         ),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
-        Route("/", start_page, methods=["GET"]),
+        *demo_api.routes(runtime),
+        *demo_pages.routes(runtime),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
     ]
     app = Starlette(

@@ -46,7 +46,7 @@ def _banner(settings: Settings, created: IssuedCredentials | None) -> str:
     lines = [
         f"Gingham {__version__}: Plaid-compatible API at {url}",
         f"  database: {settings.database_url.split('@')[-1]}",
-        f"  start page: {url}/",
+        f"  open {url}/ to try Link in the demo app",
     ]
     if created is not None:
         lines += [

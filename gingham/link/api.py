@@ -7,11 +7,9 @@ Link session to its end with the same state machine the frame uses, for apps' CI
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
+from sqlalchemy.orm import Session
 from starlette.routing import Route
 
 from gingham import errors
@@ -20,18 +18,8 @@ from gingham.link import service
 from gingham.link.flow import FlowContext, LinkFlow
 from gingham.link.models import LinkSession
 from gingham.link_tokens.service import invalid_link_token
-from gingham.wire.endpoint import (
-    JSONObject,
-    RequestContext,
-    Runtime,
-    error_response,
-    json_response,
-    parse_json_object,
-)
-from gingham.wire.ids import new_request_id
-from gingham.wire.validation import Schema, validate
-
-logger = logging.getLogger("gingham.link")
+from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, internal_route
+from gingham.wire.validation import Schema
 
 _START_SCHEMA: Schema = {
     "type": "object",
@@ -51,44 +39,28 @@ _ACTION_SCHEMA: Schema = {
 
 
 def frame_routes(runtime: Runtime) -> list[Route]:
-    async def start(request: Request) -> Response:
-        return await _run(
-            request,
-            runtime,
-            _START_SCHEMA,
-            lambda ctx, body, _: service.start_session(ctx, body["link_token"]),
+    def context(session: Session, request_id: str) -> FlowContext:
+        return FlowContext(session, runtime.clock.now(), request_id, runtime.secrets)
+
+    def start(
+        session: Session, body: JSONObject, path: dict[str, Any], request_id: str
+    ) -> JSONObject:
+        return service.start_session(context(session, request_id), body["link_token"])
+
+    def act(
+        session: Session, body: JSONObject, path: dict[str, Any], request_id: str
+    ) -> JSONObject:
+        action, link_token = body.pop("action"), body.pop("link_token")
+        return service.apply_action(
+            context(session, request_id), path["link_session_id"], link_token, action, body
         )
 
-    async def act(request: Request) -> Response:
-        def apply(ctx: FlowContext, body: JSONObject, path: dict[str, Any]) -> JSONObject:
-            action = body.pop("action")
-            return service.apply_action(
-                ctx, path["link_session_id"], body.pop("link_token"), action, body
-            )
-
-        return await _run(request, runtime, _ACTION_SCHEMA, apply)
-
     return [
-        Route("/link/frame/sessions", start, methods=["POST"]),
-        Route("/link/frame/sessions/{link_session_id}/actions", act, methods=["POST"]),
+        internal_route("/link/frame/sessions", start, runtime, schema=_START_SCHEMA),
+        internal_route(
+            "/link/frame/sessions/{link_session_id}/actions", act, runtime, schema=_ACTION_SCHEMA
+        ),
     ]
-
-
-async def _run(request: Request, runtime: Runtime, schema: Schema, work: Any) -> Response:
-    request_id = new_request_id()
-    try:
-        body = parse_json_object(await request.body(), request.headers.get("content-type"))
-        validate(body, schema)
-        with runtime.session_factory() as session, session.begin():
-            ctx = FlowContext(session, runtime.clock.now(), request_id, runtime.secrets)
-            result: JSONObject = work(ctx, body, request.path_params)
-    except errors.PlaidError as error:
-        return error_response(error, request_id)
-    except Exception:
-        logger.exception("unhandled error in %s (request_id %s)", request.url.path, request_id)
-        return error_response(errors.internal_server_error(), request_id)
-    result["request_id"] = request_id
-    return json_response(result)
 
 
 COMPLETE_SCHEMA: Schema = {

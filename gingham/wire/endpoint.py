@@ -145,3 +145,32 @@ def plaid_route(
         return json_response(result)
 
     return Route(path, endpoint, methods=["POST"], name=path)
+
+
+InternalWork = Callable[[Session, JSONObject, dict[str, Any], str], JSONObject]
+
+
+def internal_route(path: str, work: InternalWork, runtime: Runtime, *, schema: Schema) -> Route:
+    """A route for one of Gingham's own JSON endpoints that take no API credentials (the Link
+    frame's, authenticated by the link token in the body; the demo app's). Same parsing,
+    validation, transaction and error rendering as Plaid's endpoints.
+
+    `work(session, body, path_params, request_id)` returns the response body.
+    """
+
+    async def endpoint(request: Request) -> Response:
+        request_id = new_request_id()
+        try:
+            body = parse_json_object(await request.body(), request.headers.get("content-type"))
+            validate(body, schema)
+            with runtime.session_factory() as session, session.begin():
+                result = work(session, body, dict(request.path_params), request_id)
+        except errors.PlaidError as error:
+            return error_response(error, request_id)
+        except Exception:
+            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
+            return error_response(errors.internal_server_error(), request_id)
+        result["request_id"] = request_id
+        return json_response(result)
+
+    return Route(path, endpoint, methods=["POST"])
