@@ -7,6 +7,7 @@ import base64
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -57,6 +58,15 @@ def database_url(
         _migrate(url)
         yield url
         return
+    admin_url = require_postgres()
+    with fresh_postgres_schema(admin_url, "gingham_test") as url:
+        _migrate(url)
+        yield url
+
+
+def require_postgres() -> str:
+    """The PostgreSQL admin URL; skips the test with the reason when no server answers, except
+    under CI, where that is a failure: CI must run the PostgreSQL leg."""
     admin_url = postgres_admin_url()
     problem = _postgres_unavailable(admin_url)
     if problem is not None:
@@ -66,18 +76,22 @@ def database_url(
         if os.environ.get("CI"):
             pytest.fail(message + " — CI must run the PostgreSQL leg")
         pytest.skip(message)
-    schema = f"gingham_test_{uuid.uuid4().hex[:12]}"
+    return admin_url
+
+
+@contextmanager
+def fresh_postgres_schema(admin_url: str, prefix: str) -> Iterator[str]:
+    """A database URL whose search_path is a new, empty schema; the schema is dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in admin_url else "?"
-    url = f"{admin_url}{separator}options=-csearch_path%3D{schema}"
     try:
-        _migrate(url)
-        yield url
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in admin_url else "?"
+        yield f"{admin_url}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
 

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,9 +20,8 @@ from typing import NamedTuple
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import POSTGRES_URL_VARIABLE, _postgres_unavailable, postgres_admin_url
+from tests.conftest import fresh_postgres_schema, require_postgres
 
 BACKENDS = ("sqlite", "postgresql")
 HEALTH_TIMEOUT_SECONDS = 20.0
@@ -159,29 +157,9 @@ def empty_database(
     if backend == "sqlite":
         yield {"GINGHAM_DATA_DIR": data_dir}
         return
-    admin_url = postgres_admin_url()
-    problem = _postgres_unavailable(admin_url)
-    if problem is not None:
-        message = (
-            f"PostgreSQL leg: no server at {admin_url} ({problem}); set {POSTGRES_URL_VARIABLE}"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message + " — CI must run the PostgreSQL leg")
-        pytest.skip(message)
-    schema = f"gingham_compat_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in admin_url else "?"
-        yield {
-            "GINGHAM_DATA_DIR": data_dir,
-            "GINGHAM_DATABASE_URL": f"{admin_url}{separator}options=-csearch_path%3D{schema}",
-        }
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    admin_url = require_postgres()
+    with fresh_postgres_schema(admin_url, "gingham_live") as url:
+        yield {"GINGHAM_DATA_DIR": data_dir, "GINGHAM_DATABASE_URL": url}
 
 
 @contextmanager

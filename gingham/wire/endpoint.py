@@ -104,15 +104,45 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
     return client_id, secret
 
 
+UnitOfWork = Callable[[Request, JSONObject, str], JSONObject]
+
+
+def _json_route(path: str, runtime: Runtime, unit_of_work: UnitOfWork) -> Route:
+    """POST `path` with a JSON object body: parse it, run `unit_of_work(request, body,
+    request_id)` (on the event loop, or in a worker thread for a network database), and answer
+    its result or its Plaid error. Anything unexpected is logged and answered as
+    INTERNAL_SERVER_ERROR, without internals on the wire."""
+
+    async def endpoint(request: Request) -> Response:
+        request_id = new_request_id()
+        try:
+            body = parse_json_object(await request.body(), request.headers.get("content-type"))
+            if runtime.database_in_threads:
+                result = await run_in_threadpool(unit_of_work, request, body, request_id)
+            else:
+                result = unit_of_work(request, body, request_id)
+        except errors.PlaidError as error:
+            return error_response(error, request_id)
+        except Exception:
+            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
+            return error_response(errors.internal_server_error(), request_id)
+        result["request_id"] = request_id
+        return json_response(result)
+
+    return Route(path, endpoint, methods=["POST"], name=path)
+
+
 def plaid_route(
     path: str, handler: Handler, runtime: Runtime, *, schema: Schema | None = None
 ) -> Route:
-    """A route for `handler`, validating requests against Plaid's schema for `path` (or, for
-    Gingham's own endpoints, the schema given)."""
+    """A route for a Plaid endpoint: credentials from the headers or the body, authenticated,
+    then the body validated against Plaid's schema for `path` (or, for Gingham's own endpoints
+    that take API credentials, the schema given), and `handler` run in one transaction."""
     if schema is None:
         schema = request_schema(path)
 
-    def unit_of_work(body: JSONObject, client_id: str, secret: str, request_id: str) -> JSONObject:
+    def unit_of_work(request: Request, body: JSONObject, request_id: str) -> JSONObject:
+        client_id, secret = _credentials(request, body)
         with runtime.session_factory() as session, session.begin():
             environment = clients_service.authenticate(
                 session, client_id, secret, runtime.verified_secrets
@@ -127,24 +157,7 @@ def plaid_route(
             )
             return handler(context, body)
 
-    async def endpoint(request: Request) -> Response:
-        request_id = new_request_id()
-        try:
-            body = parse_json_object(await request.body(), request.headers.get("content-type"))
-            client_id, secret = _credentials(request, body)
-            if runtime.database_in_threads:
-                result = await run_in_threadpool(unit_of_work, body, client_id, secret, request_id)
-            else:
-                result = unit_of_work(body, client_id, secret, request_id)
-        except errors.PlaidError as error:
-            return error_response(error, request_id)
-        except Exception:
-            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
-            return error_response(errors.internal_server_error(), request_id)
-        result["request_id"] = request_id
-        return json_response(result)
-
-    return Route(path, endpoint, methods=["POST"], name=path)
+    return _json_route(path, runtime, unit_of_work)
 
 
 InternalWork = Callable[[Session, JSONObject, dict[str, Any], str], JSONObject]
@@ -152,25 +165,14 @@ InternalWork = Callable[[Session, JSONObject, dict[str, Any], str], JSONObject]
 
 def internal_route(path: str, work: InternalWork, runtime: Runtime, *, schema: Schema) -> Route:
     """A route for one of Gingham's own JSON endpoints that take no API credentials (the Link
-    frame's, authenticated by the link token in the body; the demo app's). Same parsing,
-    validation, transaction and error rendering as Plaid's endpoints.
+    frame's, authenticated by the link token in the body; the demo app's).
 
     `work(session, body, path_params, request_id)` returns the response body.
     """
 
-    async def endpoint(request: Request) -> Response:
-        request_id = new_request_id()
-        try:
-            body = parse_json_object(await request.body(), request.headers.get("content-type"))
-            validate(body, schema)
-            with runtime.session_factory() as session, session.begin():
-                result = work(session, body, dict(request.path_params), request_id)
-        except errors.PlaidError as error:
-            return error_response(error, request_id)
-        except Exception:
-            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
-            return error_response(errors.internal_server_error(), request_id)
-        result["request_id"] = request_id
-        return json_response(result)
+    def unit_of_work(request: Request, body: JSONObject, request_id: str) -> JSONObject:
+        validate(body, schema)
+        with runtime.session_factory() as session, session.begin():
+            return work(session, body, dict(request.path_params), request_id)
 
-    return Route(path, endpoint, methods=["POST"])
+    return _json_route(path, runtime, unit_of_work)
