@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
+from gingham.clients import api as clients_api
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
@@ -91,6 +92,7 @@ def create_app(
             runtime,
             schema=link_api.COMPLETE_SCHEMA,
         ),
+        *clients_api.routes(runtime),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
         *demo_api.routes(runtime),

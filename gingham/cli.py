@@ -6,9 +6,14 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from gingham import __version__
+from sqlalchemy.orm import Session
+
+from gingham import __version__, errors
+from gingham.clients import android_packages, redirect_uris
 from gingham.clients import service as clients_service
 from gingham.clients.service import IssuedCredentials
 from gingham.clock import SystemClock
@@ -112,6 +117,89 @@ def client_create(settings: Settings, name: str, *, as_json: bool) -> None:
         print(f"  secret:    {created.secret}   (shown once; only its hash is stored)")
 
 
+@dataclass(frozen=True, slots=True)
+class AllowList:
+    """One of a client's allow-lists as the `client` subcommands manage it."""
+
+    entries: str  # "redirect URIs"
+    argument: str  # the positional argument's name in --help
+    add: Callable[[Session, str, str, str, datetime], tuple[str, bool]]
+    remove: Callable[[Session, str, str, str], tuple[str, bool]]
+    list_entries: Callable[[Session, str, str], list[str]]
+
+
+ALLOW_LISTS = {
+    "redirect-uri": AllowList(
+        "redirect URIs",
+        "URI",
+        redirect_uris.add_redirect_uri,
+        redirect_uris.remove_redirect_uri,
+        redirect_uris.list_redirect_uris,
+    ),
+    "android-package": AllowList(
+        "Android package names",
+        "NAME",
+        android_packages.add_android_package,
+        android_packages.remove_android_package,
+        android_packages.list_android_packages,
+    ),
+}
+# The only environment with API clients for now; the lists are kept per environment already.
+ALLOW_LIST_ENVIRONMENT = "sandbox"
+
+
+def manage_allow_list(
+    settings: Settings, allow_list: AllowList, action: str, client_id: str, value: str | None
+) -> int:
+    """Run one `gingham client redirect-uri|android-package` action; the exit status."""
+    _prepare_database(settings)
+    environment = ALLOW_LIST_ENVIRONMENT
+    where = f"the {environment} {allow_list.entries} of client {client_id}"
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            if not clients_service.client_exists(session, client_id):
+                print(
+                    f"gingham: no API client has client_id {client_id!r}; "
+                    "create one with `gingham client create --name NAME`",
+                    file=sys.stderr,
+                )
+                return 2
+            if action == "list":
+                entries = allow_list.list_entries(session, client_id, environment)
+                for entry in entries:
+                    print(entry)
+                if not entries:
+                    print(
+                        f"No {allow_list.entries} are allowed for client {client_id} ({environment}).",
+                        file=sys.stderr,
+                    )
+                return 0
+            assert value is not None
+            if action == "add":
+                entry, changed = allow_list.add(
+                    session, client_id, environment, value, SystemClock().now()
+                )
+                print(
+                    f"Added {entry} to {where}."
+                    if changed
+                    else f"{entry} is already on {where}; nothing changed."
+                )
+            else:
+                entry, changed = allow_list.remove(session, client_id, environment, value)
+                print(
+                    f"Removed {entry} from {where}."
+                    if changed
+                    else f"{entry} is not on {where}; nothing removed."
+                )
+            return 0
+    except errors.PlaidError as error:
+        print(f"gingham: {error.error_message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gingham", description="Self-hosted, Plaid-compatible Link and Item server."
@@ -139,6 +227,20 @@ def _parser() -> argparse.ArgumentParser:
         "--name", required=True, help="a name for the client, e.g. your app's"
     )
     create_parser.add_argument("--json", action="store_true", help="print the credentials as JSON")
+    for name, allow_list in ALLOW_LISTS.items():
+        list_parser = client_commands.add_parser(
+            name, help=f"manage a client's allowed {allow_list.entries} (sandbox)"
+        )
+        actions = list_parser.add_subparsers(dest="allow_list_action", required=True)
+        for action, help_text in (
+            ("add", f"allow one of the {allow_list.entries}"),
+            ("remove", f"remove one of the {allow_list.entries}"),
+            ("list", f"print the allowed {allow_list.entries}, one a line"),
+        ):
+            action_parser = actions.add_parser(action, help=help_text)
+            action_parser.add_argument("--client-id", required=True, help="the client's client_id")
+            if action != "list":
+                action_parser.add_argument("value", metavar=allow_list.argument)
     return parser
 
 
@@ -148,8 +250,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         serve(Settings.from_env(host=args.host, port=args.port), access_log=args.access_log)
     elif args.command == "migrate":
         _prepare_database(Settings.from_env())
-    elif args.command == "client":
+    elif args.command == "client" and args.client_command == "create":
         client_create(Settings.from_env(), args.name, as_json=args.json)
+    elif args.command == "client":
+        status = manage_allow_list(
+            Settings.from_env(),
+            ALLOW_LISTS[args.client_command],
+            args.allow_list_action,
+            args.client_id,
+            getattr(args, "value", None),
+        )
+        if status:
+            sys.exit(status)
 
 
 if __name__ == "__main__":

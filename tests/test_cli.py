@@ -46,3 +46,131 @@ class TestClientCreate:
         result = run_gingham("client", "create", data_dir=tmp_path)
         assert result.returncode == 2
         assert "--name" in result.stderr
+
+
+def create_client(data_dir: Path) -> str:
+    result = run_gingham("client", "create", "--name", "My App", "--json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    client_id: str = json.loads(result.stdout)["client_id"]
+    return client_id
+
+
+class TestClientRedirectUri:
+    def test_add_list_remove(self, tmp_path: Path) -> None:
+        client_id = create_client(tmp_path)
+        uri = "https://*.example.com/oauth.html"
+
+        added = run_gingham(
+            "client", "redirect-uri", "add", "--client-id", client_id, uri, data_dir=tmp_path
+        )
+        assert added.returncode == 0, added.stderr
+        assert added.stdout == f"Added {uri} to the sandbox redirect URIs of client {client_id}.\n"
+
+        again = run_gingham(
+            "client", "redirect-uri", "add", "--client-id", client_id, uri, data_dir=tmp_path
+        )
+        assert again.returncode == 0, again.stderr
+        assert again.stdout == (
+            f"{uri} is already on the sandbox redirect URIs of client {client_id}; nothing changed.\n"
+        )
+        run_gingham(
+            "client",
+            "redirect-uri",
+            "add",
+            "--client-id",
+            client_id,
+            "http://localhost:3000/oauth",
+            data_dir=tmp_path,
+        )
+
+        listed = run_gingham(
+            "client", "redirect-uri", "list", "--client-id", client_id, data_dir=tmp_path
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert listed.stdout == f"http://localhost:3000/oauth\n{uri}\n"
+
+        removed = run_gingham(
+            "client", "redirect-uri", "remove", "--client-id", client_id, uri, data_dir=tmp_path
+        )
+        assert removed.returncode == 0, removed.stderr
+        assert (
+            removed.stdout
+            == f"Removed {uri} from the sandbox redirect URIs of client {client_id}.\n"
+        )
+        listed = run_gingham(
+            "client", "redirect-uri", "list", "--client-id", client_id, data_dir=tmp_path
+        )
+        assert listed.stdout == "http://localhost:3000/oauth\n"
+
+    def test_refused_entry_exits_2_with_the_rule(self, tmp_path: Path) -> None:
+        client_id = create_client(tmp_path)
+        result = run_gingham(
+            "client",
+            "redirect-uri",
+            "add",
+            "--client-id",
+            client_id,
+            "https://*.co.uk/oauth.html",
+            data_dir=tmp_path,
+        )
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith(
+            "gingham: redirect_uri cannot use a subdomain wildcard directly under co.uk: it is a public suffix"
+        )
+        listed = run_gingham(
+            "client", "redirect-uri", "list", "--client-id", client_id, data_dir=tmp_path
+        )
+        assert (listed.returncode, listed.stdout) == (0, "")
+        assert listed.stderr == f"No redirect URIs are allowed for client {client_id} (sandbox).\n"
+
+    def test_unknown_client_exits_2(self, tmp_path: Path) -> None:
+        result = run_gingham(
+            "client", "redirect-uri", "list", "--client-id", "nope", data_dir=tmp_path
+        )
+        assert result.returncode == 2
+        assert "no API client has client_id 'nope'" in result.stderr
+
+    def test_uri_is_required_to_add(self, tmp_path: Path) -> None:
+        result = run_gingham("client", "redirect-uri", "add", "--client-id", "x", data_dir=tmp_path)
+        assert result.returncode == 2
+        assert "URI" in result.stderr
+
+
+class TestClientAndroidPackage:
+    def test_add_list_remove(self, tmp_path: Path) -> None:
+        client_id = create_client(tmp_path)
+        command = ("client", "android-package")
+
+        added = run_gingham(
+            *command, "add", "--client-id", client_id, "com.example.app", data_dir=tmp_path
+        )
+        assert added.returncode == 0, added.stderr
+        assert added.stdout == (
+            f"Added com.example.app to the sandbox Android package names of client {client_id}.\n"
+        )
+        listed = run_gingham(*command, "list", "--client-id", client_id, data_dir=tmp_path)
+        assert listed.stdout == "com.example.app\n"
+        removed = run_gingham(
+            *command, "remove", "--client-id", client_id, "com.example.app", data_dir=tmp_path
+        )
+        assert removed.stdout == (
+            f"Removed com.example.app from the sandbox Android package names of client {client_id}.\n"
+        )
+        absent = run_gingham(
+            *command, "remove", "--client-id", client_id, "com.example.app", data_dir=tmp_path
+        )
+        assert absent.returncode == 0
+        assert absent.stdout == (
+            f"com.example.app is not on the sandbox Android package names of client {client_id}; nothing removed.\n"
+        )
+
+    def test_invalid_name_exits_2(self, tmp_path: Path) -> None:
+        client_id = create_client(tmp_path)
+        result = run_gingham(
+            "client", "android-package", "add", "--client-id", client_id, "myapp", data_dir=tmp_path
+        )
+        assert result.returncode == 2
+        assert result.stderr.startswith(
+            "gingham: android_package_name must be an Android package name"
+        )

@@ -60,6 +60,10 @@ def has_any_client(session: Session) -> bool:
     return session.scalar(select(ApiClient.id).limit(1)) is not None
 
 
+def client_exists(session: Session, client_id: str) -> bool:
+    return session.get(ApiClient, client_id) is not None
+
+
 class VerifiedSecrets:
     """Secrets this process verified recently, so a busy client costs no query per request.
 

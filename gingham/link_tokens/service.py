@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gingham import errors
+from gingham.clients import android_packages, redirect_uris
 from gingham.items import service as items_service
 from gingham.link_tokens.models import LinkToken
 from gingham.products import check_products
@@ -104,6 +105,27 @@ def _check_new_item_mode(body: dict[str, Any]) -> None:
         )
 
 
+def _check_oauth_return(session: Session, caller: Caller, body: dict[str, Any]) -> None:
+    """Where Link returns after an OAuth bank: `redirect_uri` on the web and iOS, the Android
+    package name on Android, each on the client's allow-list. An empty string counts as absent,
+    as apps commonly send an unset configuration value that way."""
+    redirect_uri = body.get("redirect_uri")
+    android_package_name = body.get("android_package_name")
+    if redirect_uri and android_package_name:
+        raise errors.invalid_field(
+            "redirect_uri and android_package_name cannot both be set: use android_package_name "
+            "for Link on Android and redirect_uri on every other platform"
+        )
+    if redirect_uri:
+        redirect_uris.check_link_token_redirect_uri(
+            session, caller.client_id, caller.environment, redirect_uri
+        )
+    elif android_package_name:
+        android_packages.check_link_token_android_package(
+            session, caller.client_id, caller.environment, android_package_name
+        )
+
+
 _INSERT_LINK_TOKEN = insert(LinkToken)
 _LINK_TOKEN_COLUMNS = tuple(column.key for column in LinkToken.__table__.columns)
 
@@ -125,6 +147,7 @@ def create_link_token(
         )
     if webhook := body.get("webhook"):
         check_url(webhook, "webhook")
+    _check_oauth_return(session, caller, body)
 
     config = dict(body)
     item_id = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import plaid
 import pytest
 from plaid.api import plaid_api
@@ -22,11 +23,26 @@ from plaid.model.link_token_get_request import LinkTokenGetRequest
 from plaid.model.products import Products
 
 from tests.compat.conftest import LinkedItem, assert_plaid_error
+from tests.live_server import LiveGingham
 
 WEBHOOK = "https://app.example.com/plaid/webhook"
 REDIRECT_URI = "https://app.example.com/oauth-return"
 # The server stamps times to the second; allow that and a little clock skew between processes.
 SLACK = timedelta(minutes=1)
+
+
+@pytest.fixture(autouse=True)
+def redirect_uri_allowed(live_gingham: LiveGingham) -> None:
+    """REDIRECT_URI on the client's allow-list, as an app registers it before using it: through
+    Gingham's management API (plaid-python has no call for it; Plaid's is the dashboard)."""
+    response = httpx.post(
+        f"{live_gingham.base_url}/_gingham/client/redirect_uris/add",
+        json={"redirect_uri": REDIRECT_URI},
+        headers={"PLAID-CLIENT-ID": live_gingham.client_id, "PLAID-SECRET": live_gingham.secret},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    assert REDIRECT_URI in response.json()["redirect_uris"]
 
 
 def new_item_request(**overrides: Any) -> LinkTokenCreateRequest:

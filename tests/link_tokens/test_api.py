@@ -32,6 +32,10 @@ class TestCreateLinkToken:
         assert created["expiration"] == format_datetime(clock.now() + timedelta(minutes=30))
 
     def test_full_request_of_the_seeds_is_accepted(self, plaid: PlaidCaller) -> None:
+        plaid.ok(
+            "/_gingham/client/redirect_uris/add",
+            {"redirect_uri": "https://app.example.com/oauth.html"},
+        )
         body = link_token_request(
             products=["auth"],
             required_if_supported_products=["identity"],
