@@ -1,0 +1,199 @@
+"""How the bank's pages look: sign-in, consent, and messages. Server-rendered, no scripts.
+
+Templates are `string.Template` files; every value is escaped here before it is substituted.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from string import Template
+
+from starlette.responses import HTMLResponse
+
+from gingham.institutions.catalogue import SandboxInstitution
+from gingham.oauth_bank.ledger import REQUIRED_SCOPE, HeldAccount, Scope
+
+_PACKAGE = resources.files("gingham.oauth_bank")
+STATIC_PATH = "/_bank/static"
+DEFAULT_ACCENT = "#0a85ea"
+
+# No scripts at all; the pages may not be framed (clickjacking a consent page would be an attack).
+# form-action stays open: the consent form's answer is a redirect to the client's site.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@cache
+def _template(name: str) -> Template:
+    return Template(_PACKAGE.joinpath(f"templates/{name}.html").read_text(encoding="utf-8"))
+
+
+def _luminance(color: tuple[float, float, float]) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(c) for c in color)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def readable_accent(hex_color: str | None) -> str:
+    """The brand colour, darkened until white text on it meets WCAG AA contrast (4.5:1)."""
+    value = (hex_color or DEFAULT_ACCENT).lstrip("#")
+    rgb = tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    red, green, blue = rgb
+    while 1.05 / (_luminance((red, green, blue)) + 0.05) < 4.5:
+        red, green, blue = red * 0.92, green * 0.92, blue * 0.92
+    return "#" + "".join(f"{round(c * 255):02x}" for c in (red, green, blue))
+
+
+def _page(
+    institution: SandboxInstitution | None, title: str, content: str, status: int = 200
+) -> HTMLResponse:
+    bank_name = institution.name if institution else "Gingham sandbox bank"
+    body = _template("page").substitute(
+        title=html.escape(f"{title} · {bank_name}"),
+        static=STATIC_PATH,
+        accent=readable_accent(institution.primary_color if institution else None),
+        initial=html.escape(bank_name[:1].upper()),
+        bank_name=html.escape(bank_name),
+        content=content,
+    )
+    return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+
+
+def login_page(
+    institution: SandboxInstitution, *, client_name: str, request_id: str, action: str
+) -> HTMLResponse:
+    content = _template("login").substitute(
+        bank_name=html.escape(institution.name),
+        client_name=html.escape(client_name),
+        action=html.escape(action),
+        request_id=html.escape(request_id),
+    )
+    return _page(institution, "Sign in", content)
+
+
+_ACRONYMS = {"cd": "CD", "ira": "IRA", "hsa": "HSA", "401k": "401(k)"}
+
+
+def _money(amount: float | None, currency: str) -> str:
+    return "" if amount is None else f"{amount:,.2f} {currency}"
+
+
+def _account_choice(account: HeldAccount, checked: bool) -> str:
+    template = account.template
+    mask = template.mask or account.account_id[-4:]
+    element_id = f"account-{html.escape(mask)}"
+    subtype = template.subtype or template.type
+    kind = _ACRONYMS.get(subtype, subtype.capitalize())
+    balance = _money(template.current, account.iso_currency_code)
+    detail = f"{kind} •••• {mask}" + (f" · {balance}" if balance else "")
+    return (
+        '    <div class="choice">\n'
+        f'      <input type="checkbox" id="{element_id}" name="account"'
+        f' value="{html.escape(account.account_id)}"{" checked" if checked else ""}'
+        f' data-testid="{element_id}">\n'
+        f'      <label for="{element_id}"><span class="name">{html.escape(template.name)}</span>'
+        f' <span class="detail">{html.escape(detail)}</span></label>\n'
+        "    </div>"
+    )
+
+
+def _scope_choice(scope: Scope, checked: bool) -> str:
+    element_id = f"scope-{scope.name}"
+    if scope.name == REQUIRED_SCOPE:
+        # Always shared: shown ticked and fixed, and sent by a hidden field since a disabled
+        # checkbox is not submitted.
+        return (
+            '    <div class="choice">\n'
+            f'      <input type="checkbox" id="{element_id}" checked disabled'
+            f' aria-describedby="{element_id}-note" data-testid="{element_id}">\n'
+            f'      <input type="hidden" name="scope" value="{scope.name}">\n'
+            f'      <label for="{element_id}"><span class="name">{html.escape(scope.label)}</span>'
+            f' <span class="detail" id="{element_id}-note">Always shared</span></label>\n'
+            "    </div>"
+        )
+    return (
+        '    <div class="choice">\n'
+        f'      <input type="checkbox" id="{element_id}" name="scope" value="{scope.name}"'
+        f'{" checked" if checked else ""} data-testid="{element_id}">\n'
+        f'      <label for="{element_id}"><span class="name">{html.escape(scope.label)}</span></label>\n'
+        "    </div>"
+    )
+
+
+def consent_page(
+    institution: SandboxInstitution,
+    *,
+    client_name: str,
+    username: str,
+    request_id: str,
+    action: str,
+    error_href: str,
+    accounts: Iterable[HeldAccount],
+    scopes: Iterable[Scope],
+    checked_accounts: set[str] | None = None,
+    checked_scopes: set[str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    days = institution.consent_days
+    duration = (
+        f"Access lasts {days} days unless you withdraw it sooner."
+        if days
+        else "Access lasts until you withdraw it."
+    )
+    content = _template("consent").substitute(
+        client_name=html.escape(client_name),
+        username=html.escape(username),
+        duration=duration,
+        error=(
+            f'<p class="error" role="alert" data-testid="bank-error-message">{html.escape(error)}</p>'
+            if error
+            else ""
+        ),
+        action=html.escape(action),
+        request_id=html.escape(request_id),
+        accounts="\n".join(
+            _account_choice(a, checked_accounts is None or a.account_id in checked_accounts)
+            for a in accounts
+        ),
+        scopes="\n".join(
+            _scope_choice(s, checked_scopes is None or s.name in checked_scopes) for s in scopes
+        ),
+        error_href=html.escape(error_href),
+    )
+    return _page(institution, "Choose what to share", content, status)
+
+
+def message_page(
+    institution: SandboxInstitution | None, heading: str, message: str, *, status: int
+) -> HTMLResponse:
+    content = _template("message").substitute(
+        heading=html.escape(heading), message=html.escape(message)
+    )
+    return _page(institution, heading, content, status)
+
+
+def index_page(institutions: Iterable[SandboxInstitution]) -> HTMLResponse:
+    items = "\n".join(
+        f"<li><strong>{html.escape(i.name)}</strong> <code>/{html.escape(i.institution_id)}/oauth/authorize</code></li>"
+        for i in institutions
+    )
+    content = (
+        "<h1>Sandbox OAuth banks</h1>\n"
+        '<p class="lead">Each OAuth institution of the sandbox catalogue has its own authorization'
+        " server here, under its institution id.</p>\n"
+        f'<ul class="institutions">\n{items}\n</ul>'
+    )
+    return _page(None, "Sandbox OAuth banks", content)
