@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,7 +26,10 @@ from gingham.institutions import api as institutions_api
 from gingham.items import api as items_api
 from gingham.link import api as link_api
 from gingham.link import pages as link_pages
+from gingham.link.oauth import CALLBACK_PATH
 from gingham.link_tokens import api as link_tokens_api
+from gingham.oauth_bank.connector import OAuthBankConnector
+from gingham.oauth_bank.service import ensure_connector_client
 from gingham.sandbox import api as sandbox_api
 from gingham.wire.endpoint import Handler, Runtime, error_response, json_response, plaid_route
 from gingham.wire.ids import new_request_id
@@ -66,22 +73,58 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_response(error, new_request_id())
 
 
+def _bank_connector(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    secrets: SecretBox,
+    clock: Clock,
+    http: httpx.AsyncClient,
+) -> OAuthBankConnector:
+    """Gingham's connector to the sandbox OAuth bank, registered there as an OAuth client whose
+    one redirect URI is Link's callback."""
+    with session_factory() as session, session.begin():
+        credentials = ensure_connector_client(
+            session, [settings.base_url + CALLBACK_PATH], secrets=secrets, now=clock.now()
+        )
+    return OAuthBankConnector(
+        http,
+        base_url=settings.bank_url,
+        client_id=credentials.client_id,
+        client_secret=credentials.client_secret,
+        clock=clock,
+    )
+
+
 def create_app(
     settings: Settings,
     *,
     clock: Clock | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    bank_http: httpx.AsyncClient | None = None,
 ) -> Starlette:
-    """The application. Tests pass a session factory bound to a connection they roll back."""
+    """The application. Tests pass a session factory bound to a connection they roll back, and
+    may pass the HTTP client the OAuth connector reaches the bank with."""
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
+    clock = clock or SystemClock()
+    secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
+    # All outbound HTTP to the bank goes through this one client, closed with the app.
+    http = bank_http or httpx.AsyncClient(timeout=10.0)
     runtime = Runtime(
         settings=settings,
         session_factory=session_factory,
-        clock=clock or SystemClock(),
-        secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
+        clock=clock,
+        secrets=secrets,
+        bank=_bank_connector(settings, session_factory, secrets, clock, http),
         database_in_threads=not settings.is_sqlite,
     )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if bank_http is None:
+            await http.aclose()
+
     routes: list[BaseRoute] = [
         plaid_route(path, handler, runtime) for path, handler in PLAID_ENDPOINTS.items()
     ]
@@ -102,6 +145,7 @@ def create_app(
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: http_error, Exception: http_error},
+        lifespan=lifespan,
     )
     app.state.runtime = runtime
     return app

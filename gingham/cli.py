@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -18,6 +19,7 @@ from gingham.clients import service as clients_service
 from gingham.clients.service import IssuedCredentials
 from gingham.clock import SystemClock
 from gingham.config import Settings
+from gingham.crypto import SecretBox, load_or_create_key
 from gingham.db import make_engine, make_session_factory, migrate
 
 DEFAULT_CLIENT_NAME = "Gingham sandbox"
@@ -51,6 +53,7 @@ def _banner(settings: Settings, created: IssuedCredentials | None) -> str:
     lines = [
         f"Gingham {__version__}: Plaid-compatible API at {url}",
         f"  database: {settings.database_url.split('@')[-1]}",
+        f"  sandbox OAuth bank: {settings.bank_url}",
         f"  open {url}/ to try Link in the demo app",
     ]
     if created is not None:
@@ -78,6 +81,7 @@ def serve(settings: Settings, *, access_log: bool) -> None:
     import uvicorn
 
     from gingham.app import create_app
+    from gingham.oauth_bank.server import create_bank_app
 
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s"
@@ -85,15 +89,43 @@ def serve(settings: Settings, *, access_log: bool) -> None:
     _prepare_database(settings)
     created = _create_client(settings, DEFAULT_CLIENT_NAME, only_if_none=True)
     print(_banner(settings, created), flush=True)
-    config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        access_log=access_log,
-        server_header=False,
+
+    def server(app: object, port: int) -> uvicorn.Server:
+        return uvicorn.Server(
+            uvicorn.Config(
+                app,  # type: ignore[arg-type]
+                host=settings.host,
+                port=port,
+                log_level=settings.log_level,
+                access_log=access_log,
+                server_header=False,
+            )
+        )
+
+    engine = make_engine(settings.database_url)
+    clock = SystemClock()
+    bank = server(
+        create_bank_app(
+            session_factory=make_session_factory(engine),
+            clock=clock,
+            secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
+            public_url=settings.bank_url,
+        ),
+        settings.bank_listen_port,
     )
-    uvicorn.Server(config).run()
+    gingham = server(create_app(settings, clock=clock), settings.port)
+
+    async def serve_both() -> None:
+        # The bank is a separate origin, as a real bank is: its own server on its own port, in
+        # this process. Stopping Gingham (Ctrl-C, SIGTERM) stops the bank with it.
+        bank_task = asyncio.create_task(bank.serve())
+        try:
+            await gingham.serve()
+        finally:
+            bank.should_exit = True
+            await bank_task
+
+    asyncio.run(serve_both())
 
 
 def client_create(settings: Settings, name: str, *, as_json: bool) -> None:

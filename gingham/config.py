@@ -26,6 +26,10 @@ class Settings:
     log_level: str = "info"
     # Base64url of 32 bytes; empty means the key file in data_dir, created on first use.
     secret_key: str = ""
+    # The sandbox OAuth bank listens on a port of its own, so it has its own origin as a real
+    # bank would; 0 means the port after Gingham's.
+    bank_port: int = 0
+    bank_public_url: str = ""
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -34,6 +38,14 @@ class Settings:
     @property
     def base_url(self) -> str:
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    @property
+    def bank_listen_port(self) -> int:
+        return self.bank_port or self.port + 1
+
+    @property
+    def bank_url(self) -> str:
+        return self.bank_public_url.rstrip("/") or f"http://{self.host}:{self.bank_listen_port}"
 
     @property
     def is_sqlite(self) -> bool:
@@ -45,10 +57,18 @@ class Settings:
         values: dict[str, object] = {}
         if data_dir := env.get(ENV_PREFIX + "DATA_DIR"):
             values["data_dir"] = Path(data_dir)
-        for name in ("database_url", "host", "public_url", "log_level", "secret_key"):
+        for name in (
+            "database_url",
+            "host",
+            "public_url",
+            "log_level",
+            "secret_key",
+            "bank_public_url",
+        ):
             if (value := env.get(ENV_PREFIX + name.upper())) is not None:
                 values[name] = value
-        if port := env.get(ENV_PREFIX + "PORT"):
-            values["port"] = int(port)
+        for name in ("port", "bank_port"):
+            if value := env.get(ENV_PREFIX + name.upper()):
+                values[name] = int(value)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -104,4 +104,5 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        # "heads": work on separate features may add parallel branches until a merge revision joins them.
+        command.upgrade(config, "heads")

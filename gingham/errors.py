@@ -78,6 +78,10 @@ class InvalidResult(PlaidError):
     error_type = "INVALID_RESULT"
 
 
+class OAuthError(PlaidError):
+    error_type = "OAUTH_ERROR"
+
+
 # Constructors for the errors raised from more than one place, so their wording stays identical.
 
 

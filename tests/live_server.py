@@ -93,6 +93,7 @@ def free_port() -> int:
 def running_server(environment: dict[str, str], log_path: Path) -> Iterator[ServerProcess]:
     """`gingham serve` on a free port, its output in `log_path`; stopped on exit."""
     port = free_port()
+    environment = {**environment, "GINGHAM_BANK_PORT": str(free_port())}
     server = ServerProcess(f"http://127.0.0.1:{port}", log_path)
     with log_path.open("wb") as log:
         process = subprocess.Popen(

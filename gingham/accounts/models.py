@@ -31,3 +31,5 @@ class Account(Base):
     verification_status: Mapped[str | None] = mapped_column(String(64))
     holder_category: Mapped[str | None] = mapped_column(String(32))
     balances_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The bank's own id for the account, for Items that reach it through an OAuth connection.
+    bank_account_id: Mapped[str | None] = mapped_column(String(64))

@@ -55,3 +55,20 @@ class PublicToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     exchanged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ItemOAuthConnection(Base):
+    """How an Item at an OAuth institution reaches the bank: its consent and sealed tokens."""
+
+    __tablename__ = "item_oauth_connections"
+
+    item_id: Mapped[str] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    institution_id: Mapped[str] = mapped_column(String(32))
+    # The bank's name for the user who consented: one bank login, whichever app it consented to.
+    bank_user: Mapped[str] = mapped_column(String(200), index=True)
+    bank_consent_id: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    tokens_sealed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from gingham import errors
 from gingham.accounts.models import Account
 from gingham.bank.accounts import AccountTemplate, home_currency
-from gingham.institutions.catalogue import SandboxInstitution
-from gingham.items.models import AccessToken, Item, PublicToken
+from gingham.institutions.catalogue import Behaviour, SandboxInstitution
+from gingham.items.models import AccessToken, Item, ItemOAuthConnection, PublicToken
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id, new_token, token_environment, token_hash
+from gingham.wire.json import parse_datetime
 
 PUBLIC_TOKEN_LIFETIME = timedelta(minutes=30)
 
@@ -48,6 +49,7 @@ def create_item(
     accounts: Sequence[AccountTemplate],
     *,
     account_ids: Sequence[str] | None = None,
+    bank_account_ids: Sequence[str | None] | None = None,
     products: Sequence[str],
     consented_products: Sequence[str] = (),
     webhook: str | None,
@@ -95,6 +97,7 @@ def create_item(
                 "verification_status": None,
                 "holder_category": template.holder_category,
                 "balances_updated_at": now,
+                "bank_account_id": bank_account_ids[position] if bank_account_ids else None,
             }
             for position, template in enumerate(accounts)
         ],
@@ -240,6 +243,55 @@ def item_for_access_token(session: Session, caller: Caller, access_token: str) -
     if item.client_id != caller.client_id or item.removed_at is not None:
         raise errors.invalid_access_token()
     return item
+
+
+def attach_oauth_connection(
+    session: Session,
+    item_id: str,
+    institution: SandboxInstitution,
+    connection: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Record how the Item reaches its OAuth bank, and the consent's expiry on the Item.
+
+    At banks that allow one Item per login (Chase, Schwab), linking the same bank login again
+    invalidates the client's earlier Items for it, as their docs describe.
+    """
+    consent = connection["consent"]
+    expires_at = parse_datetime(consent["expires_at"]) if consent.get("expires_at") else None
+    session.execute(update(Item).where(Item.id == item_id).values(consent_expires_at=expires_at))
+    if institution.has(Behaviour.ONE_ITEM_PER_LOGIN):
+        client_id = session.scalar(select(Item.client_id).where(Item.id == item_id))
+        earlier = select(ItemOAuthConnection.item_id).where(
+            ItemOAuthConnection.institution_id == institution.institution_id,
+            ItemOAuthConnection.bank_user == consent["bank_user"],
+        )
+        session.execute(
+            update(Item)
+            .where(Item.id.in_(earlier), Item.client_id == client_id, Item.removed_at.is_(None))
+            .values(error=ITEM_LOGIN_REQUIRED_DUPLICATE)
+        )
+    session.add(
+        ItemOAuthConnection(
+            item_id=item_id,
+            institution_id=institution.institution_id,
+            bank_user=consent["bank_user"],
+            bank_consent_id=consent["consent_id"],
+            scopes=list(connection["scopes"]),
+            tokens_sealed=connection["tokens_sealed"],
+            created_at=now,
+        )
+    )
+
+
+# The error an Item takes when a newer Item for the same bank login replaced it.
+ITEM_LOGIN_REQUIRED_DUPLICATE: dict[str, Any] = {
+    "error_type": "ITEM_ERROR",
+    "error_code": "ITEM_LOGIN_REQUIRED",
+    "error_code_reason": "OAUTH_INVALID_TOKEN",
+    "error_message": "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link's update mode to restore the item to a good state",
+    "display_message": None,
+}
 
 
 def institution_of(session: Session, item_id: str) -> str | None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from gingham import errors
 from gingham.bank import mfa
-from gingham.link import service
+from gingham.link import oauth, service
 from gingham.link.flow import FlowContext, LinkFlow
 from gingham.link.models import LinkSession
 from gingham.link_tokens.service import invalid_link_token
@@ -24,7 +26,11 @@ from gingham.wire.validation import Schema
 _START_SCHEMA: Schema = {
     "type": "object",
     "required": ["link_token"],
-    "properties": {"link_token": {"type": "string", "minLength": 1}},
+    "properties": {
+        "link_token": {"type": "string", "minLength": 1},
+        # Set when Link is re-initialised at the redirect URI after an OAuth bank.
+        "received_redirect_uri": {"type": "string", "nullable": True},
+    },
 }
 # Each action's own fields are checked by the state machine, which knows the view it applies to.
 _ACTION_SCHEMA: Schema = {
@@ -40,12 +46,14 @@ _ACTION_SCHEMA: Schema = {
 
 def frame_routes(runtime: Runtime) -> list[Route]:
     def context(session: Session, request_id: str) -> FlowContext:
-        return FlowContext(session, runtime.clock.now(), request_id, runtime.secrets)
+        return flow_context(runtime, session, request_id)
 
     def start(
         session: Session, body: JSONObject, path: dict[str, Any], request_id: str
     ) -> JSONObject:
-        return service.start_session(context(session, request_id), body["link_token"])
+        return service.start_session(
+            context(session, request_id), body["link_token"], body.get("received_redirect_uri")
+        )
 
     def act(
         session: Session, body: JSONObject, path: dict[str, Any], request_id: str
@@ -55,7 +63,11 @@ def frame_routes(runtime: Runtime) -> list[Route]:
             context(session, request_id), path["link_session_id"], link_token, action, body
         )
 
+    async def oauth_callback(request: Request) -> Response:
+        return await oauth.handle_callback(request, runtime)
+
     return [
+        Route(oauth.CALLBACK_PATH, oauth_callback, methods=["GET"]),
         internal_route("/link/frame/sessions", start, runtime, schema=_START_SCHEMA),
         internal_route(
             "/link/frame/sessions/{link_session_id}/actions", act, runtime, schema=_ACTION_SCHEMA
@@ -83,9 +95,20 @@ COMPLETE_SCHEMA: Schema = {
 _DEFAULT_INSTITUTION = "ins_109508"
 
 
+def flow_context(runtime: Runtime, session: Session, request_id: str) -> FlowContext:
+    return FlowContext(
+        session,
+        runtime.clock.now(),
+        request_id,
+        runtime.secrets,
+        bank=runtime.bank,
+        callback_url=oauth.callback_url(runtime),
+    )
+
+
 def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
     """Run a whole Link session without a browser, as a user would click through it."""
-    flow_ctx = FlowContext(ctx.session, ctx.now, ctx.request_id, ctx.runtime.secrets)
+    flow_ctx = flow_context(ctx.runtime, ctx.session, ctx.request_id)
     token = service.usable_link_token(flow_ctx, body["link_token"])
     if token.client_id != ctx.caller.client_id:
         raise invalid_link_token()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -27,11 +27,15 @@ from gingham.crypto import SecretBox
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health, SandboxInstitution
 from gingham.items import service as items_service
+from gingham.link import oauth
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id
+
+if TYPE_CHECKING:
+    from gingham.oauth_bank.connector import BankConnector
 
 # After this many failed logins or MFA answers Link gives up and the link token stops working.
 MAX_FAILED_ATTEMPTS = 5
@@ -96,6 +100,7 @@ def _exit_status(view: str, state: dict[str, Any]) -> str | None:
         "SELECT_INSTITUTION": "institution_not_found",
         "CREDENTIAL": "requires_credentials",
         "SELECT_ACCOUNT": "requires_account_selection",
+        "OAUTH": "requires_oauth",
         "CONNECTED": "connected",
     }.get(view)
 
@@ -119,6 +124,9 @@ class FlowContext:
     now: datetime
     request_id: str
     secrets: SecretBox
+    # Gingham's connector to the OAuth bank, and the callback URL registered there.
+    bank: BankConnector | None = None
+    callback_url: str = ""
 
 
 class LinkFlow:
@@ -144,7 +152,7 @@ class LinkFlow:
     def institution(self) -> SandboxInstitution | None:
         return catalogue.find(self.row.institution_id) if self.row.institution_id else None
 
-    def _record(self, event_name: str, **metadata: Any) -> None:
+    def record(self, event_name: str, **metadata: Any) -> None:
         institution = self.institution
         full = dict.fromkeys(EVENT_METADATA_KEYS)
         full.update(
@@ -172,7 +180,7 @@ class LinkFlow:
 
     def _show(self, view: str, **metadata: Any) -> None:
         self.row.view = view
-        self._record("TRANSITION_VIEW", view_name=view, **metadata)
+        self.record("TRANSITION_VIEW", view_name=view, **metadata)
 
     def save(self) -> None:
         self.row.state = self.state
@@ -218,6 +226,12 @@ class LinkFlow:
             data["accounts"] = [
                 self._account_choice(a) for a in self.state.get("offered", []) if a["id"] in chosen
             ]
+        elif view == "OAUTH":
+            trip = self.state.get("oauth") or {}
+            data["redirect_available"] = bool(self.config.get("redirect_uri"))
+            data["oauth_url"] = trip.get("url")
+            data["oauth_state_id"] = trip.get("state_id")
+            data["mode"] = trip.get("mode")
         elif view == "ERROR":
             data["error"] = self.state.get("error")
             data["can_retry"] = self.state.get("can_retry", True)
@@ -273,9 +287,16 @@ class LinkFlow:
                 self.ctx.session, self.token.item_id
             )
         self.row.view = "CONSENT"
-        self._record(
+        self.record(
             "OPEN", view_name="CONSENT", is_update_mode="true" if self.is_update_mode else "false"
         )
+
+    def resume_after_redirect(self) -> None:
+        """Link re-initialised at the app's redirect URI: carry on where the session left off."""
+        self.record(
+            "OPEN", view_name=None, is_update_mode="true" if self.is_update_mode else "false"
+        )
+        oauth.complete_trip(self)
 
     def act(self, action: str, body: dict[str, Any]) -> None:
         if action == "force_exit":
@@ -299,16 +320,10 @@ class LinkFlow:
     # SELECT_INSTITUTION
 
     def _candidates(self) -> list[SandboxInstitution]:
-        # OAuth institutions join the list when Gingham's OAuth flow exists; until then Link
-        # offers only the credential banks it can complete.
-        return [
-            institution
-            for institution in catalogue.matching(
-                country_codes=self.config["country_codes"],
-                products=self.config.get("products") or (),
-            )
-            if not institution.oauth
-        ]
+        return catalogue.matching(
+            country_codes=self.config["country_codes"],
+            products=self.config.get("products") or (),
+        )
 
     def _default_results(self) -> list[str]:
         return [institution.institution_id for institution in self._candidates()[:DEFAULT_RESULTS]]
@@ -326,7 +341,7 @@ class LinkFlow:
             self.state["results"] = [i.institution_id for i in found if i.institution_id in allowed]
         else:
             self.state["results"] = self._default_results()
-        self._record("SEARCH_INSTITUTION", institution_search_query=query)
+        self.record("SEARCH_INSTITUTION", institution_search_query=query)
 
     def _select_institution(self, body: dict[str, Any]) -> None:
         institution_id = body.get("institution_id")
@@ -338,7 +353,7 @@ class LinkFlow:
         self.row.institution_id = institution.institution_id
         self.state.update(error=None, notice=None, failed_logins=self.state.get("failed_logins", 0))
         if institution.health is Health.DOWN:
-            self._record("SELECT_DOWN_INSTITUTION")
+            self.record("SELECT_DOWN_INSTITUTION")
             self._fail(
                 errors.InstitutionError(
                     "INSTITUTION_DOWN",
@@ -349,7 +364,7 @@ class LinkFlow:
             )
             return
         if not institution.supported:
-            self._record("SELECT_INSTITUTION")
+            self.record("SELECT_INSTITUTION")
             self._fail(
                 errors.InstitutionError(
                     "INSTITUTION_NOT_SUPPORTED",
@@ -360,14 +375,92 @@ class LinkFlow:
             )
             return
         if institution.health is Health.DEGRADED:
-            self._record("SELECT_DEGRADED_INSTITUTION")
+            self.record("SELECT_DEGRADED_INSTITUTION")
             self.state["notice"] = (
                 f"{institution.name} is having connection problems right now. You can still try, "
                 "but it may take longer than usual."
             )
         else:
-            self._record("SELECT_INSTITUTION")
-        self._show("CREDENTIAL")
+            self.record("SELECT_INSTITUTION")
+        self._show("OAUTH" if institution.oauth else "CREDENTIAL")
+
+    # OAUTH
+
+    def _open_oauth(self, body: dict[str, Any]) -> None:
+        mode = body.get("mode", "popup")
+        if mode not in ("popup", "redirect"):
+            raise errors.invalid_field("mode must be popup or redirect")
+        if self.ctx.bank is None:
+            raise errors.internal_server_error()
+        oauth.start_trip(self, mode)
+
+    def _complete_oauth(self, body: dict[str, Any]) -> None:
+        oauth.complete_trip(self)
+
+    def _oauth_window_closed(self, body: dict[str, Any]) -> None:
+        oauth.closed_without_returning(self, timed_out=bool(body.get("timed_out")))
+
+    def finish_oauth(self, result: dict[str, Any]) -> None:
+        """The user consented at the bank: the Item gets what they shared, if it is enough."""
+        products = self.config.get("products") or []
+        granted_scopes = set(result.get("scopes", []))
+        missing = [
+            p
+            for p in products
+            if p in oauth.PRODUCT_SCOPES and oauth.PRODUCT_SCOPES[p] not in granted_scopes
+        ]
+        if not result.get("accounts"):
+            self._fail(
+                errors.ItemError(
+                    "NO_ACCOUNTS",
+                    "the user shared no accounts at the bank; Link must be started again",
+                    display_message="No accounts were shared. Please try again and choose at least one account.",
+                ),
+                origin="OAUTH",
+            )
+            return
+        if missing:
+            self._fail(
+                errors.ItemError(
+                    "ACCESS_NOT_GRANTED",
+                    "the user did not share the data these products need at the bank: "
+                    + ", ".join(missing)
+                    + "; Link must be started again",
+                    display_message="The permissions needed to connect were not granted. Please try again and share the requested data.",
+                ),
+                origin="OAUTH",
+            )
+            return
+        templates = [(a["account_id"], _template_from_bank(a)) for a in result["accounts"]]
+        # account_filters apply after the OAuth flow, to what the user shared.
+        eligible = eligible_accounts(
+            [t for _, t in templates], products, self.config.get("account_filters")
+        )
+        if not eligible:
+            self._fail(no_eligible_accounts(products), origin="OAUTH")
+            return
+        chosen = [(bank_id, t) for bank_id, t in templates if t in eligible]
+        self.state["offered"] = [
+            {"id": new_object_id(), "bank_account_id": bank_id, **asdict(t)}
+            for bank_id, t in chosen
+        ]
+        self.state["selected"] = [a["id"] for a in self.state["offered"]]
+        self.state["oauth_result"] = {k: result[k] for k in ("scopes", "consent", "tokens_sealed")}
+        self.state.pop("oauth", None)
+        self._link_item()
+        self._show("CONNECTED")
+
+    def fail_oauth(self, result: dict[str, Any]) -> None:
+        reason = result.get("bank_error", "server_error")
+        self.state.pop("oauth", None)
+        self._fail(
+            errors.ApiError(
+                "INTERNAL_SERVER_ERROR",
+                f"the bank returned the user without access ({reason}); Link must be started again",
+                display_message="The connection to your bank was not completed. Please try again.",
+            ),
+            origin="OAUTH",
+        )
 
     # CREDENTIAL
 
@@ -382,7 +475,7 @@ class LinkFlow:
         username, password = body.get("username"), body.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
             raise errors.invalid_field("username and password must be strings")
-        self._record("SUBMIT_CREDENTIALS")
+        self.record("SUBMIT_CREDENTIALS")
         self._show("LOADING")
         try:
             login = sign_in(username, password)
@@ -408,14 +501,14 @@ class LinkFlow:
 
     def _login_failed(self, error: errors.PlaidError) -> None:
         if error.error_code == "INVALID_LINK_TOKEN":
-            self._record("ERROR", **_error_metadata(error))
+            self.record("ERROR", **_error_metadata(error))
             self._invalidate_token(error)
             return
         if error.error_code == "INVALID_CREDENTIALS":
             # Wrong credentials keep the user on the credentials pane to try again.
             if self._count_failure():
                 return
-            self._record("ERROR", **_error_metadata(error))
+            self.record("ERROR", **_error_metadata(error))
             self.state["error"] = _error_json(error)
             self._show("CREDENTIAL")
             return
@@ -428,7 +521,7 @@ class LinkFlow:
         if failures < MAX_FAILED_ATTEMPTS:
             return False
         error = errors.InvalidInput("INVALID_LINK_TOKEN", "invalid link_token provided")
-        self._record("ERROR", **_error_metadata(error))
+        self.record("ERROR", **_error_metadata(error))
         self._invalidate_token(error)
         return True
 
@@ -447,7 +540,7 @@ class LinkFlow:
             raise errors.invalid_field("choose_device is only available when choosing a device")
         if body.get("device_id") not in {device["id"] for device in mfa.DEVICES}:
             raise errors.invalid_field("device_id must be one of the devices offered")
-        self._record("SUBMIT_MFA", mfa_type="device")
+        self.record("SUBMIT_MFA", mfa_type="device")
         progress["step"] = "code"
         self.state["mfa"] = progress
         self.state["error"] = None
@@ -462,7 +555,7 @@ class LinkFlow:
         if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
             raise errors.invalid_field("answers must be an array of strings")
         plan = mfa.MfaPlan(**progress["plan"])
-        self._record("SUBMIT_MFA", mfa_type=step)
+        self.record("SUBMIT_MFA", mfa_type=step)
         self._show("LOADING", mfa_type=step)
         expected = mfa.expected_answers(step, progress["round"], plan)
         if [a.strip() for a in answers] != expected:
@@ -473,7 +566,7 @@ class LinkFlow:
             )
             if self._count_failure():
                 return
-            self._record("ERROR", **_error_metadata(error))
+            self.record("ERROR", **_error_metadata(error))
             self.state["error"] = _error_json(error)
             self._show("MFA", mfa_type=step)
             return
@@ -526,14 +619,24 @@ class LinkFlow:
             self.ctx.session,
             caller,
             institution,
-            [AccountTemplate(**{k: v for k, v in a.items() if k != "id"}) for a in accounts],
+            [
+                AccountTemplate(
+                    **{k: v for k, v in a.items() if k not in ("id", "bank_account_id")}
+                )
+                for a in accounts
+            ],
             account_ids=[a["id"] for a in accounts],
+            bank_account_ids=[a.get("bank_account_id") for a in accounts],
             products=self.config.get("products") or [],
             consented_products=self.config.get("additional_consented_products") or [],
             webhook=self.config.get("webhook"),
             now=self.ctx.now,
         )
         self.row.item_id = item_id
+        if (connection := self.state.get("oauth_result")) is not None:
+            items_service.attach_oauth_connection(
+                self.ctx.session, item_id, institution, connection, self.ctx.now
+            )
         public_token = items_service.issue_public_token(
             self.ctx.session, caller, item_id, self.ctx.now
         )
@@ -568,7 +671,7 @@ class LinkFlow:
     # CONNECTED
 
     def _handoff(self, body: dict[str, Any]) -> None:
-        self._record("HANDOFF")
+        self.record("HANDOFF")
         self._finish_success()
 
     def _finish_success(self) -> None:
@@ -603,14 +706,16 @@ class LinkFlow:
     # ERROR and EXIT
 
     def _fail(self, error: errors.PlaidError, *, origin: str) -> None:
-        self._record("ERROR", **_error_metadata(error))
+        self.record("ERROR", **_error_metadata(error))
         self.state.update(error=_error_json(error), error_view=origin, can_retry=True)
         self._show("ERROR")
 
     def _retry(self, body: dict[str, Any]) -> None:
         origin = self.state.get("error_view") or "CREDENTIAL"
         self.state["error"] = None
-        if origin == "SELECT_INSTITUTION" or self.institution is None:
+        if origin == "OAUTH" and self.institution is not None:
+            self._show("OAUTH")  # start the trip to the bank again
+        elif origin == "SELECT_INSTITUTION" or self.institution is None:
             self.row.institution_id = None if not self.is_update_mode else self.row.institution_id
             self._show("SELECT_INSTITUTION")
         else:
@@ -633,12 +738,12 @@ class LinkFlow:
             left_from = self.state.get("previous_view") or "CONSENT"
         if left_from == "CONNECTED":
             # The Item is already linked: exiting now still hands it over (Plaid's exit()).
-            self._record("HANDOFF")
+            self.record("HANDOFF")
             self._finish_success()
             return
         status = _exit_status(left_from, self.state)
         shown_error = _error_json(error) if error else self.state.get("error")
-        self._record(
+        self.record(
             "EXIT",
             exit_status=status,
             **(_error_metadata_from_json(shown_error) if shown_error else {}),
@@ -661,6 +766,21 @@ class LinkFlow:
         self.row.status = status
         self.row.finished_at = self.ctx.now
         self.row.result = result
+
+
+def _template_from_bank(account: dict[str, Any]) -> AccountTemplate:
+    balances = account.get("balances") or {}
+    return AccountTemplate(
+        name=account["name"],
+        official_name=account.get("official_name"),
+        mask=account.get("mask"),
+        type=account["type"],
+        subtype=account.get("subtype"),
+        available=balances.get("available"),
+        current=balances.get("current"),
+        limit=balances.get("limit"),
+        currency=balances.get("iso_currency_code"),
+    )
 
 
 def _error_json(error: errors.PlaidError) -> dict[str, Any]:
@@ -690,6 +810,11 @@ _ACTIONS = {
     ("SELECT_INSTITUTION", "search"): LinkFlow._search,
     ("SELECT_INSTITUTION", "select_institution"): LinkFlow._select_institution,
     ("SELECT_INSTITUTION", "exit"): LinkFlow._ask_to_exit,
+    ("OAUTH", "open_oauth"): LinkFlow._open_oauth,
+    ("OAUTH", "oauth_complete"): LinkFlow._complete_oauth,
+    ("OAUTH", "oauth_closed"): LinkFlow._oauth_window_closed,
+    ("OAUTH", "back"): LinkFlow._back_to_search,
+    ("OAUTH", "exit"): LinkFlow._ask_to_exit,
     ("CREDENTIAL", "submit_credentials"): LinkFlow._submit_credentials,
     ("CREDENTIAL", "back"): LinkFlow._back_to_search,
     ("CREDENTIAL", "exit"): LinkFlow._ask_to_exit,

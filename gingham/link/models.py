@@ -46,3 +46,28 @@ class LinkEvent(Base):
     event_name: Mapped[str] = mapped_column(String(64))
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", JSON)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LinkOAuthState(Base):
+    """One trip of a Link session to an OAuth bank, from OPEN_OAUTH to its return.
+
+    Its id is Plaid's `oauth_state_id`: the bank gets it as the OAuth `state`, and in the
+    redirect flow the app's redirect URI gets it back, so that Link re-initialised there resumes
+    the same session. The PKCE verifier and the bank's tokens are sealed (gingham.crypto).
+    """
+
+    __tablename__ = "link_oauth_states"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    link_session_id: Mapped[str] = mapped_column(
+        ForeignKey("link_sessions.id", ondelete="CASCADE"), index=True
+    )
+    institution_id: Mapped[str] = mapped_column(String(32))
+    mode: Mapped[str] = mapped_column(String(16))  # popup or redirect
+    code_verifier_sealed: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # pending, authorized, denied, failed
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a re-initialised Link resumed the session with it; it cannot be used twice.
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.crypto import SecretBox
+from gingham.link import oauth
 from gingham.link.flow import FlowContext, LinkFlow
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
@@ -30,8 +31,12 @@ def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
     return token
 
 
-def start_session(ctx: FlowContext, link_token: str) -> dict[str, Any]:
+def start_session(
+    ctx: FlowContext, link_token: str, received_redirect_uri: str | None = None
+) -> dict[str, Any]:
     token = usable_link_token(ctx, link_token)
+    if received_redirect_uri:
+        return _resume_session(ctx, token, received_redirect_uri)
     row = LinkSession(
         id=str(uuid.uuid4()),
         link_token_id=token.id,
@@ -49,6 +54,21 @@ def start_session(ctx: FlowContext, link_token: str) -> dict[str, Any]:
     ctx.session.flush()
     flow = LinkFlow(ctx, token, row)
     flow.start()
+    flow.save()
+    return flow.response()
+
+
+def _resume_session(
+    ctx: FlowContext, token: LinkToken, received_redirect_uri: str
+) -> dict[str, Any]:
+    """Link opened again at the redirect URI after the bank: the same session continues."""
+    state = oauth.resume_state(
+        ctx.session, token, oauth.parse_received_redirect_uri(token, received_redirect_uri)
+    )
+    row = ctx.session.get(LinkSession, state.link_session_id, with_for_update=True)
+    assert row is not None
+    flow = LinkFlow(ctx, token, row)
+    flow.resume_after_redirect()
     flow.save()
     return flow.response()
 

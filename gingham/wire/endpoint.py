@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,6 +31,9 @@ from gingham.wire import json
 from gingham.wire.ids import new_request_id
 from gingham.wire.validation import Schema, request_schema, validate
 
+if TYPE_CHECKING:
+    from gingham.oauth_bank.connector import BankConnector
+
 logger = logging.getLogger("gingham.api")
 
 JSONObject = dict[str, Any]
@@ -45,6 +48,8 @@ class Runtime:
     clock: Clock
     secrets: SecretBox
     verified_secrets: VerifiedSecrets = field(default_factory=VerifiedSecrets)
+    # Gingham's connector to the sandbox OAuth bank (None where no bank is served).
+    bank: BankConnector | None = None
     # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
     # a network database's round trips run in worker threads so requests overlap while waiting.
     database_in_threads: bool = False

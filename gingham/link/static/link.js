@@ -12,6 +12,7 @@
     token: params.get("token") || "",
     parentOrigin: params.get("parent_origin") || "",
     embedded: params.get("embedded") === "1",
+    receivedRedirectUri: params.get("received_redirect_uri") || "",
   };
   // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
   var framed = window.parent !== window && !!config.parentOrigin;
@@ -91,7 +92,8 @@
     } catch (err) {
       data = null;
     }
-    if (!response.ok || !data) {
+    // A Plaid error can come with a 2xx status (208 OAUTH_STATE_ID_ALREADY_PROCESSED).
+    if (!response.ok || !data || (data.error_code && !data.link_session_id)) {
       throw new ApiError(response.status, data && data.error_code ? data : null);
     }
     return data;
@@ -183,7 +185,9 @@
   async function startSession() {
     var state;
     try {
-      state = await api("/link/frame/sessions", { link_token: config.token });
+      var start = { link_token: config.token };
+      if (config.receivedRedirectUri) start.received_redirect_uri = config.receivedRedirectUri;
+      state = await api("/link/frame/sessions", start);
     } catch (err) {
       if (err.plaid) exitWithError(err);
       else mount(renderClientError(errorText(err), retryStart), "ERROR");
@@ -1129,6 +1133,108 @@
     ]);
   }
 
+
+  /* ---------------------------------------------------------------- OAuth */
+
+  // Plaid's rule: webviews (Android's "; wv)" user agent) use the redirect flow; everything else
+  // tries a pop-up, and falls back to redirecting when the pop-up cannot open.
+  function isWebview() {
+    return /; wv\)/.test(navigator.userAgent) || /(iPhone|iPad).*AppleWebKit(?!.*Safari)/.test(navigator.userAgent);
+  }
+
+  var oauthTrip = { popup: null, watcher: null, mode: null, stateId: null };
+
+  function startOAuth(view) {
+    var mode = isWebview() && view.redirect_available ? "redirect" : "popup";
+    if (mode === "popup") {
+      // Opened now, inside the click, so pop-up blockers let it through; pointed at the bank
+      // once the server has made the trip.
+      oauthTrip.popup = window.open("about:blank", "gingham-oauth-" + session.id, "width=520,height=720");
+      if (!oauthTrip.popup) {
+        if (!view.redirect_available) {
+          showAlert("Your browser blocked the window for your bank. Allow pop-ups for this page and try again.");
+          return;
+        }
+        mode = "redirect";
+      }
+    }
+    oauthTrip.mode = mode;
+    action("open_oauth", { mode: mode });
+  }
+
+  function onOAuthView(view) {
+    if (!view.oauth_url || view.oauth_state_id === oauthTrip.stateId) return;
+    oauthTrip.stateId = view.oauth_state_id;
+    if (view.mode === "redirect") {
+      // The whole page goes to the bank; the bank sends it back to the app's redirect URI.
+      try {
+        window.top.location.href = view.oauth_url;
+      } catch (err) {
+        window.location.href = view.oauth_url;
+      }
+      return;
+    }
+    var popup = oauthTrip.popup;
+    if (!popup) {
+      oauthTrip.popup = window.open(view.oauth_url, "gingham-oauth-" + session.id, "width=520,height=720");
+    } else if (!popup.closed) {
+      popup.location.href = view.oauth_url;
+    }
+    // A window the user already closed is not reopened: the watcher reports it as closed.
+    clearInterval(oauthTrip.watcher);
+    oauthTrip.watcher = setInterval(function () {
+      if (!oauthTrip.popup || oauthTrip.popup.closed) {
+        clearInterval(oauthTrip.watcher);
+        oauthTrip.popup = null;
+        // Give the callback page's message a moment to arrive before calling it a close.
+        setTimeout(function () {
+          if (ui.viewName === "OAUTH" && oauthTrip.stateId) {
+            oauthTrip.stateId = null;
+            action("oauth_closed");
+          }
+        }, 300);
+      }
+    }, 250);
+  }
+
+  function onOAuthMessage(event) {
+    if (event.origin !== window.location.origin) return;
+    var data = event.data;
+    if (!data || typeof data !== "object" || data.gingham_oauth !== 1) return;
+    if (data.oauth_state_id !== oauthTrip.stateId) return;
+    oauthTrip.stateId = null;
+    clearInterval(oauthTrip.watcher);
+    action("oauth_complete");
+  }
+  window.addEventListener("message", onOAuthMessage);
+
+  function renderOAuth(view) {
+    var bank = (view.institution && view.institution.name) || "your bank";
+    var waiting = !!view.oauth_url;
+    onOAuthView(view);
+    return pane("OAUTH", {
+      institution: view.institution,
+      back: waiting ? null : backButton("oauth-back", function () { action("back"); }),
+      title: waiting ? "Finish at " + bank : "Log in at " + bank,
+      lead: waiting
+        ? "A window from " + bank + " is open. Log in there and choose what to share; this page continues by itself."
+        : "You'll be sent to " + bank + " to log in and choose which accounts and data " +
+          (view.client_name || "the app") + " may see. Your credentials are never shared.",
+      footer: [
+        button(waiting ? "Reopen " + bank : "Continue to " + bank, {
+          testid: "oauth-continue",
+          onclick: function () {
+            if (waiting && oauthTrip.popup && !oauthTrip.popup.closed) {
+              oauthTrip.popup.focus();
+              return;
+            }
+            startOAuth(view);
+          },
+        }),
+      ],
+    });
+  }
+
   var RENDERERS = {
     CONSENT: renderConsent,
     SELECT_INSTITUTION: renderSelectInstitution,
@@ -1136,6 +1242,7 @@
     MFA: renderMfa,
     SELECT_ACCOUNT: renderSelectAccount,
     CONNECTED: renderConnected,
+    OAUTH: renderOAuth,
     ERROR: renderError,
     EXIT: renderExit,
   };

@@ -1,0 +1,248 @@
+"""Link's side of OAuth institutions: the trip to the bank and back.
+
+1. In the OAUTH pane the user continues to the bank: `start_trip` records OPEN_OAUTH and a
+   LinkOAuthState (Plaid's oauth_state_id, also the OAuth `state`), with a PKCE pair, and returns
+   the bank's authorization URL. The frame opens it in a pop-up, or, in webviews and when no
+   pop-up can open, sends the whole page there.
+2. The bank returns the browser to Gingham's callback (`handle_callback`), which exchanges the
+   code and reads the granted accounts over HTTP, as it would at a real bank, then either tells
+   the pop-up's opener (the frame) or redirects to the app's redirect_uri with oauth_state_id.
+3. The frame (`complete_trip`), or Link re-initialised at the redirect URI with
+   receivedRedirectUri (`resume_from_redirect`), continues the same Link session to CONNECTED.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from gingham import errors
+from gingham.link.models import LinkOAuthState, LinkSession
+from gingham.link_tokens.models import LinkToken
+
+if TYPE_CHECKING:
+    from gingham.link.flow import LinkFlow
+    from gingham.wire.endpoint import Runtime
+
+logger = logging.getLogger("gingham.link.oauth")
+
+CALLBACK_PATH = "/link/oauth/callback"
+
+# The data each product needs the user to share at the bank (the bank's scope names).
+PRODUCT_SCOPES = {
+    "transactions": "transactions",
+    "auth": "auth",
+    "identity": "identity",
+}
+
+
+def callback_url(runtime: Runtime) -> str:
+    return runtime.settings.base_url + CALLBACK_PATH
+
+
+def start_trip(flow: LinkFlow, mode: str) -> None:
+    bank = flow.ctx.bank
+    institution = flow.institution
+    assert institution is not None and bank is not None
+    if mode == "redirect" and not flow.config.get("redirect_uri"):
+        raise errors.invalid_field(
+            "the redirect flow needs the link token's redirect_uri (set it in /link/token/create); "
+            "without one only the pop-up flow can be used"
+        )
+    verifier, challenge = bank.new_pkce_pair()
+    state = LinkOAuthState(
+        id=str(uuid.uuid4()),
+        link_session_id=flow.row.id,
+        institution_id=institution.institution_id,
+        mode=mode,
+        code_verifier_sealed="",
+        status="pending",
+        result=None,
+        created_at=flow.ctx.now,
+        completed_at=None,
+        processed_at=None,
+    )
+    state.code_verifier_sealed = flow.ctx.secrets.seal(verifier, context=state.id)
+    flow.ctx.session.add(state)
+    flow.state["oauth"] = {
+        "state_id": state.id,
+        "mode": mode,
+        "url": bank.authorization_url(
+            institution.institution_id,
+            state=state.id,
+            code_challenge=challenge,
+            redirect_uri=flow.ctx.callback_url,
+        ),
+    }
+    flow.record("OPEN_OAUTH")
+
+
+def latest_state(session: Session, link_session_id: str) -> LinkOAuthState | None:
+    return session.scalar(
+        select(LinkOAuthState)
+        .where(LinkOAuthState.link_session_id == link_session_id)
+        .order_by(LinkOAuthState.created_at.desc(), LinkOAuthState.id)
+        .limit(1)
+    )
+
+
+def complete_trip(flow: LinkFlow) -> None:
+    """Carry on after the bank: to CONNECTED with what was granted, or to the error."""
+    state = latest_state(flow.ctx.session, flow.row.id)
+    if state is None or state.status == "pending":
+        return  # still at the bank
+    state.processed_at = state.processed_at or flow.ctx.now
+    if state.status == "authorized":
+        assert state.result is not None
+        flow.finish_oauth(state.result)
+    else:
+        flow.fail_oauth(state.result or {})
+
+
+def closed_without_returning(flow: LinkFlow, *, timed_out: bool) -> None:
+    state = latest_state(flow.ctx.session, flow.row.id)
+    if state is not None and state.status != "pending":
+        complete_trip(flow)
+        return
+    flow.record("FAIL_OAUTH" if timed_out else "CLOSE_OAUTH")
+    flow.state.pop("oauth", None)
+
+
+def parse_received_redirect_uri(token: LinkToken, received: str) -> str:
+    """The oauth_state_id in a receivedRedirectUri, which must be the link token's redirect_uri
+    plus that one parameter and nothing else."""
+    parts = urlsplit(received)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if parts.fragment or len(query) != 1 or query[0][0] != "oauth_state_id" or not query[0][1]:
+        raise errors.invalid_field(
+            "receivedRedirectUri must be the redirect URI with only the oauth_state_id query "
+            "parameter Link added (no other parameters, no fragment): oauth uri does not contain a valid oauth_state_id query parameter"
+        )
+    base = parts._replace(query="", fragment="").geturl()
+    if base != (token.config.get("redirect_uri") or ""):
+        raise errors.invalid_field(
+            f"receivedRedirectUri {base!r} is not the link token's redirect_uri "
+            f"{token.config.get('redirect_uri')!r}"
+        )
+    return query[0][1]
+
+
+def resume_state(session: Session, token: LinkToken, oauth_state_id: str) -> LinkOAuthState:
+    state = session.get(LinkOAuthState, oauth_state_id, with_for_update=True)
+    if state is None:
+        raise errors.OAuthError(
+            "OAUTH_STATE_ID_NOT_FOUND", "the provided oauth_state_id wasn't found", status=404
+        )
+    link_session = session.get(LinkSession, state.link_session_id)
+    if link_session is None or link_session.link_token_id != token.id:
+        raise errors.OAuthError(
+            "INCORRECT_LINK_TOKEN", "link token does not match original link token", status=400
+        )
+    if state.processed_at is not None or link_session.status != "open":
+        # Plaid answers a reused oauth_state_id (say, the user refreshed the redirect page)
+        # with HTTP 208.
+        raise errors.OAuthError(
+            "OAUTH_STATE_ID_ALREADY_PROCESSED",
+            "this oauth_state_id has already been processed (was the redirect page reloaded?); "
+            "start Link again to link another account",
+            status=208,
+        )
+    return state
+
+
+async def handle_callback(request: Request, runtime: Runtime) -> Response:
+    """Where the bank sends the browser back: GET with `code` or `error`, and `state`."""
+    params = request.query_params
+    state_id = params.get("state", "")
+    with runtime.session_factory() as session, session.begin():
+        state = session.get(LinkOAuthState, state_id)
+        if state is None or state.status != "pending":
+            return _page("This link has expired", "Go back to the app and start again.", status=400)
+        mode, institution_id = state.mode, state.institution_id
+        verifier = runtime.secrets.open(state.code_verifier_sealed, context=state.id)
+    outcome: dict[str, Any]
+    if params.get("error"):
+        outcome = {
+            "status": "denied" if params["error"] == "access_denied" else "failed",
+            "result": {
+                "bank_error": params["error"],
+                "bank_error_description": params.get("error_description"),
+            },
+        }
+    else:
+        outcome = await _exchange(runtime, institution_id, params.get("code", ""), verifier)
+    with runtime.session_factory() as session, session.begin():
+        state = session.get(LinkOAuthState, state_id, with_for_update=True)
+        if state is None or state.status != "pending":
+            return _page("This link has expired", "Go back to the app and start again.", status=400)
+        state.status = outcome["status"]
+        state.result = outcome["result"]
+        state.completed_at = runtime.clock.now()
+        link_session = session.get(LinkSession, state.link_session_id)
+        token = session.get(LinkToken, link_session.link_token_id) if link_session else None
+        redirect_uri = token.config.get("redirect_uri") if token else None
+    if mode == "redirect" and redirect_uri:
+        return RedirectResponse(
+            f"{redirect_uri}?{urlencode({'oauth_state_id': state_id})}", status_code=303
+        )
+    return _popup_done(state_id, outcome["status"] == "authorized")
+
+
+async def _exchange(
+    runtime: Runtime, institution_id: str, code: str, verifier: str
+) -> dict[str, Any]:
+    bank = runtime.bank
+    assert bank is not None
+    try:
+        tokens = await bank.exchange_code(institution_id, code, verifier, callback_url(runtime))
+        accounts = await bank.fetch_accounts(institution_id, tokens.access_token)
+        consent = await bank.fetch_consent(institution_id, tokens.access_token)
+    except Exception:  # the bank is another system: any failure there is a failed login
+        logger.exception("OAuth code exchange with %s failed", institution_id)
+        return {"status": "failed", "result": {"bank_error": "server_error"}}
+    return {
+        "status": "authorized",
+        "result": {
+            "accounts": [account.as_json() for account in accounts],
+            "scopes": list(tokens.scopes),
+            "consent": consent.as_json(),
+            "tokens_sealed": runtime.secrets.seal(
+                tokens.to_json(), context=f"bank:{consent.consent_id}"
+            ),
+        },
+    }
+
+
+def _page(title: str, text: str, *, status: int = 200, script: str = "") -> HTMLResponse:
+    return HTMLResponse(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;margin:0;color:#111827}}
+main{{max-width:28rem;padding:24px;text-align:center}}</style></head>
+<body><main><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></main>{script}</body></html>""",
+        status_code=status,
+    )
+
+
+def _popup_done(state_id: str, authorized: bool) -> HTMLResponse:
+    # The pop-up was opened by the Link frame, which is on this same origin: tell it, then close.
+    script = (
+        "<script>(function(){try{if(window.opener){window.opener.postMessage("
+        f"{{gingham_oauth:1,oauth_state_id:{state_id!r}}},window.location.origin);}}}}catch(e){{}}"
+        "setTimeout(function(){window.close();},50);})();</script>"
+    )
+    if authorized:
+        return _page(
+            "You're all set", "You can close this window and return to the app.", script=script
+        )
+    return _page(
+        "Nothing was shared", "You can close this window and return to the app.", script=script
+    )

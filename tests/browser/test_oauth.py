@@ -1,0 +1,188 @@
+"""OAuth institutions in a real browser: pop-up and redirect flows against Gingham's OAuth bank."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import create_link_token, plaid_post, screenshot
+from tests.browser.link_page import LinkInBrowser
+from tests.live_server import LiveGingham
+
+PLATYPUS_OAUTH = "ins_127287"
+WEBVIEW_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 10; SM-G960F Build/QP1A.190711.020; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/95.0.4638.50 Mobile Safari/537.36"
+)
+
+
+def to_oauth_pane(link: LinkInBrowser, institution_id: str = PLATYPUS_OAUTH) -> None:
+    link.pane("CONSENT")
+    link.click("consent-continue")
+    link.fill("search-input", "Platypus OAuth")
+    link.click(f"institution-{institution_id}")
+    link.pane("OAUTH", "oauth-pane")
+
+
+def consent_at_bank(
+    bank: Page, *, keep_masks: list[str] | None = None, drop_scopes: tuple[str, ...] = ()
+) -> None:
+    bank.get_by_test_id("bank-username").fill("platypus-user")
+    bank.get_by_test_id("bank-password").fill("anything")
+    bank.get_by_test_id("bank-login").click()
+    expect(bank.get_by_test_id("bank-allow")).to_be_visible()
+    screenshot(bank, "bank-consent")
+    if keep_masks is not None:
+        for checkbox in bank.locator('[data-testid^="account-"]').all():
+            mask = (checkbox.get_attribute("data-testid") or "").removeprefix("account-")
+            if (mask in keep_masks) != checkbox.is_checked():
+                checkbox.click()
+    for scope in drop_scopes:
+        bank.get_by_test_id(f"scope-{scope}").uncheck()
+    bank.get_by_test_id("bank-allow").click()
+
+
+class TestPopupFlow:
+    def test_oauth_bank_links_through_a_popup(
+        self, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham))
+        link.open()
+        to_oauth_pane(link)
+        with page.context.expect_page() as popup_info:
+            link.click("oauth-continue")
+        bank = popup_info.value
+        consent_at_bank(bank, keep_masks=["0000", "1111"])
+        link.pane("CONNECTED", "oauth-connected")
+        link.click("connected-continue")
+        public_token, metadata = link.wait_for_terminal()["args"]
+        assert metadata["institution"]["institution_id"] == PLATYPUS_OAUTH
+        assert [a["mask"] for a in metadata["accounts"]] == ["0000", "1111"]
+        names = link.event_names()
+        # The Plaid OAuth guide's sequence (a search may or may not precede the selection).
+        assert [n for n in names if n != "SEARCH_INSTITUTION"] == [
+            "OPEN",
+            "TRANSITION_VIEW:SELECT_INSTITUTION",
+            "SELECT_INSTITUTION",
+            "TRANSITION_VIEW:OAUTH",
+            "OPEN_OAUTH",
+            "TRANSITION_VIEW:CONNECTED",
+            "HANDOFF",
+        ]
+        assert "SUBMIT_CREDENTIALS" not in names
+        access_token = plaid_post(
+            gingham, "/item/public_token/exchange", {"public_token": public_token}
+        )["access_token"]
+        accounts = plaid_post(gingham, "/accounts/get", {"access_token": access_token})["accounts"]
+        assert [a["mask"] for a in accounts] == ["0000", "1111"]
+
+    def test_closing_the_bank_window_stays_on_the_oauth_pane(
+        self, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham))
+        link.open()
+        to_oauth_pane(link)
+        with page.context.expect_page() as popup_info:
+            link.click("oauth-continue")
+        popup_info.value.close()
+        page.wait_for_function(
+            "() => window.linkLog.some(e => e.kind === 'event' && e.args[0] === 'CLOSE_OAUTH')"
+        )
+        link.pane("OAUTH")
+        link.call("exit", {"force": True})
+        _error, metadata = link.wait_for_terminal()["args"]
+        assert metadata["status"] == "requires_oauth"
+
+    def test_denial_at_the_bank_ends_in_requires_oauth(
+        self, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham))
+        link.open()
+        to_oauth_pane(link)
+        with page.context.expect_page() as popup_info:
+            link.click("oauth-continue")
+        bank = popup_info.value
+        bank.get_by_test_id("bank-login").click()
+        bank.get_by_test_id("bank-deny").click()
+        link.pane("ERROR", "oauth-denied")
+        link.click("error-exit")
+        link.click("exit-confirm")
+        error, metadata = link.wait_for_terminal()["args"]
+        assert metadata["status"] == "requires_oauth"
+        assert error["error_code"] == "INTERNAL_SERVER_ERROR"
+
+    def test_partial_consent_without_the_products_data_fails(
+        self, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham))
+        link.open()
+        to_oauth_pane(link)
+        with page.context.expect_page() as popup_info:
+            link.click("oauth-continue")
+        consent_at_bank(popup_info.value, drop_scopes=("transactions",))
+        link.pane("ERROR", "oauth-partial-consent")
+        expect(link.frame.get_by_test_id("error-code")).to_contain_text("ACCESS_NOT_GRANTED")
+
+
+@pytest.fixture
+def webview(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(
+        user_agent=WEBVIEW_USER_AGENT, viewport={"width": 412, "height": 860}
+    )
+    yield context
+    context.close()
+
+
+class TestRedirectFlow:
+    def _allow_list(self, gingham: LiveGingham, uri: str) -> None:
+        plaid_post(gingham, "/_gingham/client/redirect_uris/add", {"redirect_uri": uri})
+
+    def test_webview_redirects_and_link_resumes_at_the_redirect_uri(
+        self, webview: BrowserContext, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        redirect_uri = f"{app_origin}/oauth-return.html"
+        self._allow_list(gingham, redirect_uri)
+        page = webview.new_page()
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham, redirect_uri=redirect_uri))
+        link.open()
+        to_oauth_pane(link)
+        first_session = {
+            e["args"][1]["link_session_id"] for e in link.log() if e["kind"] == "event"
+        }
+        link.click("oauth-continue")
+        consent_at_bank(page, keep_masks=["0000"])
+        page.wait_for_url(f"{redirect_uri}?oauth_state_id=*")
+        link.pane("CONNECTED", "oauth-redirect-connected")
+        link.click("connected-continue")
+        _public_token, metadata = link.wait_for_terminal()["args"]
+        assert {metadata["link_session_id"]} == first_session
+        assert [a["mask"] for a in metadata["accounts"]] == ["0000"]
+
+        # The user reloads the redirect page: the oauth_state_id has been used.
+        page.reload()
+        error, _ = link.wait_for_terminal()["args"]
+        assert error["error_code"] == "OAUTH_STATE_ID_ALREADY_PROCESSED"
+
+    def test_unknown_oauth_state_id(
+        self, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        redirect_uri = f"{app_origin}/oauth-return.html"
+        self._allow_list(gingham, redirect_uri)
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham, redirect_uri=redirect_uri))
+        page.goto(f"{redirect_uri}?oauth_state_id=9d5feadd-a873-43eb-97ba-422f35ce849b")
+        error, _ = link.wait_for_terminal()["args"]
+        assert error["error_code"] == "OAUTH_STATE_ID_NOT_FOUND"
