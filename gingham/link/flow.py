@@ -25,7 +25,7 @@ from gingham.bank.accounts import AccountTemplate
 from gingham.bank.credentials import sign_in
 from gingham.crypto import SecretBox
 from gingham.institutions import catalogue
-from gingham.institutions.catalogue import Health, SandboxInstitution
+from gingham.institutions.catalogue import Health, LoginKind, SandboxInstitution
 from gingham.items import service as items_service
 from gingham.link import oauth
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
@@ -229,6 +229,14 @@ class LinkFlow:
         elif view == "OAUTH":
             trip = self.state.get("oauth") or {}
             data["redirect_available"] = bool(self.config.get("redirect_uri"))
+            data["qr_available"] = (
+                institution is not None and institution.login is LoginKind.OAUTH_QR
+            )
+            data["app2app"] = (
+                institution is not None and institution.login is LoginKind.OAUTH_APP2APP
+            )
+            if trip.get("mode") == "qr" and trip.get("url"):
+                data["qr_svg"] = oauth.qr_svg(trip["url"])
             data["oauth_url"] = trip.get("url")
             data["oauth_state_id"] = trip.get("state_id")
             data["mode"] = trip.get("mode")
@@ -388,8 +396,11 @@ class LinkFlow:
 
     def _open_oauth(self, body: dict[str, Any]) -> None:
         mode = body.get("mode", "popup")
-        if mode not in ("popup", "redirect"):
-            raise errors.invalid_field("mode must be popup or redirect")
+        if mode not in ("popup", "redirect", "qr"):
+            raise errors.invalid_field("mode must be popup, redirect or qr")
+        institution = self.institution
+        if mode == "qr" and (institution is None or institution.login is not LoginKind.OAUTH_QR):
+            raise errors.invalid_field("only institutions with a QR-code flow take mode qr")
         if self.ctx.bank is None:
             raise errors.internal_server_error()
         oauth.start_trip(self, mode)

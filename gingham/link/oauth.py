@@ -19,6 +19,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import qrcode
+from qrcode.image.svg import SvgPathImage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
@@ -42,6 +44,13 @@ PRODUCT_SCOPES = {
     "auth": "auth",
     "identity": "identity",
 }
+
+
+def qr_svg(url: str) -> str:
+    """The bank's authorization URL as an SVG QR code, for a phone to open (EU banks)."""
+    image = qrcode.make(url, image_factory=SvgPathImage, box_size=8, border=2)
+    svg: str = image.to_string(encoding="unicode")
+    return svg
 
 
 def callback_url(runtime: Runtime) -> str:
@@ -192,6 +201,14 @@ async def handle_callback(request: Request, runtime: Runtime) -> Response:
     if mode == "redirect" and redirect_uri:
         return RedirectResponse(
             f"{redirect_uri}?{urlencode({'oauth_state_id': state_id})}", status_code=303
+        )
+    if mode == "qr":
+        # The phone that scanned the code is done; Link on the computer carries on by itself.
+        return _page(
+            "Done — go back to your computer"
+            if outcome["status"] == "authorized"
+            else "Nothing was shared",
+            "You can close this page. Link on your computer continues from here.",
         )
     return _popup_done(state_id, outcome["status"] == "authorized")
 

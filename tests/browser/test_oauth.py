@@ -186,3 +186,103 @@ class TestRedirectFlow:
         page.goto(f"{redirect_uri}?oauth_state_id=9d5feadd-a873-43eb-97ba-422f35ce849b")
         error, _ = link.wait_for_terminal()["args"]
         assert error["error_code"] == "OAUTH_STATE_ID_NOT_FOUND"
+
+
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+class TestQrCodeFlow:
+    def _open_qr(
+        self, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> tuple[LinkInBrowser, str]:
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham, country_codes=["FR"]))
+        link.open()
+        link.pane("CONSENT")
+        link.click("consent-continue")
+        link.fill("search-input", "Flexible Platypus")
+        link.click("institution-ins_117181")
+        link.pane("OAUTH")
+        link.click("oauth-qr")
+        code = link.frame.get_by_test_id("oauth-qr-code")
+        expect(code.locator("svg")).to_be_visible()
+        screenshot(page, "oauth-qr-code")
+        url = code.get_attribute("data-oauth-url")
+        assert url and "/ins_117181/oauth/authorize" in url
+        return link, url
+
+    def test_consent_on_the_phone_continues_link_on_the_computer(
+        self, browser: Browser, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        link, url = self._open_qr(page, app_origin, gingham)
+        phone = browser.new_context(
+            user_agent=IPHONE_SAFARI, viewport={"width": 390, "height": 844}
+        )
+        try:
+            bank = phone.new_page()
+            bank.goto(url)
+            consent_at_bank(bank, keep_masks=["0000"])
+            expect(bank.get_by_role("heading")).to_contain_text("go back to your computer")
+        finally:
+            phone.close()
+        link.pane("CONNECTED")
+        link.click("connected-continue")
+        public_token, metadata = link.wait_for_terminal()["args"]
+        assert metadata["institution"]["institution_id"] == "ins_117181"
+        access_token = plaid_post(
+            gingham, "/item/public_token/exchange", {"public_token": public_token}
+        )["access_token"]
+        item = plaid_post(gingham, "/item/get", {"access_token": access_token})["item"]
+        # EU open banking: consent lasts 90 days.
+        assert item["consent_expiration_time"] is not None
+        accounts = plaid_post(gingham, "/accounts/get", {"access_token": access_token})["accounts"]
+        assert {a["balances"]["iso_currency_code"] for a in accounts} == {"EUR"}
+
+    def test_denial_on_the_phone(
+        self, browser: Browser, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        link, url = self._open_qr(page, app_origin, gingham)
+        phone = browser.new_context(user_agent=IPHONE_SAFARI)
+        try:
+            bank = phone.new_page()
+            bank.goto(url)
+            bank.get_by_test_id("bank-login").click()
+            bank.get_by_test_id("bank-deny").click()
+        finally:
+            phone.close()
+        link.pane("ERROR")
+
+
+class TestAppToApp:
+    def test_bank_app_returns_through_the_universal_link(
+        self, browser: Browser, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        redirect_uri = f"{app_origin}/oauth-return.html"
+        plaid_post(gingham, "/_gingham/client/redirect_uris/add", {"redirect_uri": redirect_uri})
+        phone = browser.new_context(
+            user_agent=IPHONE_SAFARI, viewport={"width": 390, "height": 844}
+        )
+        try:
+            page = phone.new_page()
+            link = LinkInBrowser(page, app_origin, gingham)
+            link.load_app()
+            link.create(create_link_token(gingham, redirect_uri=redirect_uri))
+            link.open()
+            link.pane("CONSENT")
+            link.click("consent-continue")
+            link.fill("search-input", "App2App")
+            link.click("institution-ins_132241")
+            link.pane("OAUTH")
+            link.click("oauth-continue")
+            consent_at_bank(page)
+            page.wait_for_url(f"{redirect_uri}?oauth_state_id=*")
+            link.pane("CONNECTED", "app2app-connected")
+            link.click("connected-continue")
+            _, metadata = link.wait_for_terminal()["args"]
+            assert metadata["institution"]["institution_id"] == "ins_132241"
+        finally:
+            phone.close()

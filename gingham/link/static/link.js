@@ -1144,8 +1144,15 @@
 
   var oauthTrip = { popup: null, watcher: null, mode: null, stateId: null };
 
+  function isMobile() {
+    return /Android|iPhone|iPad|Mobile/.test(navigator.userAgent);
+  }
+
   function startOAuth(view) {
-    var mode = isWebview() && view.redirect_available ? "redirect" : "popup";
+    // App-to-App banks hand over to their app on phones; the app returns through the redirect
+    // URI (a universal link), so it is a redirect flow there too.
+    var redirect = isWebview() || (view.app2app && isMobile());
+    var mode = redirect && view.redirect_available ? "redirect" : "popup";
     if (mode === "popup") {
       // Opened now, inside the click, so pop-up blockers let it through; pointed at the bank
       // once the server has made the trip.
@@ -1165,6 +1172,18 @@
   function onOAuthView(view) {
     if (!view.oauth_url || view.oauth_state_id === oauthTrip.stateId) return;
     oauthTrip.stateId = view.oauth_state_id;
+    if (view.mode === "qr") {
+      // Consent happens on another device: ask the server now and then whether it has.
+      clearInterval(oauthTrip.watcher);
+      oauthTrip.watcher = setInterval(function () {
+        if (ui.viewName !== "OAUTH" || session.finished) {
+          clearInterval(oauthTrip.watcher);
+          return;
+        }
+        if (!ui.busy) action("oauth_complete");
+      }, 1500);
+      return;
+    }
     if (view.mode === "redirect") {
       // The whole page goes to the bank; the bank sends it back to the app's redirect URI.
       try {
@@ -1208,10 +1227,23 @@
   }
   window.addEventListener("message", onOAuthMessage);
 
+  function renderOAuthQr(view, bank) {
+    var code = h("div", { class: "qr-code", "data-testid": "oauth-qr-code", "data-oauth-url": view.oauth_url, role: "img", "aria-label": "QR code that opens " + bank });
+    // The SVG is drawn by Gingham's server from the bank's URL, not from user input.
+    code.innerHTML = view.qr_svg;
+    return pane("OAUTH", {
+      institution: view.institution,
+      title: "Scan with your phone",
+      lead: "Open your phone's camera and point it at the code to log in at " + bank + ". This page continues by itself when you're done.",
+      body: [code, h("p", { class: "lead" }, [h("a", { href: view.oauth_url, target: "_blank", rel: "opener", "data-testid": "oauth-qr-link" }, "Or continue on this device")])],
+    });
+  }
+
   function renderOAuth(view) {
     var bank = (view.institution && view.institution.name) || "your bank";
     var waiting = !!view.oauth_url;
     onOAuthView(view);
+    if (view.mode === "qr" && view.oauth_url) return renderOAuthQr(view, bank);
     return pane("OAUTH", {
       institution: view.institution,
       back: waiting ? null : backButton("oauth-back", function () { action("back"); }),
@@ -1221,6 +1253,15 @@
         : "You'll be sent to " + bank + " to log in and choose which accounts and data " +
           (view.client_name || "the app") + " may see. Your credentials are never shared.",
       footer: [
+        view.qr_available && !waiting
+          ? button("Continue on your phone", {
+              testid: "oauth-qr",
+              secondary: true,
+              onclick: function () {
+                action("open_oauth", { mode: "qr" });
+              },
+            })
+          : null,
         button(waiting ? "Reopen " + bank : "Continue to " + bank, {
           testid: "oauth-continue",
           onclick: function () {

@@ -7,11 +7,6 @@ Create Date: 2026-11-21 21:51:52.910142
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
-
-import gingham.db
-
 revision = "3e6e0ed00006"
 down_revision = ("0a0711ed0003", "a11c0ed0001", "b4a4c0ed0001")
 branch_labels = None
