@@ -17,6 +17,7 @@ from gingham import errors
 from gingham.accounts.schemas import account_json
 from gingham.accounts.service import accounts_of_item
 from gingham.clients.models import ApiClient, ClientSecret
+from gingham.clients.redirect_uris import add_redirect_uri
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
 from gingham.link_tokens import service as link_tokens_service
@@ -60,18 +61,27 @@ def default_caller(session: Session) -> Caller:
 
 
 def routes(runtime: Runtime) -> list[Route]:
+    # The start page is also the demo's OAuth redirect URI: in a webview, Link comes back to it
+    # with ?oauth_state_id=… and the page opens Link again to finish.
+    redirect_uri = runtime.settings.base_url + "/"
+
     def create_link_token(session: Session, body: JSONObject, *_: Any) -> JSONObject:
+        caller = default_caller(session)
+        now = runtime.clock.now()
+        # The demo registers its own return page on the default client's allow-list.
+        add_redirect_uri(session, caller.client_id, caller.environment, redirect_uri, now)
         token, row = link_tokens_service.create_link_token(
             session,
-            default_caller(session),
+            caller,
             {
                 "client_name": "Gingham Demo",
                 "language": "en",
                 "country_codes": ["US"],
                 "products": body.get("products") or ["transactions"],
                 "user": {"client_user_id": "gingham-demo-user"},
+                "redirect_uri": redirect_uri,
             },
-            runtime.clock.now(),
+            now,
         )
         return {"link_token": token, "expiration": format_datetime(row.expires_at)}
 

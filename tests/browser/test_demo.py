@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.link_page import LinkInBrowser
@@ -70,3 +70,56 @@ class TestDemoApp:
         screenshot(page, "demo-375-credential")
         box = link.frame.locator('[data-view="CREDENTIAL"]').bounding_box()
         assert box is not None and box["width"] <= 375
+
+
+WEBVIEW_USER_AGENT = (
+    "Mozilla/5.0 (Linux; Android 10; SM-G960F Build/QP1A.190711.020; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/95.0.4638.50 Mobile Safari/537.36"
+)
+
+
+def bank_consent(bank: Page) -> None:
+    bank.get_by_test_id("bank-username").fill("demo")
+    bank.get_by_test_id("bank-login").click()
+    bank.get_by_test_id("bank-allow").click()
+
+
+def demo_to_oauth(page: Page, gingham: LiveGingham) -> LinkInBrowser:
+    page.goto(f"{gingham.base_url}/")
+    page.get_by_test_id("demo-link").click()
+    link = LinkInBrowser(page, gingham.base_url, gingham)
+    link.pane("CONSENT")
+    link.click("consent-continue")
+    link.fill("search-input", "Platypus OAuth")
+    link.click("institution-ins_127287")
+    link.pane("OAUTH")
+    return link
+
+
+class TestDemoOAuth:
+    def test_platypus_oauth_bank_through_the_popup(self, page: Page, gingham: LiveGingham) -> None:
+        link = demo_to_oauth(page, gingham)
+        with page.context.expect_page() as popup:
+            link.click("oauth-continue")
+        bank_consent(popup.value)
+        link.pane("CONNECTED")
+        link.click("connected-continue")
+        expect(page.get_by_test_id("demo-accounts")).to_contain_text("Plaid Checking")
+        expect(page.get_by_test_id("demo-events")).to_contain_text("OPEN_OAUTH")
+
+    def test_redirect_flow_in_a_webview(self, browser: Browser, gingham: LiveGingham) -> None:
+        context = browser.new_context(
+            user_agent=WEBVIEW_USER_AGENT, viewport={"width": 412, "height": 860}
+        )
+        try:
+            page = context.new_page()
+            link = demo_to_oauth(page, gingham)
+            link.click("oauth-continue")
+            bank_consent(page)
+            page.wait_for_url(f"{gingham.base_url}/?oauth_state_id=*")
+            link.pane("CONNECTED")
+            link.click("connected-continue")
+            expect(page.get_by_test_id("demo-accounts")).to_contain_text("Plaid Checking")
+            screenshot(page, "demo-oauth-redirect")
+        finally:
+            context.close()

@@ -286,3 +286,43 @@ class TestAppToApp:
             assert metadata["institution"]["institution_id"] == "ins_132241"
         finally:
             phone.close()
+
+
+class TestOneItemPerLogin:
+    def _link_chase(self, page: Page, app_origin: str, gingham: LiveGingham) -> str:
+        link = LinkInBrowser(page, app_origin, gingham)
+        link.load_app()
+        link.create(create_link_token(gingham))
+        link.open()
+        link.pane("CONSENT")
+        link.click("consent-continue")
+        link.fill("search-input", "Chase")
+        link.click("institution-ins_3")
+        link.pane("OAUTH")
+        with page.context.expect_page() as popup_info:
+            link.click("oauth-continue")
+        consent_at_bank(popup_info.value)
+        link.pane("CONNECTED")
+        link.click("connected-continue")
+        public_token, _ = link.wait_for_terminal()["args"]
+        exchanged = plaid_post(
+            gingham, "/item/public_token/exchange", {"public_token": public_token}
+        )
+        access_token: str = exchanged["access_token"]
+        return access_token
+
+    def test_linking_the_same_chase_login_again_invalidates_the_earlier_item(
+        self, browser: Browser, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        tokens = []
+        for _ in range(2):
+            context = browser.new_context()
+            try:
+                tokens.append(self._link_chase(context.new_page(), app_origin, gingham))
+            finally:
+                context.close()
+        first, second = (
+            plaid_post(gingham, "/item/get", {"access_token": t})["item"] for t in tokens
+        )
+        assert first["error"]["error_code"] == "ITEM_LOGIN_REQUIRED"
+        assert second["error"] is None

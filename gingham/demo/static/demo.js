@@ -110,6 +110,29 @@
     button.disabled = false;
   }
 
+  function openLink(token, receivedRedirectUri) {
+    var config = {
+      token: token,
+      onSuccess: onSuccess,
+      onExit: onExit,
+      onEvent: function (name, metadata) { log("event", name, eventDetail(metadata)); },
+      onLoad: function () { say("Link is open."); },
+    };
+    if (receivedRedirectUri) config.receivedRedirectUri = receivedRedirectUri;
+    handler = window.Plaid.create(config);
+    handler.open();
+  }
+
+  // Back from an OAuth bank in the redirect flow (webviews): finish in Link with the same token.
+  if (new URLSearchParams(window.location.search).has("oauth_state_id")) {
+    var saved = sessionStorage.getItem("gingham_demo_link_token");
+    if (saved) {
+      button.disabled = true;
+      log("info", "redirect", "back from the bank; re-initialising Link with receivedRedirectUri");
+      openLink(saved, window.location.href);
+    }
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     button.disabled = true;
@@ -118,14 +141,8 @@
     post("/_gingham/demo/link_token", { products: [form.products.value] })
       .then(function (data) {
         log("info", "link token", data.link_token);
-        handler = window.Plaid.create({
-          token: data.link_token,
-          onSuccess: onSuccess,
-          onExit: onExit,
-          onEvent: function (name, metadata) { log("event", name, eventDetail(metadata)); },
-          onLoad: function () { say("Link is open."); },
-        });
-        handler.open();
+        sessionStorage.setItem("gingham_demo_link_token", data.link_token);
+        openLink(data.link_token);
       })
       .catch(function (error) {
         say("Could not create a link token: " + (error.error_message || error), "error");
