@@ -6,6 +6,8 @@
   "use strict";
 
   var SEARCH_DELAY_MS = 250;
+  // How long Link waits for the user to come back from the bank's pop-up.
+  var OAUTH_TIMEOUT_MS = 10 * 60 * 1000;
 
   var params = new URLSearchParams(window.location.search);
   var config = {
@@ -1201,7 +1203,17 @@
     }
     // A window the user already closed is not reopened: the watcher reports it as closed.
     clearInterval(oauthTrip.watcher);
+    var openedAt = Date.now();
     oauthTrip.watcher = setInterval(function () {
+      if (oauthTrip.popup && !oauthTrip.popup.closed && Date.now() - openedAt > OAUTH_TIMEOUT_MS) {
+        // The user never came back from the bank: give up on this trip (FAIL_OAUTH).
+        clearInterval(oauthTrip.watcher);
+        oauthTrip.popup.close();
+        oauthTrip.popup = null;
+        oauthTrip.stateId = null;
+        action("oauth_closed", { timed_out: true });
+        return;
+      }
       if (!oauthTrip.popup || oauthTrip.popup.closed) {
         clearInterval(oauthTrip.watcher);
         oauthTrip.popup = null;
