@@ -45,6 +45,7 @@ PLAID_ENDPOINTS: dict[str, Handler] = {
     "/item/access_token/invalidate": items_api.invalidate_access_token,
     "/accounts/get": accounts_api.get_accounts,
     "/accounts/balance/get": accounts_api.get_balances,
+    "/auth/get": accounts_api.get_auth,
     "/institutions/get": institutions_api.get_institutions,
     "/institutions/get_by_id": institutions_api.get_institution_by_id,
     "/institutions/search": institutions_api.search_institutions,

@@ -1,10 +1,14 @@
-"""Plaid's /accounts/get and /accounts/balance/get."""
+"""Plaid's /accounts/get, /accounts/balance/get and /auth/get."""
 
 from __future__ import annotations
 
 from gingham import errors
-from gingham.accounts.schemas import account_json
-from gingham.accounts.service import accounts_of_item, mark_balances_fetched
+from gingham.accounts.schemas import account_json, numbers_json
+from gingham.accounts.service import (
+    accounts_of_item,
+    accounts_with_numbers,
+    mark_balances_fetched,
+)
 from gingham.institutions.catalogue import Behaviour
 from gingham.institutions.catalogue import find as find_institution
 from gingham.items import service as items_service
@@ -51,5 +55,18 @@ def get_balances(ctx: RequestContext, body: JSONObject) -> JSONObject:
         accounts = mark_balances_fetched(ctx.session, accounts, ctx.now)
     return {
         "accounts": [account_json(account, with_balance_timestamp=True) for account in accounts],
+        "item": item_json(item),
+    }
+
+
+def get_auth(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    item = items_service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    items_service.raise_if_unhealthy(item)
+    options = body.get("options") or {}
+    accounts = accounts_with_numbers(ctx.session, item, options.get("account_ids"))
+    item = items_service.bill_product(ctx.session, item, "auth")
+    return {
+        "accounts": [account_json(account) for account in accounts],
+        "numbers": numbers_json(accounts),
         "item": item_json(item),
     }

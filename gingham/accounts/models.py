@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gingham.db import Base, UTCDateTime
@@ -33,3 +33,9 @@ class Account(Base):
     balances_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The bank's own id for the account, for Items that reach it through an OAuth connection.
     bank_account_id: Mapped[str | None] = mapped_column(String(64))
+    # ACH numbers (Auth), for accounts that have them; tokenized ones (Chase) work for ACH but are
+    # not the account's real numbers, whose last digits the mask still shows.
+    account_number: Mapped[str | None] = mapped_column(String(32))
+    routing_number: Mapped[str | None] = mapped_column(String(9))
+    wire_routing_number: Mapped[str | None] = mapped_column(String(9))
+    numbers_tokenized: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

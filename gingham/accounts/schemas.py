@@ -1,7 +1,8 @@
-"""Accounts as they appear on Plaid's wire (AccountBase)."""
+"""Accounts as they appear on Plaid's wire (AccountBase), and their numbers (Auth)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from gingham.accounts.service import AccountRecord
@@ -32,3 +33,27 @@ def account_json(account: AccountRecord, *, with_balance_timestamp: bool = False
     if account.verification_status is not None:
         body["verification_status"] = account.verification_status
     return body
+
+
+def numbers_json(accounts: Sequence[AccountRecord]) -> dict[str, Any]:
+    """/auth/get's `numbers`: every array always present, as plaid-python requires.
+
+    Gingham's accounts have ACH numbers only; EFT (Canada), international (IBAN) and BACS (UK)
+    numbers are always empty.
+    """
+    return {
+        "ach": [
+            {
+                "account_id": account.id,
+                "account": account.account_number,
+                "routing": account.routing_number,
+                "wire_routing": account.wire_routing_number,
+                "is_tokenized_account_number": account.numbers_tokenized,
+            }
+            for account in accounts
+            if account.account_number is not None
+        ],
+        "eft": [],
+        "international": [],
+        "bacs": [],
+    }

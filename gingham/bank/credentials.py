@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gingham import errors
-from gingham.bank.accounts import DEFAULT_ACCOUNTS, AccountTemplate
+from gingham.bank.accounts import (
+    DEFAULT_ACCOUNTS,
+    AccountTemplate,
+    is_ach_account,
+    sandbox_account_number,
+)
 
 DEFAULT_USERNAME = "user_good"
 DEFAULT_PASSWORD = "pass_good"
@@ -180,12 +185,21 @@ def _custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
             f"override_accounts[{index}].type must be one of {', '.join(_DEFAULT_SUBTYPES)}",
         )
     meta: dict[str, Any] = spec["meta"] if isinstance(spec.get("meta"), dict) else {}
+    subtype = spec.get("subtype", _DEFAULT_SUBTYPES[account_type])
+    numbers = _custom_numbers(index, spec.get("numbers"), account_type, subtype)
     mask = meta.get("mask")
     if mask is not None and not re.fullmatch(r"|[A-Za-z0-9]{2,4}", str(mask)):
         raise login_error(
             "INVALID_CREDENTIALS",
             f"override_accounts[{index}].meta.mask must be 2-4 letters or digits",
         )
+    if mask:
+        mask = str(mask)
+    elif "account" in numbers:
+        # As at a bank, the mask is the account number's last four digits.
+        mask = numbers["account"][-4:]
+    else:
+        mask = f"{index:04d}"[-4:]
     balance = float(spec.get("starting_balance", 100))
     if spec.get("has_null_available_balance"):
         available = None
@@ -193,16 +207,61 @@ def _custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
         available = float(spec["force_available_balance"])
     else:
         available = balance if account_type == "depository" else None
-    subtype = spec.get("subtype", _DEFAULT_SUBTYPES[account_type])
     limit = meta.get("limit")
+    account_number = numbers.get("account")
+    if account_number is None and is_ach_account(account_type, subtype):
+        account_number = sandbox_account_number(mask, index)
     return AccountTemplate(
         name=str(meta.get("name") or f"Custom {subtype or account_type} {index + 1}"),
         official_name=meta.get("official_name"),
-        mask=str(mask) if mask else f"{index:04d}"[-4:],
+        mask=mask,
         type=account_type,
         subtype=subtype,
         available=available,
         current=balance,
         limit=float(limit) if limit is not None else None,
         currency=spec.get("currency"),
+        account_number=account_number,
+        routing_number=numbers.get("ach_routing"),
+        wire_routing_number=numbers.get("ach_wire_routing"),
     )
+
+
+# user_custom's `numbers` keys Gingham uses, and what each must look like. Plaid's other keys (EFT,
+# international, BACS numbers) are accepted and ignored: /auth/get reports ACH numbers only.
+_NUMBER_FORMATS = {
+    "account": (re.compile(r"\d{4,17}"), "4-17 digits"),
+    "ach_routing": (re.compile(r"\d{9}"), "9 digits"),
+    "ach_wire_routing": (re.compile(r"\d{9}"), "9 digits"),
+}
+
+
+def _custom_numbers(
+    index: int, numbers: Any, account_type: str, subtype: str | None
+) -> dict[str, str]:
+    """The ACH numbers an override account sets: account and (wire) routing numbers."""
+    if numbers is None:
+        return {}
+    where = f"override_accounts[{index}].numbers"
+    if not isinstance(numbers, dict):
+        raise login_error("INVALID_CREDENTIALS", f"{where} must be an object")
+    chosen: dict[str, str] = {}
+    for key, (pattern, shape) in _NUMBER_FORMATS.items():
+        value = numbers.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            raise login_error("INVALID_CREDENTIALS", f"{where}.{key} must be a string of {shape}")
+        chosen[key] = value
+    if not chosen:
+        return {}
+    if not is_ach_account(account_type, subtype):
+        raise login_error(
+            "INVALID_CREDENTIALS",
+            f"{where}: only depository checking, savings and cash management accounts have ACH numbers",
+        )
+    if "account" not in chosen:
+        raise login_error(
+            "INVALID_CREDENTIALS", f"{where}.account is required with routing numbers"
+        )
+    return chosen

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.accounts.models import Account
-from gingham.bank.accounts import AccountTemplate, home_currency
+from gingham.bank.accounts import AccountTemplate, ach_numbers, home_currency
 from gingham.institutions.catalogue import Behaviour, SandboxInstitution
 from gingham.items.models import AccessToken, Item, ItemOAuthConnection, PublicToken
 from gingham.wire.endpoint import Caller
@@ -77,6 +77,7 @@ def create_item(
         },
     )
     currency = home_currency(institution.country_codes)
+    numbers = [ach_numbers(template, institution) for template in accounts]
     connection.execute(
         _INSERT_ACCOUNT,
         [
@@ -98,8 +99,12 @@ def create_item(
                 "holder_category": template.holder_category,
                 "balances_updated_at": now,
                 "bank_account_id": bank_account_ids[position] if bank_account_ids else None,
+                "account_number": ach.account if ach else None,
+                "routing_number": ach.routing if ach else None,
+                "wire_routing_number": ach.wire_routing if ach else None,
+                "numbers_tokenized": ach.tokenized if ach else False,
             }
-            for position, template in enumerate(accounts)
+            for position, (template, ach) in enumerate(zip(accounts, numbers, strict=True))
         ],
     )
     return item_id
@@ -294,6 +299,15 @@ ITEM_LOGIN_REQUIRED_DUPLICATE: dict[str, Any] = {
 }
 
 
+def bill_product(session: Session, item: ItemRecord, product: str) -> ItemRecord:
+    """Plaid bills a product added after Link when it is first used: the Item now has it."""
+    if product in item.billed_products:
+        return item
+    billed = sorted([*item.billed_products, product])
+    session.execute(update(Item).where(Item.id == item.id).values(billed_products=billed))
+    return replace(item, billed_products=billed)
+
+
 def institution_of(session: Session, item_id: str) -> str | None:
     return session.scalar(select(Item.institution_id).where(Item.id == item_id))
 
@@ -301,6 +315,19 @@ def institution_of(session: Session, item_id: str) -> str | None:
 def clear_error(session: Session, item_id: str) -> None:
     """The Item is healthy again (its user re-authenticated in update mode)."""
     session.execute(update(Item).where(Item.id == item_id).values(error=None))
+
+
+# The error /sandbox/item/reset_login puts an Item in: its login must be repaired in update mode.
+ITEM_LOGIN_REQUIRED: dict[str, Any] = {
+    **ITEM_LOGIN_REQUIRED_DUPLICATE,
+    "error_code_reason": None,
+}
+
+
+def set_error(session: Session, item: ItemRecord, error: dict[str, Any]) -> ItemRecord:
+    """The Item is unhealthy: product calls on it fail with `error` until it is cleared."""
+    session.execute(update(Item).where(Item.id == item.id).values(error=error))
+    return replace(item, error=error)
 
 
 def update_webhook(session: Session, item: ItemRecord, webhook: str | None) -> ItemRecord:

@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gingham import errors
-from gingham.bank.accounts import AccountTemplate
-
-AUTH_SUBTYPES = frozenset({"checking", "savings", "cash management"})
+from gingham.bank.accounts import ACH_SUBTYPES, AccountTemplate
 
 # The account types each product works with; products not listed work with every type.
 _PRODUCT_TYPES: dict[str, frozenset[str]] = {
@@ -57,7 +55,7 @@ def eligible_accounts(
         if account_filters:
             if not _admitted_by_filters(account, account_filters):
                 continue
-        elif "auth" in products and account.subtype not in AUTH_SUBTYPES:
+        elif "auth" in products and account.subtype not in ACH_SUBTYPES:
             continue
         eligible.append(account)
     return eligible

@@ -781,6 +781,9 @@ class LinkFlow:
 
 def _template_from_bank(account: dict[str, Any]) -> AccountTemplate:
     balances = account.get("balances") or {}
+    # The bank sends numbers only when the user shared them (its `auth` scope). Chase-like banks'
+    # are tokenized; their mask stays the real account's.
+    numbers = account.get("numbers") or {}
     return AccountTemplate(
         name=account["name"],
         official_name=account.get("official_name"),
@@ -791,6 +794,9 @@ def _template_from_bank(account: dict[str, Any]) -> AccountTemplate:
         current=balances.get("current"),
         limit=balances.get("limit"),
         currency=balances.get("iso_currency_code"),
+        account_number=numbers.get("account"),
+        routing_number=numbers.get("routing"),
+        numbers_tokenized=bool(numbers.get("tokenized")),
     )
 
 

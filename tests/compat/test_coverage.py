@@ -18,6 +18,7 @@ COVERED_ENDPOINTS = {
     "/item/access_token/invalidate": "item_access_token_invalidate",
     "/accounts/get": "accounts_get",
     "/accounts/balance/get": "accounts_balance_get",
+    "/auth/get": "auth_get",
     "/institutions/get": "institutions_get",
     "/institutions/get_by_id": "institutions_get_by_id",
     "/institutions/search": "institutions_search",
