@@ -8,11 +8,11 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.clients.models import AllowedAndroidPackage
+from gingham.db import add_once
 
 MAX_LENGTH = 255
 # Android's application ID rules: two or more dot-separated segments, each starting with a letter
@@ -62,21 +62,14 @@ def add_android_package(
     name = check_package_name(value)
     if _entry(session, client_id, environment, name) is not None:
         return name, False
-    try:
-        # A savepoint, so that losing a race with an identical add leaves the transaction usable.
-        with session.begin_nested():
-            session.add(
-                AllowedAndroidPackage(
-                    id=uuid.uuid4().hex,
-                    client_id=client_id,
-                    environment=environment,
-                    package_name=name,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return name, False
-    return name, True
+    row = AllowedAndroidPackage(
+        id=uuid.uuid4().hex,
+        client_id=client_id,
+        environment=environment,
+        package_name=name,
+        created_at=now,
+    )
+    return name, add_once(session, row)
 
 
 def remove_android_package(

@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.clients.models import AllowedRedirectUri
+from gingham.db import add_once
 
 # Entries are printable ASCII (see parse), so this also bounds the unique index's row size.
 MAX_LENGTH = 1024
@@ -211,21 +211,10 @@ def add_redirect_uri(
     entry = parse(value, environment, wildcard_allowed=True).text
     if entry in list_redirect_uris(session, client_id, environment):
         return entry, False
-    try:
-        # A savepoint, so that losing a race with an identical add leaves the transaction usable.
-        with session.begin_nested():
-            session.add(
-                AllowedRedirectUri(
-                    id=uuid.uuid4().hex,
-                    client_id=client_id,
-                    environment=environment,
-                    uri=entry,
-                    created_at=now,
-                )
-            )
-    except IntegrityError:
-        return entry, False
-    return entry, True
+    row = AllowedRedirectUri(
+        id=uuid.uuid4().hex, client_id=client_id, environment=environment, uri=entry, created_at=now
+    )
+    return entry, add_once(session, row)
 
 
 def remove_redirect_uri(
