@@ -345,3 +345,27 @@ class TestLinkTokenGet:
         session = plaid.ok("/link/token/get", {"link_token": link_token})["link_sessions"][0]
         assert session["exit"]["metadata"]["status"] == "requires_credentials"
         assert "results" not in session
+
+
+class TestUpdateMode:
+    def test_update_mode_keeps_the_item_and_its_access_token(
+        self, plaid: PlaidCaller, client: TestClient
+    ) -> None:
+        access_token = plaid.access_token()
+        item_id = plaid.ok("/item/get", {"access_token": access_token})["item"]["item_id"]
+        token = plaid.ok(
+            "/link/token/create", link_token_request(products=None, access_token=access_token)
+        )["link_token"]
+        frame = FrameDriver(client, token)
+        frame.start()
+        assert frame.events[0]["metadata"]["is_update_mode"] == "true"
+        state = frame.act("continue")
+        # The institution is known: no institution select.
+        assert state["view"]["name"] == "CREDENTIAL"
+        assert state["view"]["institution"]["institution_id"] == "ins_109508"
+        frame.act("submit_credentials", username="user_good", password="pass_good")
+        outcome = frame.act("continue")["outcome"]
+        assert outcome["type"] == "success"
+        assert outcome["metadata"]["institution"]["institution_id"] == "ins_109508"
+        assert plaid.ok("/item/get", {"access_token": access_token})["item"]["item_id"] == item_id
+        assert frame.post("back").status_code == 400  # the session has ended
