@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gingham.items import service
 from gingham.items.schemas import item_json
+from gingham.webhooks.outbox import enqueue_webhook
 from gingham.wire.endpoint import JSONObject, RequestContext
 from gingham.wire.validation import check_url
 
@@ -34,6 +35,15 @@ def update_item_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
     webhook = body.get("webhook")
     item = service.update_webhook(
         ctx.session, item, check_url(webhook, "webhook") if webhook else None
+    )
+    # Sent to the new URL; clearing the webhook sends nothing.
+    enqueue_webhook(
+        ctx.session,
+        item=item,
+        webhook_type="ITEM",
+        webhook_code="WEBHOOK_UPDATE_ACKNOWLEDGED",
+        fields={"item_id": item.id, "new_webhook_url": item.webhook, "error": None},
+        now=ctx.now,
     )
     return {"item": item_json(item)}
 

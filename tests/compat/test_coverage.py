@@ -23,6 +23,9 @@ COVERED_ENDPOINTS = {
     "/institutions/get_by_id": "institutions_get_by_id",
     "/institutions/search": "institutions_search",
     "/sandbox/public_token/create": "sandbox_public_token_create",
+    "/sandbox/item/reset_login": "sandbox_item_reset_login",
+    "/sandbox/item/fire_webhook": "sandbox_item_fire_webhook",
+    "/webhook_verification_key/get": "webhook_verification_key_get",
 }
 
 

@@ -1,0 +1,65 @@
+"""/webhook_verification_key/get (Plaid's), and Gingham's delivery log and redelivery.
+
+The log and redelivery live under /_gingham/webhooks/, authenticated with the client's API
+credentials like Plaid's endpoints; each call sees only the caller's events in the environment of
+its secret.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from gingham.webhooks import outbox, signing
+from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.validation import Schema
+
+
+def get_verification_key(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    return {"key": signing.verification_key(ctx.session, body["key_id"])}
+
+
+LIST_SCHEMA: Schema = {
+    "type": "object",
+    "properties": {
+        "item_id": {"type": "string", "minLength": 1},
+        "limit": {"type": "integer", "minimum": 1, "maximum": outbox.LIST_LIMIT_MAX},
+    },
+}
+REDELIVER_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["event_id"],
+    "properties": {"event_id": {"type": "string", "minLength": 1}},
+}
+
+
+def list_webhooks(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    return {
+        "events": outbox.list_events(
+            ctx.session,
+            client_id=ctx.caller.client_id,
+            environment=ctx.caller.environment,
+            item_id=body.get("item_id"),
+            limit=body.get("limit", outbox.LIST_LIMIT_DEFAULT),
+        )
+    }
+
+
+def redeliver_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    return {
+        "event_id": body["event_id"],
+        "attempt": outbox.redeliver(
+            ctx.session,
+            client_id=ctx.caller.client_id,
+            environment=ctx.caller.environment,
+            event_id=body["event_id"],
+        ),
+    }
+
+
+def routes(runtime: Runtime) -> list[Route]:
+    return [
+        plaid_route("/_gingham/webhooks/list", list_webhooks, runtime, schema=LIST_SCHEMA),
+        plaid_route(
+            "/_gingham/webhooks/redeliver", redeliver_webhook, runtime, schema=REDELIVER_SCHEMA
+        ),
+    ]

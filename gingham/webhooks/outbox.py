@@ -1,0 +1,533 @@
+"""The transactional outbox: webhooks are rows written in the transaction of the state change
+that caused them, and a worker delivers them after that transaction commits.
+
+An event is the exact body Plaid would POST and the URL it goes to; each try at delivering it is
+an attempt row. A first attempt (and a redelivery) is due at once; retries are due at times on the
+worker's Clock, which is real time in production. Business time — an API client's sandbox clock,
+which may run ahead of real time — only stamps the event's `created_at`; a clock that jumps ahead
+makes the client's scheduled retries due with `bring_forward`. Leases and the delivery log's start
+and finish times are wall-clock times.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, event, func, insert, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from gingham import errors
+from gingham.items.service import ItemRecord
+from gingham.webhooks.models import WebhookAttempt, WebhookEvent
+
+PENDING = "pending"
+IN_FLIGHT = "in_flight"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+EXHAUSTED = "exhausted"
+
+
+# --- Retry profiles ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetryProfile:
+    """When failed attempts are tried again: `delays[n - 1]` after attempt n failed; after the
+    last delay, never again."""
+
+    name: str
+    delays: tuple[timedelta, ...]
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.delays) + 1
+
+    def next_due(self, failed_attempt: int, now: datetime) -> datetime | None:
+        if failed_attempt > len(self.delays):
+            return None
+        return now + self.delays[failed_attempt - 1]
+
+
+# Plaid's: 30 s, then four times longer each time (2 min, 8 min, 32 min, ~2.1 h, ~8.5 h). The
+# seventh attempt comes ~11.4 h after the first and the next step (~34 h) would pass Plaid's 24 h,
+# so seven attempts in all. Redeliveries (attempt 8 and on) get no retries.
+PLAID_RETRIES = RetryProfile("plaid", tuple(timedelta(seconds=30 * 4**n) for n in range(6)))
+# The same curve 600 times faster (50 ms, 200 ms, 0.8 s, 3.2 s, 12.8 s, 51.2 s), for tests and
+# local development that should see retries without waiting for them.
+COMPRESSED_RETRIES = RetryProfile(
+    "compressed", tuple(delay / 600 for delay in PLAID_RETRIES.delays)
+)
+RETRY_PROFILES = {profile.name: profile for profile in (PLAID_RETRIES, COMPRESSED_RETRIES)}
+
+
+def retry_profile(name: str) -> RetryProfile:
+    try:
+        return RETRY_PROFILES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown webhook retry profile {name!r}; choose one of: {', '.join(RETRY_PROFILES)}"
+        ) from None
+
+
+# --- Enqueueing -------------------------------------------------------------------------------
+
+# Set on a session that enqueued, so the in-process worker can be woken when it commits.
+_ENQUEUED = "gingham.webhooks.enqueued"
+
+_INSERT_EVENT = insert(WebhookEvent)
+_INSERT_ATTEMPT = insert(WebhookAttempt)
+
+
+def enqueue_webhook(
+    session: Session,
+    *,
+    item: ItemRecord,
+    webhook_type: str,
+    webhook_code: str,
+    fields: Mapping[str, Any],
+    now: datetime,
+) -> str | None:
+    """Queue a webhook about `item` to its webhook URL, in the caller's transaction; the event id,
+    or None when the Item has no webhook URL (nothing is sent then). It is sent as soon as the
+    transaction has committed; `now` (the caller's business time) is the event's created_at.
+
+    The body is {webhook_type, webhook_code, **fields, environment}: `fields` carries everything
+    else Plaid's payload has, `item_id` included, and nothing Plaid's payload lacks.
+    """
+    if not item.webhook:
+        return None
+    payload = {
+        "webhook_type": webhook_type,
+        "webhook_code": webhook_code,
+        **fields,
+        "environment": item.environment,
+    }
+    return enqueue_event(
+        session,
+        client_id=item.client_id,
+        environment=item.environment,
+        item_id=item.id,
+        url=item.webhook,
+        payload=payload,
+        now=now,
+    )
+
+
+def enqueue_event(
+    session: Session,
+    *,
+    client_id: str,
+    environment: str,
+    item_id: str | None,
+    url: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> str:
+    """Queue `payload` for `url` with its first attempt due at once; the event id."""
+    event_id = str(uuid.uuid4())
+    connection = session.connection()
+    connection.execute(
+        _INSERT_EVENT,
+        {
+            "id": event_id,
+            "client_id": client_id,
+            "item_id": item_id,
+            "url": url,
+            "webhook_type": payload["webhook_type"],
+            "webhook_code": payload["webhook_code"],
+            "payload": payload,
+            "environment": environment,
+            "created_at": now,
+        },
+    )
+    connection.execute(_INSERT_ATTEMPT, _new_attempt(event_id, 1, None))
+    session.info[_ENQUEUED] = True
+    return event_id
+
+
+def _new_attempt(event_id: str, number: int, due_at: datetime | None) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "event_id": event_id,
+        "attempt": number,
+        "due_at": due_at,
+        "status": PENDING,
+        "claimed_by": None,
+        "claimed_until": None,
+        "started_at": None,
+        "finished_at": None,
+        "response_status": None,
+        "response_excerpt": None,
+        "latency_ms": None,
+        "error": None,
+    }
+
+
+def call_after_enqueueing_commits(
+    session_factory: sessionmaker[Session], callback: Callable[[], None]
+) -> None:
+    """Run `callback` after each commit of a session from `session_factory` that enqueued."""
+
+    def after_commit(session: Session) -> None:
+        if session.info.pop(_ENQUEUED, False):
+            callback()
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(_ENQUEUED, None)
+
+    event.listen(session_factory, "after_commit", after_commit)
+    event.listen(session_factory, "after_rollback", after_rollback)
+
+
+# --- The worker's side ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """An attempt a worker holds the lease of, with what it must send."""
+
+    attempt_id: str
+    event_id: str
+    attempt: int
+    url: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened when a claimed attempt was sent."""
+
+    attempt_id: str
+    succeeded: bool
+    finished_at: datetime
+    latency_ms: float
+    response_status: int | None = None
+    response_excerpt: str | None = None
+    error: str | None = None
+
+
+def claim_due_attempts(
+    session: Session,
+    *,
+    worker_id: str,
+    now: datetime,
+    wall_now: datetime,
+    lease: timedelta,
+    limit: int,
+) -> list[Claimed]:
+    """Take the lease of up to `limit` due attempts: pending ones due at once or by `now` (the
+    worker's clock), and in_flight ones whose lease ran out by `wall_now`.
+
+    On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers claim
+    disjoint sets; SQLite renders no FOR UPDATE, and its writers are serialised by BEGIN
+    IMMEDIATE, which gives the same guarantee.
+    """
+    due = or_(
+        and_(
+            WebhookAttempt.status == PENDING,
+            or_(WebhookAttempt.due_at.is_(None), WebhookAttempt.due_at <= now),
+        ),
+        and_(WebhookAttempt.status == IN_FLIGHT, WebhookAttempt.claimed_until <= wall_now),
+    )
+    rows = session.execute(
+        select(
+            WebhookAttempt.id,
+            WebhookAttempt.event_id,
+            WebhookAttempt.attempt,
+            WebhookEvent.url,
+            WebhookEvent.payload,
+        )
+        .join(WebhookEvent, WebhookEvent.id == WebhookAttempt.event_id)
+        .where(due)
+        # Oldest first: immediate attempts, then retries by due time, each in event order.
+        .order_by(
+            WebhookAttempt.due_at.asc().nulls_first(), WebhookEvent.created_at, WebhookAttempt.id
+        )
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=WebhookAttempt)
+    ).all()
+    if not rows:
+        return []
+    session.execute(
+        update(WebhookAttempt)
+        .where(WebhookAttempt.id.in_([row.id for row in rows]))
+        .values(
+            status=IN_FLIGHT,
+            claimed_by=worker_id,
+            claimed_until=wall_now + lease,
+            started_at=wall_now,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return [Claimed(row.id, row.event_id, row.attempt, row.url, row.payload) for row in rows]
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the earliest scheduled retry falls due (worker's clock), if one is pending."""
+    return session.scalar(
+        select(func.min(WebhookAttempt.due_at)).where(WebhookAttempt.status == PENDING)
+    )
+
+
+_RECORD_SUCCESS = (
+    update(WebhookAttempt)
+    .where(
+        WebhookAttempt.id == bindparam("b_id"),
+        WebhookAttempt.status == IN_FLIGHT,
+        WebhookAttempt.claimed_by == bindparam("b_worker"),
+    )
+    .values(
+        status=SUCCEEDED,
+        claimed_until=None,
+        finished_at=bindparam("b_finished"),
+        response_status=bindparam("b_status"),
+        response_excerpt=bindparam("b_excerpt"),
+        latency_ms=bindparam("b_latency"),
+        error=None,
+    )
+)
+
+
+def record_outcomes(
+    session: Session,
+    outcomes: Sequence[Outcome],
+    *,
+    worker_id: str,
+    profile: RetryProfile,
+    now: datetime,
+) -> None:
+    """Write what the sends returned, and schedule the next attempt of each that failed.
+
+    An outcome counts only while its worker still holds the attempt: if the lease ran out and
+    another worker took the attempt over, that worker's outcome is the one recorded.
+    """
+    successes = [outcome for outcome in outcomes if outcome.succeeded]
+    if successes:
+        # The common case in one statement: nothing follows a success.
+        session.connection().execute(
+            _RECORD_SUCCESS,
+            [
+                {
+                    "b_id": outcome.attempt_id,
+                    "b_worker": worker_id,
+                    "b_finished": outcome.finished_at,
+                    "b_status": outcome.response_status,
+                    "b_excerpt": outcome.response_excerpt,
+                    "b_latency": outcome.latency_ms,
+                }
+                for outcome in successes
+            ],
+        )
+    for outcome in outcomes:
+        if outcome.succeeded:
+            continue
+        held = (
+            (WebhookAttempt.id == outcome.attempt_id)
+            & (WebhookAttempt.status == IN_FLIGHT)
+            & (WebhookAttempt.claimed_by == worker_id)
+        )
+        row = session.execute(
+            select(WebhookAttempt.event_id, WebhookAttempt.attempt).where(held)
+        ).one_or_none()
+        if row is None:
+            continue
+        next_due = None
+        if not _has_live_attempt(session, row.event_id, outcome):
+            next_due = profile.next_due(row.attempt, now)
+        status = FAILED if next_due else EXHAUSTED
+        session.execute(
+            update(WebhookAttempt)
+            .where(held)
+            .values(
+                status=status,
+                claimed_until=None,
+                finished_at=outcome.finished_at,
+                response_status=outcome.response_status,
+                response_excerpt=outcome.response_excerpt,
+                latency_ms=outcome.latency_ms,
+                error=outcome.error,
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        if next_due is not None:
+            session.execute(
+                _INSERT_ATTEMPT,
+                _new_attempt(row.event_id, _last_attempt(session, row.event_id) + 1, next_due),
+            )
+
+
+def _has_live_attempt(session: Session, event_id: str, outcome: Outcome) -> bool:
+    """Whether another attempt of the event is pending, in flight or succeeded (a redelivery
+    made meanwhile): then a failure schedules no retry of its own."""
+    return (
+        session.scalar(
+            select(WebhookAttempt.id)
+            .where(
+                WebhookAttempt.event_id == event_id,
+                WebhookAttempt.id != outcome.attempt_id,
+                WebhookAttempt.status.in_((PENDING, IN_FLIGHT, SUCCEEDED)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _last_attempt(session: Session, event_id: str) -> int:
+    return (
+        session.scalar(
+            select(func.max(WebhookAttempt.attempt)).where(WebhookAttempt.event_id == event_id)
+        )
+        or 0
+    )
+
+
+def release_attempts(session: Session, attempt_ids: Iterable[str], *, worker_id: str) -> None:
+    """Give back attempts a stopping worker did not finish: pending again, due as they were."""
+    ids = list(attempt_ids)
+    if not ids:
+        return
+    session.execute(
+        update(WebhookAttempt)
+        .where(
+            WebhookAttempt.id.in_(ids),
+            WebhookAttempt.status == IN_FLIGHT,
+            WebhookAttempt.claimed_by == worker_id,
+        )
+        .values(status=PENDING, claimed_by=None, claimed_until=None, started_at=None),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def bring_forward(session: Session, *, client_id: str, by: timedelta) -> int:
+    """Make the client's scheduled retries due `by` sooner: for a sandbox clock that jumps ahead,
+    so that retries falling due within the skipped interval go out at once. The number of
+    attempts moved."""
+    # Row by row in Python: SQLite keeps datetimes as text, so no portable SQL arithmetic.
+    scheduled = session.execute(
+        select(WebhookAttempt.id, WebhookAttempt.due_at)
+        .join(WebhookEvent, WebhookEvent.id == WebhookAttempt.event_id)
+        .where(
+            WebhookEvent.client_id == client_id,
+            WebhookAttempt.status == PENDING,
+            WebhookAttempt.due_at.is_not(None),
+        )
+    ).all()
+    for attempt_id, due_at in scheduled:
+        session.execute(
+            update(WebhookAttempt)
+            .where(WebhookAttempt.id == attempt_id, WebhookAttempt.status == PENDING)
+            .values(due_at=due_at - by),
+            execution_options={"synchronize_session": False},
+        )
+    if scheduled:
+        session.info[_ENQUEUED] = True
+    return len(scheduled)
+
+
+# --- The delivery log -------------------------------------------------------------------------
+
+LIST_LIMIT_DEFAULT = 50
+LIST_LIMIT_MAX = 500
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _attempt_json(attempt: WebhookAttempt) -> dict[str, Any]:
+    return {
+        "attempt_id": attempt.id,
+        "attempt": attempt.attempt,
+        "status": attempt.status,
+        "due_at": _timestamp(attempt.due_at),
+        "started_at": _timestamp(attempt.started_at),
+        "finished_at": _timestamp(attempt.finished_at),
+        "response_status": attempt.response_status,
+        "latency_ms": attempt.latency_ms,
+        "response_excerpt": attempt.response_excerpt,
+        "error": attempt.error,
+    }
+
+
+def list_events(
+    session: Session,
+    *,
+    client_id: str,
+    environment: str,
+    item_id: str | None = None,
+    limit: int = LIST_LIMIT_DEFAULT,
+) -> list[dict[str, Any]]:
+    """The caller's newest events, each with its attempts in order."""
+    query = (
+        select(WebhookEvent)
+        .where(WebhookEvent.client_id == client_id, WebhookEvent.environment == environment)
+        .order_by(WebhookEvent.created_at.desc(), WebhookEvent.id)
+        .limit(limit)
+    )
+    if item_id is not None:
+        query = query.where(WebhookEvent.item_id == item_id)
+    events = session.scalars(query).all()
+    attempts: dict[str, list[WebhookAttempt]] = {e.id: [] for e in events}
+    if events:
+        for attempt in session.scalars(
+            select(WebhookAttempt)
+            .where(WebhookAttempt.event_id.in_(list(attempts)))
+            .order_by(WebhookAttempt.attempt)
+        ):
+            attempts[attempt.event_id].append(attempt)
+    return [
+        {
+            "event_id": e.id,
+            "item_id": e.item_id,
+            "url": e.url,
+            "webhook_type": e.webhook_type,
+            "webhook_code": e.webhook_code,
+            "environment": e.environment,
+            "created_at": _timestamp(e.created_at),
+            "payload": e.payload,
+            "attempts": [_attempt_json(a) for a in attempts[e.id]],
+        }
+        for e in events
+    ]
+
+
+def redeliver(
+    session: Session, *, client_id: str, environment: str, event_id: str
+) -> dict[str, Any]:
+    """Send an event again now: its pending attempt is made due at once, or a new attempt is
+    added. The attempt, as the delivery log shows it."""
+    found = session.scalar(
+        select(WebhookEvent.id).where(
+            WebhookEvent.id == event_id,
+            WebhookEvent.client_id == client_id,
+            WebhookEvent.environment == environment,
+        )
+    )
+    if found is None:
+        raise errors.InvalidInput(
+            "INVALID_WEBHOOK_EVENT_ID",
+            "could not find a webhook event with this event_id; "
+            "take it from /_gingham/webhooks/list or the Gingham-Delivery-Id header",
+        )
+    pending = session.scalar(
+        select(WebhookAttempt).where(
+            WebhookAttempt.event_id == event_id, WebhookAttempt.status == PENDING
+        )
+    )
+    if pending is not None:
+        pending.due_at = None
+    else:
+        pending = WebhookAttempt(
+            **_new_attempt(event_id, _last_attempt(session, event_id) + 1, None)
+        )
+        session.add(pending)
+    session.flush()
+    session.info[_ENQUEUED] = True
+    return _attempt_json(pending)
