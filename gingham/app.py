@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -31,6 +32,10 @@ from gingham.link_tokens import api as link_tokens_api
 from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
 from gingham.sandbox import api as sandbox_api
+from gingham.sandbox_clock import api as sandbox_clock_api
+from gingham.webhooks import api as webhooks_api
+from gingham.webhooks.outbox import call_after_enqueueing_commits
+from gingham.webhooks.worker import delivery_worker
 from gingham.wire.endpoint import Handler, Runtime, error_response, json_response, plaid_route
 from gingham.wire.ids import new_request_id
 
@@ -50,7 +55,12 @@ PLAID_ENDPOINTS: dict[str, Handler] = {
     "/institutions/get_by_id": institutions_api.get_institution_by_id,
     "/institutions/search": institutions_api.search_institutions,
     "/sandbox/public_token/create": sandbox_api.create_public_token,
+    "/sandbox/item/reset_login": sandbox_api.reset_login,
+    "/sandbox/item/fire_webhook": sandbox_api.fire_webhook,
+    "/webhook_verification_key/get": webhooks_api.get_verification_key,
 }
+# Endpoints that accept more than Plaid's request schema says (a Gingham extension).
+PLAID_SCHEMA_OVERRIDES = {"/sandbox/item/fire_webhook": sandbox_api.FIRE_WEBHOOK_SCHEMA}
 
 
 async def health(request: Request) -> Response:
@@ -105,11 +115,14 @@ def create_app(
 ) -> Starlette:
     """The application. Tests pass a session factory bound to a connection they roll back, and
     may pass the HTTP client the OAuth connector reaches the bank with."""
+    # An injected session factory is a test's connection, rolled back afterwards: a background
+    # worker must not share it, so those tests run the webhook worker themselves.
+    owns_database = session_factory is None
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
     clock = clock or SystemClock()
     secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
-    # All outbound HTTP to the bank goes through this one client, closed with the app.
+    # All outbound HTTP (the bank, webhooks) goes through this one client, closed with the app.
     http = bank_http or httpx.AsyncClient(timeout=10.0)
     runtime = Runtime(
         settings=settings,
@@ -120,14 +133,24 @@ def create_app(
         database_in_threads=not settings.is_sqlite,
     )
 
+    worker = None
+    if settings.webhook_worker and owns_database:
+        worker = delivery_worker(settings, session_factory, secrets=secrets, clock=clock, http=http)
+        call_after_enqueueing_commits(session_factory, worker.wake)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        delivering = asyncio.create_task(worker.run()) if worker else None
         yield
+        if worker and delivering:
+            worker.stop()
+            await delivering
         if bank_http is None:
             await http.aclose()
 
     routes: list[BaseRoute] = [
-        plaid_route(path, handler, runtime) for path, handler in PLAID_ENDPOINTS.items()
+        plaid_route(path, handler, runtime, schema=PLAID_SCHEMA_OVERRIDES.get(path))
+        for path, handler in PLAID_ENDPOINTS.items()
     ]
     routes += [
         plaid_route(
@@ -137,6 +160,8 @@ def create_app(
             schema=link_api.COMPLETE_SCHEMA,
         ),
         *clients_api.routes(runtime),
+        *sandbox_clock_api.routes(runtime),
+        *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
         *demo_api.routes(runtime),
@@ -149,4 +174,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.webhook_worker = worker
     return app

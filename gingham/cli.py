@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -21,8 +21,21 @@ from gingham.clock import SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
 from gingham.db import make_engine, make_session_factory, migrate
+from gingham.sandbox_clock import api as clock_api
+from gingham.sandbox_clock import service as clock_service
+from gingham.sandbox_clock.durations import DurationError, parse_duration
+from gingham.wire.json import format_datetime, parse_datetime
 
 DEFAULT_CLIENT_NAME = "Gingham sandbox"
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s"
+    )
+    # One line per outbound request (every webhook sent) drowns the rest; failed deliveries are
+    # logged by gingham.webhooks, and the delivery log has every attempt.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def _prepare_database(settings: Settings) -> None:
@@ -54,6 +67,11 @@ def _banner(settings: Settings, created: IssuedCredentials | None) -> str:
         f"Gingham {__version__}: Plaid-compatible API at {url}",
         f"  database: {settings.database_url.split('@')[-1]}",
         f"  sandbox OAuth bank: {settings.bank_url}",
+        (
+            f"  webhooks: delivered by this process ({settings.webhook_retry} retries)"
+            if settings.webhook_worker
+            else "  webhooks: queued for `gingham worker` processes (GINGHAM_WORKER=0)"
+        ),
         f"  open {url}/ to try Link in the demo app",
     ]
     if created is not None:
@@ -83,9 +101,7 @@ def serve(settings: Settings, *, access_log: bool) -> None:
     from gingham.app import create_app
     from gingham.oauth_bank.server import create_bank_app
 
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s"
-    )
+    _configure_logging(settings)
     _prepare_database(settings)
     created = _create_client(settings, DEFAULT_CLIENT_NAME, only_if_none=True)
     print(_banner(settings, created), flush=True)
@@ -126,6 +142,44 @@ def serve(settings: Settings, *, access_log: bool) -> None:
             await bank_task
 
     asyncio.run(serve_both())
+
+
+def run_worker(settings: Settings) -> None:
+    """Deliver webhooks, and nothing else, until SIGINT or SIGTERM."""
+    import signal
+
+    import httpx
+
+    from gingham.webhooks.worker import delivery_worker
+
+    _configure_logging(settings)
+    _prepare_database(settings)
+    engine = make_engine(settings.database_url)
+    secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
+
+    async def deliver() -> None:
+        async with httpx.AsyncClient() as http:
+            worker = delivery_worker(
+                settings,
+                make_session_factory(engine),
+                secrets=secrets,
+                clock=SystemClock(),
+                http=http,
+            )
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, worker.stop)
+            print(
+                f"Gingham webhook worker {worker.worker_id}: {settings.database_url.split('@')[-1]}"
+                f" ({settings.webhook_retry} retries)",
+                flush=True,
+            )
+            await worker.run()
+
+    try:
+        asyncio.run(deliver())
+    finally:
+        engine.dispose()
 
 
 def client_create(settings: Settings, name: str, *, as_json: bool) -> None:
@@ -232,6 +286,85 @@ def manage_allow_list(
         engine.dispose()
 
 
+def manage_clock(
+    settings: Settings,
+    action: str,
+    client_id: str,
+    *,
+    by: str | None,
+    to: str | None,
+    as_json: bool,
+) -> int:
+    """Run `gingham clock show|advance`; the exit status. A running server sees an advance made
+    here within a second (sandbox_clock.service.OFFSET_REFRESH_SECONDS)."""
+
+    try:
+        duration = parse_duration(by) if by is not None else None
+    except DurationError as problem:
+        print(f"gingham: --by {by!r}: {problem} (e.g. P7D, PT36H, P1DT2H)", file=sys.stderr)
+        return 2
+    try:
+        moment = parse_datetime(to) if to is not None else None
+    except ValueError:
+        print(f"gingham: --to {to!r} is not a date-time like 2027-01-01T00:00:00Z", file=sys.stderr)
+        return 2
+    _prepare_database(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            if not clients_service.client_exists(session, client_id):
+                print(f"gingham: no API client has client_id {client_id!r}", file=sys.stderr)
+                return 2
+            real_now = SystemClock().now()
+            if action == "show":
+                _print_clock(session, client_id, real_now, as_json=as_json)
+            else:
+                advance = clock_service.advance_clock(
+                    session, client_id, by=duration, to=moment, real_now=real_now
+                )
+                _print_advance(advance, as_json=as_json)
+            return 0
+    except errors.PlaidError as error:
+        print(f"gingham: {error.error_message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
+def _print_clock(session: Session, client_id: str, real_now: datetime, *, as_json: bool) -> None:
+
+    state = clock_service.clock_state(session, client_id, real_now)
+    if as_json:
+        print(json.dumps(clock_api.clock_json(state)))
+        return
+    timers = clock_service.pending_timers(session, client_id)
+    print(f"Sandbox clock of client {client_id}: {format_datetime(state.now)}")
+    print(f"  {_ahead(state.offset_seconds)}; real time {format_datetime(real_now)}")
+    print(f"  {len(timers)} pending timer(s)" + (":" if timers else ""))
+    for timer in timers:
+        print(f"    {format_datetime(timer.due_at)}  {timer.kind}  {timer.subject_id or '-'}")
+
+
+def _print_advance(advance: clock_service.Advance, *, as_json: bool) -> None:
+
+    if as_json:
+        print(json.dumps(clock_api.advance_json(advance)))
+        return
+    print(
+        f"Advanced the sandbox clock of client {advance.clock.client_id} to "
+        f"{format_datetime(advance.clock.now)} ({_ahead(advance.clock.offset_seconds)})."
+    )
+    print(f"Fired {len(advance.fired)} timer(s)" + (":" if advance.fired else "."))
+    for fired in advance.fired:
+        print(f"  {format_datetime(fired.due_at)}  {fired.kind}  {fired.subject_id or '-'}")
+
+
+def _ahead(offset_seconds: float) -> str:
+    if not offset_seconds:
+        return "on real time"
+    return f"{timedelta(seconds=round(offset_seconds))} ahead of real time"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gingham", description="Self-hosted, Plaid-compatible Link and Item server."
@@ -247,6 +380,16 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, help="port to listen on (default 8765, or GINGHAM_PORT)"
     )
     serve_parser.add_argument("--access-log", action="store_true", help="log every request")
+    serve_parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not deliver webhooks from this process (run `gingham worker`; or GINGHAM_WORKER=0)",
+    )
+
+    commands.add_parser(
+        "worker",
+        help="deliver webhooks only (any number of workers may share a PostgreSQL database)",
+    )
 
     commands.add_parser("migrate", help="apply database migrations and exit")
 
@@ -273,17 +416,52 @@ def _parser() -> argparse.ArgumentParser:
             action_parser.add_argument("--client-id", required=True, help="the client's client_id")
             if action != "list":
                 action_parser.add_argument("value", metavar=allow_list.argument)
+
+    clock_parser = commands.add_parser(
+        "clock", help="show or advance a client's sandbox clock (forward only)"
+    )
+    clock_commands = clock_parser.add_subparsers(dest="clock_command", required=True)
+    show_parser = clock_commands.add_parser(
+        "show", help="print the client's time and its pending timers"
+    )
+    advance_parser = clock_commands.add_parser(
+        "advance", help="move the client's time forward, firing the timers due on the way"
+    )
+    for clock_command in (show_parser, advance_parser):
+        clock_command.add_argument("--client-id", required=True, help="the client's client_id")
+        clock_command.add_argument("--json", action="store_true", help="print JSON")
+    target = advance_parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--by", help="an ISO 8601 duration: P7D, PT36H, P1DT2H, P1M")
+    target.add_argument("--to", help="a later date-time, e.g. 2027-01-01T00:00:00Z")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        serve(Settings.from_env(host=args.host, port=args.port), access_log=args.access_log)
+        serve(
+            Settings.from_env(
+                host=args.host, port=args.port, webhook_worker=False if args.no_worker else None
+            ),
+            access_log=args.access_log,
+        )
+    elif args.command == "worker":
+        run_worker(Settings.from_env())
     elif args.command == "migrate":
         _prepare_database(Settings.from_env())
     elif args.command == "client" and args.client_command == "create":
         client_create(Settings.from_env(), args.name, as_json=args.json)
+    elif args.command == "clock":
+        status = manage_clock(
+            Settings.from_env(),
+            args.clock_command,
+            args.client_id,
+            by=getattr(args, "by", None),
+            to=getattr(args, "to", None),
+            as_json=args.json,
+        )
+        if status:
+            sys.exit(status)
     elif args.command == "client":
         status = manage_allow_list(
             Settings.from_env(),

@@ -30,6 +30,11 @@ class Settings:
     # bank would; 0 means the port after Gingham's.
     bank_port: int = 0
     bank_public_url: str = ""
+    # Webhook retries: "plaid" (30 s, then four times longer each time, for up to 24 h) or
+    # "compressed" (the same curve 600 times faster, for tests).
+    webhook_retry: str = "plaid"
+    # Whether `gingham serve` delivers webhooks itself; off when `gingham worker` processes do.
+    webhook_worker: bool = True
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -70,5 +75,9 @@ class Settings:
         for name in ("port", "bank_port"):
             if value := env.get(ENV_PREFIX + name.upper()):
                 values[name] = int(value)
+        if value := env.get(ENV_PREFIX + "WEBHOOK_RETRY"):
+            values["webhook_retry"] = value
+        if value := env.get(ENV_PREFIX + "WORKER"):
+            values["webhook_worker"] = value.strip().lower() not in ("0", "false", "no", "off")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -67,7 +67,7 @@ def routes(runtime: Runtime) -> list[Route]:
 
     def create_link_token(session: Session, body: JSONObject, *_: Any) -> JSONObject:
         caller = default_caller(session)
-        now = runtime.clock.now()
+        now = runtime.client_clocks.now(session, caller.client_id, runtime.clock.now())
         # The demo registers its own return page on the default client's allow-list.
         add_redirect_uri(session, caller.client_id, caller.environment, redirect_uri, now)
         token, row = link_tokens_service.create_link_token(
@@ -87,8 +87,9 @@ def routes(runtime: Runtime) -> list[Route]:
 
     def exchange(session: Session, body: JSONObject, *_: Any) -> JSONObject:
         caller = default_caller(session)
+        now = runtime.client_clocks.now(session, caller.client_id, runtime.clock.now())
         access_token, item_id = items_service.exchange_public_token(
-            session, caller, body["public_token"], runtime.clock.now()
+            session, caller, body["public_token"], now
         )
         item = items_service.item_for_access_token(session, caller, access_token)
         accounts = accounts_of_item(session, item_id)

@@ -7,8 +7,10 @@ Link session to its end with the same state machine the frame uses, for apps' CI
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,8 +21,10 @@ from gingham.bank import mfa
 from gingham.link import oauth, service
 from gingham.link.flow import FlowContext, LinkFlow
 from gingham.link.models import LinkSession
+from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, internal_route
+from gingham.wire.ids import token_hash
 from gingham.wire.validation import Schema
 
 _START_SCHEMA: Schema = {
@@ -45,14 +49,19 @@ _ACTION_SCHEMA: Schema = {
 
 
 def frame_routes(runtime: Runtime) -> list[Route]:
-    def context(session: Session, request_id: str) -> FlowContext:
-        return flow_context(runtime, session, request_id)
+    def context(session: Session, request_id: str, link_token: str) -> FlowContext:
+        # The frame runs on the time of the client whose link token it holds.
+        return flow_context(
+            runtime, session, request_id, now=_link_token_client_now(runtime, session, link_token)
+        )
 
     def start(
         session: Session, body: JSONObject, path: dict[str, Any], request_id: str
     ) -> JSONObject:
         return service.start_session(
-            context(session, request_id), body["link_token"], body.get("received_redirect_uri")
+            context(session, request_id, body["link_token"]),
+            body["link_token"],
+            body.get("received_redirect_uri"),
         )
 
     def act(
@@ -60,7 +69,11 @@ def frame_routes(runtime: Runtime) -> list[Route]:
     ) -> JSONObject:
         action, link_token = body.pop("action"), body.pop("link_token")
         return service.apply_action(
-            context(session, request_id), path["link_session_id"], link_token, action, body
+            context(session, request_id, link_token),
+            path["link_session_id"],
+            link_token,
+            action,
+            body,
         )
 
     async def oauth_callback(request: Request) -> Response:
@@ -95,10 +108,23 @@ COMPLETE_SCHEMA: Schema = {
 _DEFAULT_INSTITUTION = "ins_109508"
 
 
-def flow_context(runtime: Runtime, session: Session, request_id: str) -> FlowContext:
+def _link_token_client_now(runtime: Runtime, session: Session, link_token: str) -> datetime:
+    real_now = runtime.clock.now()
+    client_id = session.scalar(
+        select(LinkToken.client_id).where(LinkToken.token_hash == token_hash(link_token))
+    )
+    if client_id is None:  # an unknown token: Link refuses it anyway
+        return real_now
+    return runtime.client_clocks.now(session, client_id, real_now)
+
+
+def flow_context(
+    runtime: Runtime, session: Session, request_id: str, *, now: datetime | None = None
+) -> FlowContext:
+    """`now` is the client's time (its sandbox clock); real time when not given."""
     return FlowContext(
         session,
-        runtime.clock.now(),
+        now or runtime.clock.now(),
         request_id,
         runtime.secrets,
         bank=runtime.bank,
@@ -108,7 +134,7 @@ def flow_context(runtime: Runtime, session: Session, request_id: str) -> FlowCon
 
 def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
     """Run a whole Link session without a browser, as a user would click through it."""
-    flow_ctx = flow_context(ctx.runtime, ctx.session, ctx.request_id)
+    flow_ctx = flow_context(ctx.runtime, ctx.session, ctx.request_id, now=ctx.now)
     token = service.usable_link_token(flow_ctx, body["link_token"])
     if token.client_id != ctx.caller.client_id:
         raise invalid_link_token()

@@ -13,6 +13,8 @@ from gingham.items import models as _items  # noqa: F401
 from gingham.link import models as _link  # noqa: F401
 from gingham.link_tokens import models as _link_tokens  # noqa: F401
 from gingham.oauth_bank import models as _oauth_bank  # noqa: F401
+from gingham.sandbox_clock import models as _sandbox_clock  # noqa: F401
+from gingham.webhooks import models as _webhooks  # noqa: F401
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url

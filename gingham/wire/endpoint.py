@@ -27,6 +27,7 @@ from gingham.clients.service import VerifiedSecrets
 from gingham.clock import Clock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
+from gingham.sandbox_clock.service import ClientClocks
 from gingham.wire import json
 from gingham.wire.ids import new_request_id
 from gingham.wire.validation import Schema, request_schema, validate
@@ -45,9 +46,11 @@ class Runtime:
 
     settings: Settings
     session_factory: sessionmaker[Session]
+    # Real time; a client's time is this plus its sandbox clock's offset (client_clocks).
     clock: Clock
     secrets: SecretBox
     verified_secrets: VerifiedSecrets = field(default_factory=VerifiedSecrets)
+    client_clocks: ClientClocks = field(default_factory=ClientClocks)
     # Gingham's connector to the sandbox OAuth bank (None where no bank is served).
     bank: BankConnector | None = None
     # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
@@ -156,7 +159,8 @@ def plaid_route(
             context = RequestContext(
                 session=session,
                 caller=Caller(client_id, environment),
-                now=runtime.clock.now(),
+                # The caller's time, on its sandbox clock.
+                now=runtime.client_clocks.now(session, client_id, runtime.clock.now()),
                 request_id=request_id,
                 runtime=runtime,
             )

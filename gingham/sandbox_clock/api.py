@@ -1,0 +1,101 @@
+"""The sandbox clock's management API: Gingham's own paths, authenticated with the client's API
+credentials like any Plaid endpoint; each call acts on the caller's own clock.
+
+Times on the wire are Plaid's (`2027-01-01T00:00:00Z`); `real_now` is the server's wall clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.routing import Route
+
+from gingham import errors
+from gingham.sandbox_clock import service
+from gingham.sandbox_clock.durations import DurationError, parse_duration
+from gingham.sandbox_clock.service import Advance, ClockState, FiredTimer
+from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.json import format_datetime, parse_datetime
+from gingham.wire.validation import Schema
+
+_EMPTY_SCHEMA: Schema = {"type": "object", "properties": {}}
+ADVANCE_SCHEMA: Schema = {
+    "type": "object",
+    "properties": {
+        "by": {"type": "string", "minLength": 1},
+        "to": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def clock_json(state: ClockState) -> JSONObject:
+    return {
+        "now": format_datetime(state.now),
+        "offset_seconds": state.offset_seconds,
+        "real_now": format_datetime(state.real_now),
+    }
+
+
+def fired_json(fired: FiredTimer) -> JSONObject:
+    return {
+        "kind": fired.kind,
+        "subject_id": fired.subject_id,
+        "due_at": format_datetime(fired.due_at),
+    }
+
+
+def advance_json(advance: Advance) -> JSONObject:
+    return {**clock_json(advance.clock), "fired": [fired_json(fired) for fired in advance.fired]}
+
+
+def get_clock(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    # From the database rather than this process's cache: the answer is never a second stale.
+    state = service.clock_state(ctx.session, ctx.caller.client_id, ctx.runtime.clock.now())
+    ctx.runtime.client_clocks.remember(ctx.caller.client_id, state.offset_seconds)
+    return clock_json(state)
+
+
+def advance_clock(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    by = to = None
+    if "by" in body:
+        if body["by"].lstrip().startswith("-"):
+            raise service.forward_only()
+        try:
+            by = parse_duration(body["by"])
+        except DurationError as problem:
+            raise errors.invalid_field(
+                f"by must be an ISO 8601 duration such as P7D, PT36H or P1DT2H ({problem}; "
+                f"got {body['by']!r})"
+            ) from None
+    if "to" in body:
+        to = parse_datetime(body["to"])
+    result = service.advance_clock(
+        ctx.session,
+        ctx.caller.client_id,
+        by=by,
+        to=to,
+        real_now=ctx.runtime.clock.now(),
+        clocks=ctx.runtime.client_clocks,
+    )
+    return advance_json(result)
+
+
+def list_timers(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    timers: list[dict[str, Any]] = [
+        {
+            "timer_id": timer.id,
+            "kind": timer.kind,
+            "subject_id": timer.subject_id,
+            "due_at": format_datetime(timer.due_at),
+        }
+        for timer in service.pending_timers(ctx.session, ctx.caller.client_id)
+    ]
+    return {"now": format_datetime(ctx.now), "timers": timers}
+
+
+def routes(runtime: Runtime) -> list[Route]:
+    return [
+        plaid_route("/_gingham/clock/get", get_clock, runtime, schema=_EMPTY_SCHEMA),
+        plaid_route("/_gingham/clock/advance", advance_clock, runtime, schema=ADVANCE_SCHEMA),
+        plaid_route("/_gingham/clock/timers", list_timers, runtime, schema=_EMPTY_SCHEMA),
+    ]

@@ -1,0 +1,52 @@
+"""Sandbox clock tests: a client made in the test's session, and timer handlers that record what
+they saw, registered for the test only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pytest
+from sqlalchemy.orm import Session
+
+from gingham.clients import service as clients_service
+from gingham.clock import FrozenClock
+from gingham.sandbox_clock.service import TIMER_HANDLERS, TimerContext, register_timer_handler
+
+
+@pytest.fixture
+def client_id(session: Session, clock: FrozenClock) -> str:
+    return clients_service.create_client(session, "Clock app", clock.now()).client_id
+
+
+@dataclass
+class Recorder:
+    """Handlers for the kinds "test.record" (notes the timer and the time it saw) and
+    "test.chain" (notes it, then schedules "test.record" at payload["then_at"])."""
+
+    seen: list[tuple[str | None, datetime]] = field(default_factory=list)
+
+    def record(self, ctx: TimerContext) -> None:
+        self.seen.append((ctx.timer.subject_id, ctx.now))
+
+    def chain(self, ctx: TimerContext) -> None:
+        self.record(ctx)
+        ctx.schedule(
+            due_at=datetime.fromisoformat(ctx.timer.payload["then_at"]),
+            kind="test.record",
+            subject_id=ctx.timer.payload["then_subject"],
+        )
+
+    @property
+    def subjects(self) -> list[str | None]:
+        return [subject for subject, _ in self.seen]
+
+
+@pytest.fixture
+def recorder() -> Iterator[Recorder]:
+    recorder = Recorder()
+    register_timer_handler("test.record", recorder.record)
+    register_timer_handler("test.chain", recorder.chain)
+    yield recorder
+    del TIMER_HANDLERS["test.record"], TIMER_HANDLERS["test.chain"]
