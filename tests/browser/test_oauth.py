@@ -44,18 +44,25 @@ def consent_at_bank(
     bank.get_by_test_id("bank-allow").click()
 
 
+def open_bank_popup(
+    page: Page, app_origin: str, gingham: LiveGingham
+) -> tuple[LinkInBrowser, Page]:
+    """Link opened on the test app, at Platypus OAuth Bank, with the bank's pop-up open."""
+    link = LinkInBrowser(page, app_origin, gingham)
+    link.load_app()
+    link.create(create_link_token(gingham))
+    link.open()
+    to_oauth_pane(link)
+    with page.context.expect_page() as popup_info:
+        link.click("oauth-continue")
+    return link, popup_info.value
+
+
 class TestPopupFlow:
     def test_oauth_bank_links_through_a_popup(
         self, page: Page, app_origin: str, gingham: LiveGingham
     ) -> None:
-        link = LinkInBrowser(page, app_origin, gingham)
-        link.load_app()
-        link.create(create_link_token(gingham))
-        link.open()
-        to_oauth_pane(link)
-        with page.context.expect_page() as popup_info:
-            link.click("oauth-continue")
-        bank = popup_info.value
+        link, bank = open_bank_popup(page, app_origin, gingham)
         consent_at_bank(bank, keep_masks=["0000", "1111"])
         link.pane("CONNECTED", "oauth-connected")
         link.click("connected-continue")
@@ -83,14 +90,8 @@ class TestPopupFlow:
     def test_closing_the_bank_window_stays_on_the_oauth_pane(
         self, page: Page, app_origin: str, gingham: LiveGingham
     ) -> None:
-        link = LinkInBrowser(page, app_origin, gingham)
-        link.load_app()
-        link.create(create_link_token(gingham))
-        link.open()
-        to_oauth_pane(link)
-        with page.context.expect_page() as popup_info:
-            link.click("oauth-continue")
-        popup_info.value.close()
+        link, bank = open_bank_popup(page, app_origin, gingham)
+        bank.close()
         page.wait_for_function(
             "() => window.linkLog.some(e => e.kind === 'event' && e.args[0] === 'CLOSE_OAUTH')"
         )
@@ -102,14 +103,7 @@ class TestPopupFlow:
     def test_denial_at_the_bank_ends_in_requires_oauth(
         self, page: Page, app_origin: str, gingham: LiveGingham
     ) -> None:
-        link = LinkInBrowser(page, app_origin, gingham)
-        link.load_app()
-        link.create(create_link_token(gingham))
-        link.open()
-        to_oauth_pane(link)
-        with page.context.expect_page() as popup_info:
-            link.click("oauth-continue")
-        bank = popup_info.value
+        link, bank = open_bank_popup(page, app_origin, gingham)
         bank.get_by_test_id("bank-login").click()
         bank.get_by_test_id("bank-deny").click()
         link.pane("ERROR", "oauth-denied")
@@ -122,14 +116,8 @@ class TestPopupFlow:
     def test_partial_consent_without_the_products_data_fails(
         self, page: Page, app_origin: str, gingham: LiveGingham
     ) -> None:
-        link = LinkInBrowser(page, app_origin, gingham)
-        link.load_app()
-        link.create(create_link_token(gingham))
-        link.open()
-        to_oauth_pane(link)
-        with page.context.expect_page() as popup_info:
-            link.click("oauth-continue")
-        consent_at_bank(popup_info.value, drop_scopes=("transactions",))
+        link, bank = open_bank_popup(page, app_origin, gingham)
+        consent_at_bank(bank, drop_scopes=("transactions",))
         link.pane("ERROR", "oauth-partial-consent")
         expect(link.frame.get_by_test_id("error-code")).to_contain_text("ACCESS_NOT_GRANTED")
 
