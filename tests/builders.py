@@ -64,3 +64,20 @@ def link_token_request(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return {key: value for key, value in body.items() if value is not None}
+
+
+# Plaid's `user_good` accounts at First Platypus Bank, in order: (name, mask, type, subtype).
+USER_GOOD_ACCOUNTS = [
+    ("Plaid Checking", "0000", "depository", "checking"),
+    ("Plaid Saving", "1111", "depository", "savings"),
+    ("Plaid CD", "2222", "depository", "cd"),
+    ("Plaid Credit Card", "3333", "credit", "credit card"),
+    ("Plaid Money Market", "4444", "depository", "money market"),
+    ("Plaid IRA", "5555", "investment", "ira"),
+    ("Plaid 401k", "6666", "investment", "401k"),
+    ("Plaid Student Loan", "7777", "loan", "student"),
+    ("Plaid Mortgage", "8888", "loan", "mortgage"),
+    ("Plaid HSA", "9001", "depository", "hsa"),
+    ("Plaid Cash Management", "9002", "depository", "cash management"),
+    ("Plaid Business Credit Card", "9999", "credit", "credit card"),
+]

@@ -53,13 +53,22 @@ def database_url(
     PostgreSQL server answers, the leg is skipped with the reason, except under CI, where that
     is a failure: CI must run both legs.
     """
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'gingham.db'}"
+    with migrated_database(request.param, tmp_path_factory, "gingham_test") as url:
+        yield url
+
+
+@contextmanager
+def migrated_database(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, prefix: str
+) -> Iterator[str]:
+    """The URL of a new database on `backend`, migrated to the newest schema: a SQLite file, or a
+    PostgreSQL schema of its own named after `prefix` and dropped afterwards."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp(prefix) / 'gingham.db'}"
         _migrate(url)
         yield url
         return
-    admin_url = require_postgres()
-    with fresh_postgres_schema(admin_url, "gingham_test") as url:
+    with fresh_postgres_schema(require_postgres(), prefix) as url:
         _migrate(url)
         yield url
 

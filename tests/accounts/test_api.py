@@ -6,22 +6,7 @@ from datetime import timedelta
 
 from gingham.clock import FrozenClock
 from gingham.wire.json import format_datetime
-from tests.builders import PlaidCaller
-
-DEFAULT_ACCOUNTS = [
-    ("Plaid Checking", "0000", "depository", "checking"),
-    ("Plaid Saving", "1111", "depository", "savings"),
-    ("Plaid CD", "2222", "depository", "cd"),
-    ("Plaid Credit Card", "3333", "credit", "credit card"),
-    ("Plaid Money Market", "4444", "depository", "money market"),
-    ("Plaid IRA", "5555", "investment", "ira"),
-    ("Plaid 401k", "6666", "investment", "401k"),
-    ("Plaid Student Loan", "7777", "loan", "student"),
-    ("Plaid Mortgage", "8888", "loan", "mortgage"),
-    ("Plaid HSA", "9001", "depository", "hsa"),
-    ("Plaid Cash Management", "9002", "depository", "cash management"),
-    ("Plaid Business Credit Card", "9999", "credit", "credit card"),
-]
+from tests.builders import USER_GOOD_ACCOUNTS, PlaidCaller
 
 
 class TestGetAccounts:
@@ -30,7 +15,7 @@ class TestGetAccounts:
         accounts = got["accounts"]
         assert [
             (a["name"], a["mask"], a["type"], a["subtype"]) for a in accounts
-        ] == DEFAULT_ACCOUNTS
+        ] == USER_GOOD_ACCOUNTS
         checking = accounts[0]
         assert checking["balances"] == {
             "available": 100,

@@ -13,23 +13,8 @@ from plaid.model.accounts_balance_get_request_options import AccountsBalanceGetR
 from plaid.model.accounts_get_request import AccountsGetRequest
 from plaid.model.accounts_get_request_options import AccountsGetRequestOptions
 
+from tests.builders import USER_GOOD_ACCOUNTS
 from tests.compat.conftest import LinkedItem, assert_plaid_error
-
-# Plaid's `user_good` accounts at First Platypus Bank, in order: (name, mask, type, subtype).
-DEFAULT_ACCOUNTS = [
-    ("Plaid Checking", "0000", "depository", "checking"),
-    ("Plaid Saving", "1111", "depository", "savings"),
-    ("Plaid CD", "2222", "depository", "cd"),
-    ("Plaid Credit Card", "3333", "credit", "credit card"),
-    ("Plaid Money Market", "4444", "depository", "money market"),
-    ("Plaid IRA", "5555", "investment", "ira"),
-    ("Plaid 401k", "6666", "investment", "401k"),
-    ("Plaid Student Loan", "7777", "loan", "student"),
-    ("Plaid Mortgage", "8888", "loan", "mortgage"),
-    ("Plaid HSA", "9001", "depository", "hsa"),
-    ("Plaid Cash Management", "9002", "depository", "cash management"),
-    ("Plaid Business Credit Card", "9999", "credit", "credit card"),
-]
 
 
 def summary(accounts: list[AccountBase]) -> list[tuple[str, str, str, str]]:
@@ -44,7 +29,7 @@ class TestAccountsGet:
             AccountsGetRequest(access_token=linked_item.access_token)
         )
 
-        assert summary(response.accounts) == DEFAULT_ACCOUNTS
+        assert summary(response.accounts) == USER_GOOD_ACCOUNTS
         assert len({account.account_id for account in response.accounts}) == 12
         checking = response.accounts[0]
         assert checking.official_name == "Plaid Gold Standard 0% Interest Checking"
@@ -104,7 +89,7 @@ class TestAccountsBalanceGet:
         )
         after = datetime.now(UTC)
 
-        assert summary(response.accounts) == DEFAULT_ACCOUNTS
+        assert summary(response.accounts) == USER_GOOD_ACCOUNTS
         for account in response.accounts:
             updated = account.balances.last_updated_datetime
             assert updated is not None and updated.tzinfo is not None

@@ -22,12 +22,12 @@ from gingham.clients import service as clients_service
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
-from gingham.db import make_engine, make_session_factory, migrate
+from gingham.db import make_engine, make_session_factory
 from gingham.webhooks.models import WebhookAttempt, WebhookEvent
 from gingham.webhooks.outbox import PLAID_RETRIES
 from gingham.webhooks.worker import DeliveryWorker, HttpTransport
 from tests.builders import PlaidCaller
-from tests.conftest import TEST_SECRET_KEY, fresh_postgres_schema, require_postgres
+from tests.conftest import TEST_SECRET_KEY, migrated_database
 from tests.webhooks.receiver import Receiver, running_receiver
 
 
@@ -36,22 +36,8 @@ def committed_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A freshly migrated database whose transactions really commit, per backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('webhooks') / 'gingham.db'}"
-        _migrate(url)
+    with migrated_database(request.param, tmp_path_factory, "gingham_webhooks") as url:
         yield url
-        return
-    with fresh_postgres_schema(require_postgres(), "gingham_webhooks") as url:
-        _migrate(url)
-        yield url
-
-
-def _migrate(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
