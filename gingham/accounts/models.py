@@ -39,3 +39,6 @@ class Account(Base):
     routing_number: Mapped[str | None] = mapped_column(String(9))
     wire_routing_number: Mapped[str | None] = mapped_column(String(9))
     numbers_tokenized: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the user stopped sharing the account (consent for it revoked at the bank, or left out
+    # in update mode): from then on the API treats it as closed and never returns it.
+    unshared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

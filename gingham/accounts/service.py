@@ -41,7 +41,7 @@ class AccountRecord:
 
 _ACCOUNTS_OF_ITEM = (
     select(*[Account.__table__.c[f.name] for f in fields(AccountRecord)])
-    .where(Account.item_id == bindparam("item_id"))
+    .where(Account.item_id == bindparam("item_id"), Account.unshared_at.is_(None))
     .order_by(Account.position)
 )
 

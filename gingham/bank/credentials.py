@@ -158,7 +158,7 @@ def _custom_login(password: str) -> BankLogin:
         if len(overrides) > 10:
             raise login_error("INVALID_CREDENTIALS", "user_custom may define at most 10 accounts")
         try:
-            accounts = tuple(_custom_account(index, spec) for index, spec in enumerate(overrides))
+            accounts = tuple(custom_account(index, spec) for index, spec in enumerate(overrides))
         except (TypeError, ValueError) as exc:
             raise login_error(
                 "INVALID_CREDENTIALS", f"override_accounts has a value of the wrong type: {exc}"
@@ -177,7 +177,8 @@ _DEFAULT_SUBTYPES = {
 }
 
 
-def _custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
+def custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
+    """An account described as one of user_custom's `override_accounts` entries."""
     account_type = spec.get("type", "depository")
     if account_type not in _DEFAULT_SUBTYPES:
         raise login_error(

@@ -337,7 +337,8 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         health=Health.HEALTHY,
         supported=True,
         auth_methods=_INSTANT_AUTH,
-        consent_days=None,
+        # A US bank whose consent expires after a year, so that PENDING_DISCONNECT can happen.
+        consent_days=365,
         behaviours=_NONE,
         aliases=("app to app",),
     ),

@@ -25,6 +25,13 @@ class Item(Base):
     consented_products: Mapped[list[str]] = mapped_column(JSON)
     # The Item's PlaidError while it is unhealthy (e.g. ITEM_LOGIN_REQUIRED), else None.
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Why the Item is unhealthy (gingham.items.lifecycle.Cause) and since when (client time):
+    # update mode asks only for what the cause needs, and repairs spread to the same login.
+    error_cause: Mapped[str | None] = mapped_column(String(32))
+    error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The bank login the Item reaches (gingham.bank.logins.login_id): Items of different clients
+    # made with one login at one institution share it.
+    login_id: Mapped[str | None] = mapped_column(String(40), index=True)
     consent_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     update_type: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from gingham import errors
 from gingham.accounts.models import Account
 from gingham.bank.accounts import AccountTemplate, ach_numbers, home_currency
-from gingham.institutions.catalogue import Behaviour, SandboxInstitution
-from gingham.items.models import AccessToken, Item, ItemOAuthConnection, PublicToken
+from gingham.institutions.catalogue import SandboxInstitution
+from gingham.items.models import AccessToken, Item, PublicToken
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id, new_token, token_environment, token_hash
-from gingham.wire.json import parse_datetime
 
 PUBLIC_TOKEN_LIFETIME = timedelta(minutes=30)
 
@@ -53,9 +52,11 @@ def create_item(
     products: Sequence[str],
     consented_products: Sequence[str] = (),
     webhook: str | None,
+    login_id: str | None,
     now: datetime,
 ) -> str:
-    """Create an Item holding the given accounts; return its item_id."""
+    """Create an Item holding the given accounts, made with the bank login `login_id`
+    (gingham.bank.logins.login_id); return its item_id."""
     billed = sorted(set(products) - {"balance"})
     item_id = new_object_id()
     connection = session.connection()
@@ -70,21 +71,48 @@ def create_item(
             "billed_products": billed,
             "consented_products": sorted(set(billed) | set(consented_products)),
             "error": None,
+            "error_cause": None,
+            "error_at": None,
+            "login_id": login_id,
             "consent_expires_at": None,
             "update_type": "background",
             "created_at": now,
             "removed_at": None,
         },
     )
+    insert_accounts(
+        session,
+        item_id,
+        institution,
+        accounts,
+        account_ids=account_ids,
+        bank_account_ids=bank_account_ids,
+        now=now,
+    )
+    return item_id
+
+
+def insert_accounts(
+    session: Session,
+    item_id: str,
+    institution: SandboxInstitution,
+    accounts: Sequence[AccountTemplate],
+    *,
+    account_ids: Sequence[str] | None = None,
+    bank_account_ids: Sequence[str | None] | None = None,
+    first_position: int = 0,
+    now: datetime,
+) -> None:
+    """Share these accounts through the Item, after any it has (`first_position` on)."""
     currency = home_currency(institution.country_codes)
     numbers = [ach_numbers(template, institution) for template in accounts]
-    connection.execute(
+    session.connection().execute(
         _INSERT_ACCOUNT,
         [
             {
-                "id": account_ids[position] if account_ids else new_object_id(),
+                "id": account_ids[index] if account_ids else new_object_id(),
                 "item_id": item_id,
-                "position": position,
+                "position": first_position + index,
                 "name": template.name,
                 "official_name": template.official_name,
                 "mask": template.mask,
@@ -98,16 +126,16 @@ def create_item(
                 "verification_status": None,
                 "holder_category": template.holder_category,
                 "balances_updated_at": now,
-                "bank_account_id": bank_account_ids[position] if bank_account_ids else None,
+                "bank_account_id": bank_account_ids[index] if bank_account_ids else None,
                 "account_number": ach.account if ach else None,
                 "routing_number": ach.routing if ach else None,
                 "wire_routing_number": ach.wire_routing if ach else None,
                 "numbers_tokenized": ach.tokenized if ach else False,
+                "unshared_at": None,
             }
-            for position, (template, ach) in enumerate(zip(accounts, numbers, strict=True))
+            for index, (template, ach) in enumerate(zip(accounts, numbers, strict=True))
         ],
     )
-    return item_id
 
 
 def issue_public_token(session: Session, caller: Caller, item_id: str, now: datetime) -> str:
@@ -221,6 +249,9 @@ class ItemRecord:
     update_type: str
     created_at: datetime
     removed_at: datetime | None
+    error_cause: str | None
+    error_at: datetime | None
+    login_id: str | None
 
 
 _ITEM_COLUMNS = [Item.__table__.c[f.name] for f in fields(ItemRecord)]
@@ -250,53 +281,13 @@ def item_for_access_token(session: Session, caller: Caller, access_token: str) -
     return item
 
 
-def attach_oauth_connection(
-    session: Session,
-    item_id: str,
-    institution: SandboxInstitution,
-    connection: dict[str, Any],
-    now: datetime,
-) -> None:
-    """Record how the Item reaches its OAuth bank, and the consent's expiry on the Item.
-
-    At banks that allow one Item per login (Chase, Schwab), linking the same bank login again
-    invalidates the client's earlier Items for it, as their docs describe.
-    """
-    consent = connection["consent"]
-    expires_at = parse_datetime(consent["expires_at"]) if consent.get("expires_at") else None
-    session.execute(update(Item).where(Item.id == item_id).values(consent_expires_at=expires_at))
-    if institution.has(Behaviour.ONE_ITEM_PER_LOGIN):
-        client_id = session.scalar(select(Item.client_id).where(Item.id == item_id))
-        earlier = select(ItemOAuthConnection.item_id).where(
-            ItemOAuthConnection.institution_id == institution.institution_id,
-            ItemOAuthConnection.bank_user == consent["bank_user"],
-        )
-        session.execute(
-            update(Item)
-            .where(Item.id.in_(earlier), Item.client_id == client_id, Item.removed_at.is_(None))
-            .values(error=ITEM_LOGIN_REQUIRED_DUPLICATE)
-        )
-    session.add(
-        ItemOAuthConnection(
-            item_id=item_id,
-            institution_id=institution.institution_id,
-            bank_user=consent["bank_user"],
-            bank_consent_id=consent["consent_id"],
-            scopes=list(connection["scopes"]),
-            tokens_sealed=connection["tokens_sealed"],
-            created_at=now,
-        )
-    )
+_ITEM_BY_ID = select(*_ITEM_COLUMNS).where(Item.id == bindparam("item_id"))
 
 
-# The error an Item takes when a newer Item for the same bank login replaced it.
-ITEM_LOGIN_REQUIRED_DUPLICATE: dict[str, Any] = {
-    "error_type": "ITEM_ERROR",
-    "error_code": "ITEM_LOGIN_REQUIRED",
-    "error_code_reason": "OAUTH_INVALID_TOKEN",
-    "error_message": "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information. use Link's update mode to restore the item to a good state",
-    "display_message": None,
-}
+def item_by_id(session: Session, item_id: str) -> ItemRecord | None:
+    """The Item with this id, removed or not (background work holds ids, not access tokens)."""
+    row = session.connection().execute(_ITEM_BY_ID, {"item_id": item_id}).one_or_none()
+    return None if row is None else ItemRecord(*row)
 
 
 def bill_product(session: Session, item: ItemRecord, product: str) -> ItemRecord:
@@ -310,24 +301,6 @@ def bill_product(session: Session, item: ItemRecord, product: str) -> ItemRecord
 
 def institution_of(session: Session, item_id: str) -> str | None:
     return session.scalar(select(Item.institution_id).where(Item.id == item_id))
-
-
-def clear_error(session: Session, item_id: str) -> None:
-    """The Item is healthy again (its user re-authenticated in update mode)."""
-    session.execute(update(Item).where(Item.id == item_id).values(error=None))
-
-
-# The error /sandbox/item/reset_login puts an Item in: its login must be repaired in update mode.
-ITEM_LOGIN_REQUIRED: dict[str, Any] = {
-    **ITEM_LOGIN_REQUIRED_DUPLICATE,
-    "error_code_reason": None,
-}
-
-
-def set_error(session: Session, item: ItemRecord, error: dict[str, Any]) -> ItemRecord:
-    """The Item is unhealthy: product calls on it fail with `error` until it is cleared."""
-    session.execute(update(Item).where(Item.id == item.id).values(error=error))
-    return replace(item, error=error)
 
 
 def update_webhook(session: Session, item: ItemRecord, webhook: str | None) -> ItemRecord:

@@ -122,13 +122,15 @@ def flow_context(
     runtime: Runtime, session: Session, request_id: str, *, now: datetime | None = None
 ) -> FlowContext:
     """`now` is the client's time (its sandbox clock); real time when not given."""
+    real_now = runtime.clock.now()
     return FlowContext(
         session,
-        now or runtime.clock.now(),
+        now or real_now,
         request_id,
         runtime.secrets,
         bank=runtime.bank,
         callback_url=oauth.callback_url(runtime),
+        real_now=real_now,
     )
 
 

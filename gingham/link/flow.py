@@ -22,10 +22,11 @@ from gingham import errors
 from gingham.accounts.service import accounts_of_item
 from gingham.bank import mfa
 from gingham.bank.accounts import AccountTemplate
-from gingham.bank.credentials import sign_in
+from gingham.bank.logins import login_id, sign_in_at
 from gingham.crypto import SecretBox
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health, LoginKind, SandboxInstitution
+from gingham.items import lifecycle
 from gingham.items import service as items_service
 from gingham.link import oauth
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
@@ -127,6 +128,8 @@ class FlowContext:
     # Gingham's connector to the OAuth bank, and the callback URL registered there.
     bank: BankConnector | None = None
     callback_url: str = ""
+    # Wall-clock time, for changes that reach other clients' Items (each at its client's time).
+    real_now: datetime | None = None
 
 
 class LinkFlow:
@@ -320,8 +323,9 @@ class LinkFlow:
     # CONSENT
 
     def _continue_from_consent(self, body: dict[str, Any]) -> None:
-        if self.is_update_mode and self.institution is not None:
-            self._show("CREDENTIAL")
+        if self.is_update_mode and (institution := self.institution) is not None:
+            # Update mode knows the institution: straight to signing in there again.
+            self._show("OAUTH" if institution.oauth else "CREDENTIAL")
         else:
             self._show("SELECT_INSTITUTION")
 
@@ -413,7 +417,7 @@ class LinkFlow:
 
     def finish_oauth(self, result: dict[str, Any]) -> None:
         """The user consented at the bank: the Item gets what they shared, if it is enough."""
-        products = self.config.get("products") or []
+        products = self._products()
         granted_scopes = set(result.get("scopes", []))
         missing = [
             p
@@ -458,6 +462,9 @@ class LinkFlow:
         self.state["selected"] = [a["id"] for a in self.state["offered"]]
         self.state["oauth_result"] = {k: result[k] for k in ("scopes", "consent", "tokens_sealed")}
         self.state.pop("oauth", None)
+        if self.is_update_mode:
+            self._finish_update_mode()
+            return
         self._link_item()
         self._show("CONNECTED")
 
@@ -489,7 +496,8 @@ class LinkFlow:
         self.record("SUBMIT_CREDENTIALS")
         self._show("LOADING")
         try:
-            login = sign_in(username, password)
+            assert self.row.institution_id is not None
+            login = sign_in_at(self.ctx.session, self.row.institution_id, username, password)
         except errors.PlaidError as error:
             self._login_failed(error)
             return
@@ -641,11 +649,12 @@ class LinkFlow:
             products=self.config.get("products") or [],
             consented_products=self.config.get("additional_consented_products") or [],
             webhook=self.config.get("webhook"),
+            login_id=self._login_id(),
             now=self.ctx.now,
         )
         self.row.item_id = item_id
         if (connection := self.state.get("oauth_result")) is not None:
-            items_service.attach_oauth_connection(
+            lifecycle.connect_oauth(
                 self.ctx.session, item_id, institution, connection, self.ctx.now
             )
         public_token = items_service.issue_public_token(
@@ -653,11 +662,45 @@ class LinkFlow:
         )
         self.state["public_token"] = self.ctx.secrets.seal(public_token, context=self.row.id)
 
+    def _products(self) -> list[str]:
+        """The products the accounts must suit: the link token's, or in update mode (whose
+        token usually names none) the Item's."""
+        products: list[str] = self.config.get("products") or []
+        if not products and self.is_update_mode and self.token.item_id is not None:
+            item = items_service.item_by_id(self.ctx.session, self.token.item_id)
+            products = list(item.billed_products) if item is not None else []
+        return products
+
+    def _login_id(self) -> str:
+        """The bank login this session signed in with: at an OAuth bank, the user the bank
+        names; otherwise the username entered at the institution."""
+        if (connection := self.state.get("oauth_result")) is not None:
+            return str(connection["consent"]["bank_user"])
+        assert self.row.institution_id is not None
+        return login_id(self.row.institution_id, self.state["login"]["username"])
+
     def _finish_update_mode(self) -> None:
         """Update mode repairs the existing Item: same item_id, same access token."""
         item_id = self.token.item_id
         assert item_id is not None
-        items_service.clear_error(self.ctx.session, item_id)
+        item = items_service.item_by_id(self.ctx.session, item_id)
+        institution = self.institution
+        assert item is not None and institution is not None
+        connection = self.state.get("oauth_result")
+        if connection is not None:
+            lifecycle.connect_oauth(
+                self.ctx.session, item_id, institution, connection, self.ctx.now
+            )
+            lifecycle.share_bank_accounts(
+                self.ctx.session, item, institution, self.state["offered"], self.ctx.now
+            )
+        lifecycle.repair(
+            self.ctx.session,
+            item,
+            self.ctx.now,
+            real_now=self.ctx.real_now or self.ctx.now,
+            credential_login=connection is None,
+        )
         caller = Caller(self.token.client_id, self.token.environment)
         self.row.item_id = item_id
         public_token = items_service.issue_public_token(

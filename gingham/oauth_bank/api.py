@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -20,7 +21,7 @@ from gingham.oauth_bank.authorization import (
 from gingham.oauth_bank.ledger import (
     REQUIRED_SCOPE,
     account_numbers,
-    accounts_of,
+    accounts_held,
     bank_user_id,
     offered_scopes,
 )
@@ -86,12 +87,12 @@ def _authenticated(
 
 
 def _account_json(
-    institution: SandboxInstitution, token: BankToken, consent: BankConsent
+    session: Session, institution: SandboxInstitution, token: BankToken, consent: BankConsent
 ) -> list[dict[str, Any]]:
     shared = set(service.shared_account_ids(consent))
     with_numbers = "auth" in token.scope.split()
     accounts = []
-    for held in accounts_of(institution, consent.username):
+    for held in accounts_held(session, institution, consent.username):
         if held.account_id not in shared:
             continue
         template = held.template
@@ -156,7 +157,10 @@ def routes(runtime: BankRuntime) -> list[Route]:
                 return found
             token, consent = found
             return JSONResponse(
-                {"accounts": _account_json(institution, token, consent), "consent_id": consent.id},
+                {
+                    "accounts": _account_json(context.session, institution, token, consent),
+                    "consent_id": consent.id,
+                },
                 headers=NO_STORE,
             )
 

@@ -1,17 +1,22 @@
 """What the simulated bank holds: each user's accounts, their numbers, and the data it can share.
 
-Every bank user holds Plaid's default sandbox accounts. Nothing is stored: account ids and account
-numbers are derived from (institution, username, mask), so the same login sees the same accounts
-at every visit, across restarts and databases.
+Every bank user holds Plaid's default sandbox accounts, and any the bank simulation opened for
+them (gingham.bank.logins). Account ids and account numbers are derived from (institution,
+username, mask), so the same login sees the same accounts at every visit, across restarts and
+databases.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sqlalchemy.orm import Session
+
 from gingham.bank.accounts import DEFAULT_ACCOUNTS, AccountTemplate, home_currency
+from gingham.bank.logins import added_accounts, login_id, state_of
 from gingham.institutions.catalogue import Behaviour, SandboxInstitution
 
 SANDBOX_USERNAME: Final = "sandbox-user"
@@ -59,8 +64,7 @@ def bank_username(entered: str) -> str:
 
 def bank_user_id(institution_id: str, username: str) -> str:
     """The bank's stable, opaque id for a user (an OpenID `sub`): the same login, the same id."""
-    digest = hashlib.sha256(f"user\x1f{institution_id}\x1f{username}".encode()).hexdigest()
-    return f"buser_{digest[:24]}"
+    return login_id(institution_id, username)
 
 
 def _digits(*parts: str, count: int) -> str:
@@ -73,10 +77,14 @@ def bank_account_id(institution_id: str, username: str, key: str) -> str:
     return f"bacc_{digest[:24]}"
 
 
-def accounts_of(institution: SandboxInstitution, username: str) -> list[HeldAccount]:
+def accounts_of(
+    institution: SandboxInstitution, username: str, opened: Sequence[AccountTemplate] = ()
+) -> list[HeldAccount]:
+    """The user's accounts: the sandbox's default ones, then any `opened` since (the bank
+    simulation's, gingham.bank.logins.added_accounts)."""
     currency = home_currency(institution.country_codes)
     held = []
-    for position, template in enumerate(DEFAULT_ACCOUNTS):
+    for position, template in enumerate((*DEFAULT_ACCOUNTS, *opened)):
         key = template.mask or f"#{position}"
         # The account number ends in the mask, as a real one does.
         number = _digits(institution.institution_id, username, key, count=8) + (
@@ -91,6 +99,14 @@ def accounts_of(institution: SandboxInstitution, username: str) -> list[HeldAcco
             )
         )
     return held
+
+
+def accounts_held(
+    session: Session, institution: SandboxInstitution, username: str
+) -> list[HeldAccount]:
+    """The user's accounts as of now, including those opened through the bank simulation."""
+    state = state_of(session, institution.institution_id, username)
+    return accounts_of(institution, username, added_accounts(state))
 
 
 def _aba_number(*parts: str) -> str:

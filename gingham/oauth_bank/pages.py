@@ -29,7 +29,7 @@ from gingham.oauth_bank.ledger import (
     REQUIRED_SCOPE,
     SCOPE_NAMES,
     Scope,
-    accounts_of,
+    accounts_held,
     bank_username,
     offered_scopes,
 )
@@ -156,7 +156,7 @@ def _consent_page(
         request_id=pending.id,
         action=f"{prefix}/consent",
         error_href=f"{prefix}/error?request={pending.id}",
-        accounts=accounts_of(institution, pending.username),
+        accounts=accounts_held(context.session, institution, pending.username),
         scopes=_requested_scopes(institution, pending),
         checked_accounts=checked_accounts,
         checked_scopes=checked_scopes,
@@ -265,7 +265,7 @@ def routes(runtime: BankRuntime) -> list[Route]:
                 return views.message_page(
                     institution, "Choose Allow or Deny", "Press Allow or Deny.", status=400
                 )
-            held = accounts_of(institution, pending.username)
+            held = accounts_held(context.session, institution, pending.username)
             account_ids = [a.account_id for a in held if a.account_id in chosen_accounts]
             if decision == "allow" and not account_ids:
                 return _consent_page(

@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from gingham import errors
 from gingham.accounts.models import Account
-from gingham.bank.credentials import DEFAULT_PASSWORD, DEFAULT_USERNAME, sign_in
+from gingham.bank.credentials import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from gingham.bank.logins import login_id, sign_in_at
 from gingham.institutions.service import institution_for_products
+from gingham.items import lifecycle
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
 from gingham.products import check_products
@@ -30,7 +32,9 @@ def create_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
     institution = institution_for_products(body["institution_id"], products)
     options = body.get("options") or {}
     webhook = options.get("webhook")
-    login = sign_in(
+    login = sign_in_at(
+        ctx.session,
+        institution.institution_id,
         options.get("override_username") or DEFAULT_USERNAME,
         options.get("override_password") or DEFAULT_PASSWORD,
     )
@@ -41,6 +45,7 @@ def create_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
         login.accounts,
         products=products,
         webhook=check_url(webhook, "options.webhook") if webhook else None,
+        login_id=login_id(institution.institution_id, login.username),
         now=ctx.now,
     )
     return {
@@ -52,15 +57,7 @@ def reset_login(ctx: RequestContext, body: JSONObject) -> JSONObject:
     """Put the Item into ITEM_LOGIN_REQUIRED, as when its user's login stops working, and send
     ITEM / ERROR about it (when the Item has a webhook URL)."""
     item = items_service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
-    item = items_service.set_error(ctx.session, item, items_service.ITEM_LOGIN_REQUIRED)
-    enqueue_webhook(
-        ctx.session,
-        item=item,
-        webhook_type="ITEM",
-        webhook_code="ERROR",
-        fields={"item_id": item.id, "error": webhook_error(items_service.ITEM_LOGIN_REQUIRED)},
-        now=ctx.now,
-    )
+    lifecycle.require_login(ctx.session, item, lifecycle.Cause.SANDBOX_RESET, ctx.now, again=True)
     return {"reset_login": True}
 
 
@@ -105,12 +102,6 @@ def _first_account(fire: FireContext) -> str | None:
     return accounts[0] if accounts else None
 
 
-_USER_PERMISSION_REVOKED = {
-    "error_type": "ITEM_ERROR",
-    "error_code": "USER_PERMISSION_REVOKED",
-    "error_message": "the holder of this account has revoked their permission for your application to access it",
-    "display_message": None,
-}
 # An asset report error, for ERROR fired as ASSETS (the report id is made up: Gingham keeps no
 # asset reports).
 _ASSET_REPORT_ERROR = {
@@ -196,7 +187,7 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             None,
             lambda fire: {
                 "item_id": fire.item.id,
-                "error": webhook_error(_USER_PERMISSION_REVOKED),
+                "error": webhook_error(lifecycle.USER_PERMISSION_REVOKED),
             },
         )
     },
@@ -256,7 +247,7 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             None,
             lambda fire: {
                 "item_id": fire.item.id,
-                "error": webhook_error(items_service.ITEM_LOGIN_REQUIRED),
+                "error": webhook_error(lifecycle.login_required(lifecycle.Cause.SANDBOX_RESET)),
             },
         ),
         "ASSETS": Firing(

@@ -6,14 +6,13 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham.bank.accounts import DEFAULT_ACCOUNTS, AccountTemplate
 from gingham.clock import FrozenClock
 from gingham.institutions.catalogue import SandboxInstitution, find
+from gingham.items import lifecycle
 from gingham.items import service as items_service
-from gingham.items.models import Item
 from gingham.link.flow import _template_from_bank
 from gingham.oauth_bank import ledger
 from gingham.oauth_bank.connector import AccountNumbers, Balances, BankAccount
@@ -187,17 +186,9 @@ class TestErrors:
         assert (error["error_type"], error["error_code"]) == ("ITEM_ERROR", "NO_AUTH_ACCOUNTS")
         assert error["display_message"]
 
-    def test_item_in_an_error_state_fails_with_its_error(
-        self, plaid: PlaidCaller, session_factory: sessionmaker[Session]
-    ) -> None:
+    def test_item_in_an_error_state_fails_with_its_error(self, plaid: PlaidCaller) -> None:
         access_token = plaid.access_token()
-        item_id = plaid.ok("/item/get", {"access_token": access_token})["item"]["item_id"]
-        with session_factory() as session, session.begin():
-            session.execute(
-                update(Item)
-                .where(Item.id == item_id)
-                .values(error=items_service.ITEM_LOGIN_REQUIRED_DUPLICATE)
-            )
+        plaid.ok("/sandbox/item/reset_login", {"access_token": access_token})
         error = plaid.error("/auth/get", {"access_token": access_token})
         assert (error["error_type"], error["error_code"]) == ("ITEM_ERROR", "ITEM_LOGIN_REQUIRED")
 
@@ -292,9 +283,10 @@ def oauth_item(
             bank_account_ids=[account.account_id for account in accounts],
             products=["transactions"],
             webhook=None,
+            login_id=ledger.bank_user_id(institution_id, BANK_USER),
             now=clock.now(),
         )
-        items_service.attach_oauth_connection(
+        lifecycle.connect_oauth(
             session,
             item_id,
             bank,

@@ -41,7 +41,14 @@ def test_exactly_one_of_concurrent_exchanges_succeeds(
     assert institution is not None
     with factory() as session, session.begin():
         item_id = service.create_item(
-            session, caller, institution, DEFAULT_ACCOUNTS, products=["auth"], webhook=None, now=now
+            session,
+            caller,
+            institution,
+            DEFAULT_ACCOUNTS,
+            products=["auth"],
+            webhook=None,
+            login_id=None,
+            now=now,
         )
         public_token = service.issue_public_token(session, caller, item_id, now)
 

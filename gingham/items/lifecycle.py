@@ -1,0 +1,464 @@
+"""How Items go bad and get better: why, what changes, and the webhooks each change sends.
+
+Every change here happens in the caller's transaction, with its webhooks queued in the same
+transaction (gingham.webhooks.outbox). Changes that follow from time passing — a consent's expiry,
+a revoked consent being noticed — are sandbox-clock timers whose handlers are registered here.
+Changes at the bank reach Items of every client made with the same login; each of those Items
+sees its own client's sandbox time (`client_time`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from gingham.accounts.models import Account
+from gingham.bank.accounts import AccountTemplate
+from gingham.institutions.catalogue import Behaviour, SandboxInstitution, find
+from gingham.items import service
+from gingham.items.models import Item, ItemOAuthConnection
+from gingham.items.service import ItemRecord
+from gingham.sandbox_clock.service import (
+    TimerContext,
+    cancel_timers,
+    client_now,
+    register_timer_handler,
+    schedule_timer,
+)
+from gingham.webhooks.outbox import enqueue_webhook
+from gingham.webhooks.payloads import webhook_error, webhook_time
+from gingham.wire.json import parse_datetime
+
+
+class Cause(StrEnum):
+    """Why an Item needs its user back (Item.error_cause)."""
+
+    SANDBOX_RESET = "sandbox_reset"  # /sandbox/item/reset_login
+    PASSWORD_CHANGED = "password_changed"  # a new password at a credential bank
+    CONSENT_REVOKED = "consent_revoked"  # the user withdrew consent at the OAuth bank
+    CONSENT_EXPIRED = "consent_expired"  # consent_expiration_time has passed
+    OAUTH_MIGRATION = "oauth_migration"  # the institution moved to OAuth
+    DUPLICATE_LOGIN = "duplicate_login"  # a newer Item for the same login replaced it (Chase)
+
+
+# Causes that belong to the bank login rather than to one app's access: fixing the login in any
+# app's update mode fixes every Item made with it, and they are told with LOGIN_REPAIRED.
+LOGIN_CAUSES = frozenset({Cause.PASSWORD_CHANGED})
+
+# Plaid's `error_code_reason` for ITEM_LOGIN_REQUIRED at OAuth institutions.
+_REASONS: Mapping[Cause, str] = {
+    Cause.CONSENT_REVOKED: "OAUTH_USER_REVOKED",
+    Cause.CONSENT_EXPIRED: "OAUTH_CONSENT_EXPIRED",
+    Cause.DUPLICATE_LOGIN: "OAUTH_INVALID_TOKEN",
+}
+
+_LOGIN_REQUIRED_MESSAGE = (
+    "the login details of this item have changed (credentials, MFA, or required user action) "
+    "and a user login is required to update this information. use Link's update mode to restore "
+    "the item to a good state"
+)
+
+USER_PERMISSION_REVOKED: Mapping[str, Any] = {
+    "error_type": "ITEM_ERROR",
+    "error_code": "USER_PERMISSION_REVOKED",
+    "error_message": "the holder of this account has revoked their permission for your application to access it",
+    "display_message": None,
+}
+
+
+def login_required(cause: Cause) -> dict[str, Any]:
+    """The ITEM_LOGIN_REQUIRED error an Item takes for `cause`."""
+    return {
+        "error_type": "ITEM_ERROR",
+        "error_code": "ITEM_LOGIN_REQUIRED",
+        "error_code_reason": _REASONS.get(cause),
+        "error_message": _LOGIN_REQUIRED_MESSAGE,
+        "display_message": None,
+    }
+
+
+def client_time(session: Session, client_id: str, real_now: datetime) -> datetime:
+    """A client's sandbox time, for a change that starts outside that client's requests."""
+    return client_now(session, client_id, real_now)
+
+
+def notify(
+    session: Session, item: ItemRecord, code: str, fields: Mapping[str, Any], now: datetime
+) -> None:
+    """Queue an ITEM webhook about `item` (nothing when it has no webhook URL)."""
+    enqueue_webhook(
+        session,
+        item=item,
+        webhook_type="ITEM",
+        webhook_code=code,
+        fields={"item_id": item.id, **fields},
+        now=now,
+    )
+
+
+# --- Going bad --------------------------------------------------------------------------------
+
+
+def require_login(
+    session: Session, item: ItemRecord, cause: Cause, now: datetime, *, again: bool = False
+) -> ItemRecord:
+    """Put the Item into ITEM_LOGIN_REQUIRED for `cause` and send ITEM / ERROR.
+
+    An Item already unhealthy keeps its error and is not told twice, unless `again` (the sandbox's
+    reset_login, which always resets). Removed Items are left alone.
+    """
+    if item.removed_at is not None or (item.error is not None and not again):
+        return item
+    error = login_required(cause)
+    session.execute(
+        update(Item)
+        .where(Item.id == item.id)
+        .values(error=error, error_cause=cause.value, error_at=now)
+    )
+    notify(session, item, "ERROR", {"error": webhook_error(error)}, now)
+    return replace(item, error=error, error_cause=cause.value, error_at=now)
+
+
+def live_items_of_login(
+    session: Session, login: str, *, exclude: str | None = None
+) -> list[ItemRecord]:
+    """Every client's live Items made with one bank login."""
+    ids = session.scalars(
+        select(Item.id).where(
+            Item.login_id == login,
+            Item.removed_at.is_(None),
+            *([Item.id != exclude] if exclude else []),
+        )
+    ).all()
+    return [item for item_id in ids if (item := service.item_by_id(session, item_id))]
+
+
+# --- Getting better ---------------------------------------------------------------------------
+
+
+def repair(
+    session: Session,
+    item: ItemRecord,
+    now: datetime,
+    *,
+    real_now: datetime,
+    credential_login: bool,
+) -> None:
+    """The user completed update mode for `item`: it is healthy again.
+
+    After a successful sign-in with the login's current credentials (`credential_login`), every
+    other Item made with that login whose trouble was the login itself is repaired too, and
+    their clients are told with LOGIN_REPAIRED.
+    """
+    _clear_error(session, item.id)
+    if not credential_login or item.login_id is None:
+        return
+    for other in live_items_of_login(session, item.login_id, exclude=item.id):
+        if other.error_cause in LOGIN_CAUSES:
+            _clear_error(session, other.id)
+            notify(
+                session,
+                other,
+                "LOGIN_REPAIRED",
+                {},
+                client_time(session, other.client_id, real_now),
+            )
+
+
+def _clear_error(session: Session, item_id: str) -> None:
+    session.execute(
+        update(Item).where(Item.id == item_id).values(error=None, error_cause=None, error_at=None)
+    )
+
+
+# --- OAuth consents -----------------------------------------------------------------------------
+
+CONSENT_EXPIRING = "item.consent_expiring"
+CONSENT_EXPIRED = "item.consent_expired"
+CONSENT_CHECK = "item.consent_check"
+# Plaid warns a week ahead of a consent's expiry.
+EXPIRY_WARNING = timedelta(days=7)
+# "If an end user revokes consent, the Item will enter an ITEM_LOGIN_REQUIRED state after
+# approximately 24-48 hours": each Item notices at a fixed point of that window, derived from its
+# id, so that runs repeat.
+REVOCATION_NOTICED_AFTER = (timedelta(hours=24), timedelta(hours=48))
+# Countries where Plaid warns with PENDING_EXPIRATION; elsewhere (US, CA) with PENDING_DISCONNECT.
+_PENDING_EXPIRATION_COUNTRIES = frozenset(
+    {"GB", "FR", "ES", "NL", "DE", "IE", "IT", "DK", "EE", "LT", "LV", "NO", "PL", "PT", "SE", "BE"}
+)
+
+
+def connect_oauth(
+    session: Session,
+    item_id: str,
+    institution: SandboxInstitution,
+    connection: Mapping[str, Any],
+    now: datetime,
+) -> None:
+    """Record (or replace) how the Item reaches its OAuth bank, its consent's expiry in the
+    client's time, and the timers that warn of and apply that expiry.
+
+    The bank stamps its consent in real time; the Item's expiry is the consent's lifetime from
+    the client's `now`, so a client whose clock runs ahead sees it expire in its own time.
+    At banks that allow one Item per login (Chase, Schwab), the client's earlier Items for the
+    same login stop working, as those banks' documentation describes.
+    """
+    consent = connection["consent"]
+    expires_at = None
+    if consent.get("expires_at"):
+        lifetime = parse_datetime(consent["expires_at"]) - parse_datetime(consent["created_at"])
+        expires_at = now + lifetime
+    existing = session.get(ItemOAuthConnection, item_id)
+    if existing is not None:
+        existing.bank_user = consent["bank_user"]
+        existing.bank_consent_id = consent["consent_id"]
+        existing.scopes = list(connection["scopes"])
+        existing.tokens_sealed = connection["tokens_sealed"]
+    else:
+        session.add(
+            ItemOAuthConnection(
+                item_id=item_id,
+                institution_id=institution.institution_id,
+                bank_user=consent["bank_user"],
+                bank_consent_id=consent["consent_id"],
+                scopes=list(connection["scopes"]),
+                tokens_sealed=connection["tokens_sealed"],
+                created_at=now,
+            )
+        )
+    session.execute(
+        update(Item)
+        .where(Item.id == item_id)
+        .values(consent_expires_at=expires_at, login_id=consent["bank_user"])
+    )
+    item = service.item_by_id(session, item_id)
+    assert item is not None
+    _schedule_consent_timers(session, item, consent["consent_id"], expires_at, now)
+    if institution.has(Behaviour.ONE_ITEM_PER_LOGIN) and existing is None:
+        earlier = session.scalars(
+            select(ItemOAuthConnection.item_id).where(
+                ItemOAuthConnection.institution_id == institution.institution_id,
+                ItemOAuthConnection.bank_user == consent["bank_user"],
+                ItemOAuthConnection.item_id != item_id,
+            )
+        ).all()
+        for earlier_id in earlier:
+            other = service.item_by_id(session, earlier_id)
+            if other is not None and other.client_id == item.client_id:
+                require_login(session, other, Cause.DUPLICATE_LOGIN, now)
+
+
+def share_bank_accounts(
+    session: Session,
+    item: ItemRecord,
+    institution: SandboxInstitution,
+    shared: Sequence[Mapping[str, Any]],
+    now: datetime,
+) -> None:
+    """After the user went through the bank's consent again (update mode), the Item shares
+    exactly the accounts they ticked there: known ones stay (or come back), new ones are added,
+    and those left out stop being returned. `shared` are AccountTemplate fields with the bank's
+    `bank_account_id`."""
+    # An Item that reached the bank with credentials before (an institution that migrated to
+    # OAuth) keeps its accounts, and their account_ids: the bank's accounts are matched by mask.
+    legacy = session.execute(
+        select(Account.id, Account.mask).where(
+            Account.item_id == item.id, Account.bank_account_id.is_(None)
+        )
+    ).all()
+    by_mask = {entry["mask"]: entry["bank_account_id"] for entry in shared}
+    for account_id, mask in legacy:
+        if mask in by_mask:
+            session.execute(
+                update(Account)
+                .where(Account.id == account_id)
+                .values(bank_account_id=by_mask.pop(mask))
+            )
+    rows = session.execute(
+        select(Account.bank_account_id, Account.position).where(Account.item_id == item.id)
+    ).all()
+    known = {bank_id for bank_id, _ in rows}
+    wanted = {entry["bank_account_id"] for entry in shared}
+    session.execute(
+        update(Account)
+        .where(Account.item_id == item.id, Account.bank_account_id.in_(wanted))
+        .values(unshared_at=None)
+    )
+    session.execute(
+        update(Account)
+        .where(
+            Account.item_id == item.id,
+            or_(Account.bank_account_id.is_(None), Account.bank_account_id.not_in(wanted)),
+            Account.unshared_at.is_(None),
+        )
+        .values(unshared_at=now)
+    )
+    new = [entry for entry in shared if entry["bank_account_id"] not in known]
+    if new:
+        service.insert_accounts(
+            session,
+            item.id,
+            institution,
+            [_template(entry) for entry in new],
+            bank_account_ids=[entry["bank_account_id"] for entry in new],
+            first_position=max((position for _, position in rows), default=-1) + 1,
+            now=now,
+        )
+
+
+def _template(entry: Mapping[str, Any]) -> AccountTemplate:
+    return AccountTemplate(**{k: v for k, v in entry.items() if k not in ("id", "bank_account_id")})
+
+
+def _schedule_consent_timers(
+    session: Session,
+    item: ItemRecord,
+    consent_id: str,
+    expires_at: datetime | None,
+    now: datetime,
+) -> None:
+    for kind in (CONSENT_EXPIRING, CONSENT_EXPIRED, CONSENT_CHECK):
+        cancel_timers(session, item.client_id, subject_id=item.id, kind=kind)
+    if expires_at is None:
+        return
+    payload = {"consent_id": consent_id}
+    schedule_timer(
+        session,
+        item.client_id,
+        due_at=max(now, expires_at - EXPIRY_WARNING),
+        kind=CONSENT_EXPIRING,
+        subject_id=item.id,
+        payload=payload,
+    )
+    schedule_timer(
+        session,
+        item.client_id,
+        due_at=expires_at,
+        kind=CONSENT_EXPIRED,
+        subject_id=item.id,
+        payload=payload,
+    )
+
+
+def _current_consent(session: Session, item: ItemRecord, consent_id: str) -> bool:
+    """Whether the Item still rests on this consent (update mode replaces it)."""
+    connection = session.get(ItemOAuthConnection, item.id)
+    return (
+        item.removed_at is None
+        and connection is not None
+        and connection.bank_consent_id == consent_id
+    )
+
+
+def _warn_of_expiry(timer: TimerContext) -> None:
+    item = service.item_by_id(timer.session, timer.timer.subject_id or "")
+    if item is None or not _current_consent(timer.session, item, timer.timer.payload["consent_id"]):
+        return
+    if item.consent_expires_at is None:
+        return
+    institution = find(item.institution_id or "")
+    countries = set(institution.country_codes) if institution else set()
+    if countries & _PENDING_EXPIRATION_COUNTRIES:
+        notify(
+            timer.session,
+            item,
+            "PENDING_EXPIRATION",
+            {"consent_expiration_time": webhook_time(item.consent_expires_at)},
+            timer.now,
+        )
+    else:
+        notify(
+            timer.session,
+            item,
+            "PENDING_DISCONNECT",
+            {
+                "reason": "INSTITUTION_TOKEN_EXPIRATION",
+                "disconnect_time": webhook_time(item.consent_expires_at),
+            },
+            timer.now,
+        )
+
+
+def _expire(timer: TimerContext) -> None:
+    item = service.item_by_id(timer.session, timer.timer.subject_id or "")
+    if item is None or not _current_consent(timer.session, item, timer.timer.payload["consent_id"]):
+        return
+    require_login(timer.session, item, Cause.CONSENT_EXPIRED, timer.now)
+
+
+def revocation_noticed_at(item_id: str, revoked_at: datetime) -> datetime:
+    """When Gingham notices a consent the user withdrew at the bank at `revoked_at`."""
+    earliest, latest = REVOCATION_NOTICED_AFTER
+    spread = int((latest - earliest).total_seconds())
+    digest = int.from_bytes(hashlib.sha256(item_id.encode()).digest()[:8], "big")
+    return revoked_at + earliest + timedelta(seconds=digest % (spread + 1))
+
+
+def consent_changed_at_bank(session: Session, item: ItemRecord, now: datetime) -> datetime:
+    """The user changed the Item's consent at the bank (revoked it, or one account of it) at the
+    client's `now`: Gingham finds out at its next check of the Item, 24 to 48 hours later. Returns
+    when that check is due."""
+    connection = session.get(ItemOAuthConnection, item.id)
+    assert connection is not None
+    due = revocation_noticed_at(item.id, now)
+    cancel_timers(session, item.client_id, subject_id=item.id, kind=CONSENT_CHECK)
+    schedule_timer(
+        session,
+        item.client_id,
+        due_at=due,
+        kind=CONSENT_CHECK,
+        subject_id=item.id,
+        payload={"consent_id": connection.bank_consent_id},
+    )
+    return due
+
+
+def _check_consent(timer: TimerContext) -> None:
+    """Compare the Item with its consent at the bank. (The simulated bank keeps its consents in
+    Gingham's database, so the check reads them directly rather than over HTTP.)"""
+    from gingham.oauth_bank import service as bank
+    from gingham.oauth_bank.models import ConsentStatus
+
+    session = timer.session
+    consent_id = timer.timer.payload["consent_id"]
+    item = service.item_by_id(session, timer.timer.subject_id or "")
+    if item is None or not _current_consent(session, item, consent_id):
+        return
+    consent = bank.consent_for(session, consent_id)
+    if consent is None:
+        return
+    if bank.consent_status(consent, timer.now) is ConsentStatus.REVOKED:
+        notify(
+            session,
+            item,
+            "USER_PERMISSION_REVOKED",
+            {"error": webhook_error(USER_PERMISSION_REVOKED)},
+            timer.now,
+        )
+        require_login(session, item, Cause.CONSENT_REVOKED, timer.now)
+        return
+    # Accounts the user stopped sharing are treated as closed: no webhook, and the API stops
+    # returning them.
+    revoked = set(consent.revoked_account_ids)
+    if revoked:
+        session.execute(
+            update(Account)
+            .where(
+                Account.item_id == item.id,
+                Account.bank_account_id.in_(revoked),
+                Account.unshared_at.is_(None),
+            )
+            .values(unshared_at=timer.now)
+        )
+
+
+register_timer_handler(CONSENT_EXPIRING, _warn_of_expiry)
+register_timer_handler(CONSENT_EXPIRED, _expire)
+register_timer_handler(CONSENT_CHECK, _check_consent)
