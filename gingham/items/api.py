@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from gingham.items import service
 from gingham.items.schemas import item_json
-from gingham.webhooks.outbox import enqueue_webhook
+from gingham.webhooks.outbox import enqueue_webhook, last_sent_webhook
 from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.json import format_datetime
 from gingham.wire.validation import check_url
 
 
@@ -18,9 +19,15 @@ def exchange_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
 
 def get_item(ctx: RequestContext, body: JSONObject) -> JSONObject:
     item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    last = last_sent_webhook(ctx.session, item.id)
+    last_webhook = (
+        None
+        if last is None
+        else {"sent_at": format_datetime(last.sent_at), "code_sent": last.code_sent}
+    )
     return {
         "item": item_json(item, with_consent_fields=True),
-        "status": {"investments": None, "transactions": None, "last_webhook": None},
+        "status": {"investments": None, "transactions": None, "last_webhook": last_webhook},
     }
 
 

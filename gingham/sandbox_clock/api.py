@@ -2,10 +2,14 @@
 credentials like any Plaid endpoint; each call acts on the caller's own clock.
 
 Times on the wire are Plaid's (`2027-01-01T00:00:00Z`); `real_now` is the server's wall clock.
+An advance with `wait_for_webhooks` answers once the webhooks due when it committed have been
+sent (see gingham.webhooks.waiting).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from starlette.routing import Route
@@ -14,6 +18,7 @@ from gingham import errors
 from gingham.sandbox_clock import service
 from gingham.sandbox_clock.durations import DurationError, parse_duration
 from gingham.sandbox_clock.service import Advance, ClockState, FiredTimer
+from gingham.webhooks import outbox, waiting
 from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
 from gingham.wire.json import format_datetime, parse_datetime
 from gingham.wire.validation import Schema
@@ -24,6 +29,8 @@ ADVANCE_SCHEMA: Schema = {
     "properties": {
         "by": {"type": "string", "minLength": 1},
         "to": {"type": "string", "format": "date-time"},
+        # Gingham's own: answer once the webhooks due at commit have been sent.
+        "wait_for_webhooks": {"type": "boolean"},
     },
 }
 
@@ -77,7 +84,24 @@ def advance_clock(ctx: RequestContext, body: JSONObject) -> JSONObject:
         real_now=ctx.runtime.clock.now(),
         clocks=ctx.runtime.client_clocks,
     )
+    if body.get("wait_for_webhooks"):
+        # Which attempts to wait for is read in the advance's own transaction: it sees the
+        # webhooks its timers enqueued and the retries it brought forward, and no worker can
+        # have sent one of them yet.
+        due = outbox.unfinished_due_attempts(
+            ctx.session, client_id=ctx.caller.client_id, now=ctx.runtime.clock.now()
+        )
+        ctx.after_commit(partial(_wait_for_webhooks, ctx.runtime, due))
     return advance_json(result)
+
+
+async def _wait_for_webhooks(
+    runtime: Runtime, attempt_ids: Sequence[str], answer: JSONObject
+) -> None:
+    tally = await waiting.wait_for_attempts(
+        runtime.session_factory, attempt_ids, database_in_threads=runtime.database_in_threads
+    )
+    answer["webhooks"] = tally.json()
 
 
 def list_timers(ctx: RequestContext, body: JSONObject) -> JSONObject:

@@ -429,6 +429,44 @@ def bring_forward(session: Session, *, client_id: str, by: timedelta) -> int:
     return len(scheduled)
 
 
+def unfinished_due_attempts(session: Session, *, client_id: str, now: datetime) -> list[str]:
+    """The ids of the client's attempts that are due by `now` (the worker's clock) and not
+    finished: pending ones due at once or by then, and those in flight."""
+    return list(
+        session.scalars(
+            select(WebhookAttempt.id)
+            .join(WebhookEvent, WebhookEvent.id == WebhookAttempt.event_id)
+            .where(
+                WebhookEvent.client_id == client_id,
+                or_(
+                    and_(
+                        WebhookAttempt.status == PENDING,
+                        or_(WebhookAttempt.due_at.is_(None), WebhookAttempt.due_at <= now),
+                    ),
+                    WebhookAttempt.status == IN_FLIGHT,
+                ),
+            )
+        )
+    )
+
+
+# Ids per statement, well under SQLite's limit on bound parameters.
+_IDS_PER_QUERY = 500
+
+
+def count_statuses(session: Session, attempt_ids: Sequence[str]) -> dict[str, int]:
+    """How many of the attempts are in each status (deleted ones, with their Item, in none)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(attempt_ids), _IDS_PER_QUERY):
+        for status, count in session.execute(
+            select(WebhookAttempt.status, func.count())
+            .where(WebhookAttempt.id.in_(attempt_ids[start : start + _IDS_PER_QUERY]))
+            .group_by(WebhookAttempt.status)
+        ):
+            counts[status] = counts.get(status, 0) + count
+    return counts
+
+
 # --- The delivery log -------------------------------------------------------------------------
 
 LIST_LIMIT_DEFAULT = 50
@@ -496,6 +534,29 @@ def list_events(
         }
         for e in events
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class LastWebhook:
+    """The Item's newest webhook that reached its receiver: when it happened (the client's time
+    when the event was enqueued) and its code."""
+
+    sent_at: datetime
+    code_sent: str
+
+
+def last_sent_webhook(session: Session, item_id: str) -> LastWebhook | None:
+    """The Item's newest event with a successful attempt, for /item/get's status.last_webhook;
+    None if none of its webhooks was ever delivered."""
+    row = session.execute(
+        select(WebhookEvent.created_at, WebhookEvent.webhook_code)
+        .join(WebhookAttempt, WebhookAttempt.event_id == WebhookEvent.id)
+        .where(WebhookEvent.item_id == item_id, WebhookAttempt.status == SUCCEEDED)
+        # Events of one moment (a frozen or jumped sandbox clock): the one delivered last.
+        .order_by(WebhookEvent.created_at.desc(), WebhookAttempt.finished_at.desc())
+        .limit(1)
+    ).one_or_none()
+    return None if row is None else LastWebhook(row.created_at, row.webhook_code)
 
 
 def redeliver(

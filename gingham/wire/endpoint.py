@@ -9,7 +9,7 @@ Plaid error. It is the only place that does any of this, so every endpoint behav
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger("gingham.api")
 
 JSONObject = dict[str, Any]
+# Work a handler leaves for after its transaction has committed — waiting on what other
+# connections do, which must not hold the transaction open. Awaited on the event loop before the
+# response is rendered; it may add to the handler's result.
+AfterCommit = Callable[[JSONObject], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,11 @@ class RequestContext:
     now: datetime
     request_id: str
     runtime: Runtime
+    after_commit_hooks: list[AfterCommit] = field(default_factory=list)
+
+    def after_commit(self, hook: AfterCommit) -> None:
+        """Await `hook(result)` once the transaction has committed (never if it rolls back)."""
+        self.after_commit_hooks.append(hook)
 
 
 Handler = Callable[[RequestContext, JSONObject], JSONObject]
@@ -112,23 +121,29 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
     return client_id, secret
 
 
-UnitOfWork = Callable[[Request, JSONObject, str], JSONObject]
+UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject]
 
 
 def _json_route(path: str, runtime: Runtime, unit_of_work: UnitOfWork) -> Route:
     """POST `path` with a JSON object body: parse it, run `unit_of_work(request, body,
-    request_id)` (on the event loop, or in a worker thread for a network database), and answer
-    its result or its Plaid error. Anything unexpected is logged and answered as
-    INTERNAL_SERVER_ERROR, without internals on the wire."""
+    request_id, after_commit)` (on the event loop, or in a worker thread for a network database),
+    then the hooks it added to `after_commit`, and answer its result or its Plaid error. Anything
+    unexpected is logged and answered as INTERNAL_SERVER_ERROR, without internals on the wire."""
 
     async def endpoint(request: Request) -> Response:
         request_id = new_request_id()
+        after_commit: list[AfterCommit] = []
         try:
             body = parse_json_object(await request.body(), request.headers.get("content-type"))
             if runtime.database_in_threads:
-                result = await run_in_threadpool(unit_of_work, request, body, request_id)
+                result = await run_in_threadpool(
+                    unit_of_work, request, body, request_id, after_commit
+                )
             else:
-                result = unit_of_work(request, body, request_id)
+                result = unit_of_work(request, body, request_id, after_commit)
+            # The unit of work has returned, so its transaction has committed.
+            for hook in after_commit:
+                await hook(result)
         except errors.PlaidError as error:
             return error_response(error, request_id)
         except Exception:
@@ -149,7 +164,9 @@ def plaid_route(
     if schema is None:
         schema = request_schema(path)
 
-    def unit_of_work(request: Request, body: JSONObject, request_id: str) -> JSONObject:
+    def unit_of_work(
+        request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
+    ) -> JSONObject:
         client_id, secret = _credentials(request, body)
         with runtime.session_factory() as session, session.begin():
             environment = clients_service.authenticate(
@@ -163,6 +180,7 @@ def plaid_route(
                 now=runtime.client_clocks.now(session, client_id, runtime.clock.now()),
                 request_id=request_id,
                 runtime=runtime,
+                after_commit_hooks=after_commit,
             )
             return handler(context, body)
 
@@ -179,7 +197,9 @@ def internal_route(path: str, work: InternalWork, runtime: Runtime, *, schema: S
     `work(session, body, path_params, request_id)` returns the response body.
     """
 
-    def unit_of_work(request: Request, body: JSONObject, request_id: str) -> JSONObject:
+    def unit_of_work(
+        request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
+    ) -> JSONObject:
         validate(body, schema)
         with runtime.session_factory() as session, session.begin():
             return work(session, body, dict(request.path_params), request_id)

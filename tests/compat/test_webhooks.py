@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -16,6 +17,8 @@ import plaid
 import pytest
 from plaid.api import plaid_api
 from plaid.model.accounts_get_request import AccountsGetRequest
+from plaid.model.item_get_request import ItemGetRequest
+from plaid.model.item_status_last_webhook import ItemStatusLastWebhook
 from plaid.model.item_webhook_update_request import ItemWebhookUpdateRequest
 from plaid.model.sandbox_item_fire_webhook_request import SandboxItemFireWebhookRequest
 from plaid.model.sandbox_item_reset_login_request import SandboxItemResetLoginRequest
@@ -131,6 +134,10 @@ class TestWebhookUpdate:
             "error": None,
             "environment": "sandbox",
         }
+        # /item/get reports it once the worker has recorded the receiver's answer.
+        last_webhook = wait_for_last_webhook(api, item.access_token)
+        assert last_webhook.code_sent == "WEBHOOK_UPDATE_ACKNOWLEDGED"
+        assert isinstance(last_webhook.sent_at, datetime)
 
 
 class TestResetLogin:
@@ -328,6 +335,19 @@ class TestRetries:
         assert len({d.delivery_id for d in deliveries}) == 1
         attempts = wait_for_log(webhook_gingham, item.item_id, ["failed", "failed", "succeeded"])
         assert [a["response_status"] for a in attempts] == [500, 500, 200]
+
+
+def wait_for_last_webhook(
+    api: plaid_api.PlaidApi, access_token: str, timeout: float = 20.0
+) -> ItemStatusLastWebhook:
+    deadline = time.monotonic() + timeout
+    while True:
+        status = api.item_get(ItemGetRequest(access_token=access_token)).status
+        last_webhook: ItemStatusLastWebhook | None = status.get("last_webhook")
+        if last_webhook is not None:
+            return last_webhook
+        assert time.monotonic() < deadline, "status.last_webhook stayed null"
+        time.sleep(0.05)
 
 
 def wait_for_log(
