@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
+from gingham.bank_simulation import api as bank_simulation_api
 from gingham.clients import api as clients_api
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
@@ -33,6 +34,8 @@ from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
+from gingham.sandbox_clock.timer_loop import TimerLoop
+from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
@@ -57,6 +60,8 @@ PLAID_ENDPOINTS: dict[str, Handler] = {
     "/sandbox/public_token/create": sandbox_api.create_public_token,
     "/sandbox/item/reset_login": sandbox_api.reset_login,
     "/sandbox/item/fire_webhook": sandbox_api.fire_webhook,
+    "/user/create": users_api.create_user,
+    "/user/items/get": users_api.get_user_items,
     "/webhook_verification_key/get": webhooks_api.get_verification_key,
 }
 # Endpoints that accept more than Plaid's request schema says (a Gingham extension).
@@ -137,11 +142,19 @@ def create_app(
     if settings.webhook_worker and owns_database:
         worker = delivery_worker(settings, session_factory, secrets=secrets, clock=clock, http=http)
         call_after_enqueueing_commits(session_factory, worker.wake)
+    # Timers fire as real time reaches them here too when `gingham worker` processes deliver
+    # (GINGHAM_WORKER=0): any number of loops may share a database. Sharing the session factory,
+    # the worker is woken by the commits of webhooks the timers enqueued.
+    timer_loop = TimerLoop(session_factory=session_factory, clock=clock) if owns_database else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         delivering = asyncio.create_task(worker.run()) if worker else None
+        firing = asyncio.create_task(timer_loop.run()) if timer_loop else None
         yield
+        if timer_loop and firing:
+            timer_loop.stop()
+            await firing
         if worker and delivering:
             worker.stop()
             await delivering
@@ -161,6 +174,7 @@ def create_app(
         ),
         *clients_api.routes(runtime),
         *sandbox_clock_api.routes(runtime),
+        *bank_simulation_api.routes(runtime),
         *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
@@ -175,4 +189,5 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.webhook_worker = worker
+    app.state.timer_loop = timer_loop
     return app

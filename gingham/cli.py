@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from gingham import __version__, errors
+from gingham.bank_simulation import cli as bank_cli
 from gingham.clients import android_packages, redirect_uris
 from gingham.clients import service as clients_service
 from gingham.clients.service import IssuedCredentials
@@ -24,6 +25,8 @@ from gingham.db import make_engine, make_session_factory, migrate
 from gingham.sandbox_clock import api as clock_api
 from gingham.sandbox_clock import service as clock_service
 from gingham.sandbox_clock.durations import DurationError, parse_duration
+from gingham.webhooks import outbox as webhooks_outbox
+from gingham.webhooks import waiting
 from gingham.wire.json import format_datetime, parse_datetime
 
 DEFAULT_CLIENT_NAME = "Gingham sandbox"
@@ -145,11 +148,14 @@ def serve(settings: Settings, *, access_log: bool) -> None:
 
 
 def run_worker(settings: Settings) -> None:
-    """Deliver webhooks, and nothing else, until SIGINT or SIGTERM."""
+    """Deliver webhooks and fire the sandbox timers that real time brings due, until SIGINT or
+    SIGTERM."""
     import signal
 
     import httpx
 
+    from gingham.sandbox_clock.timer_loop import TimerLoop
+    from gingham.webhooks.outbox import call_after_enqueueing_commits
     from gingham.webhooks.worker import delivery_worker
 
     _configure_logging(settings)
@@ -159,22 +165,33 @@ def run_worker(settings: Settings) -> None:
 
     async def deliver() -> None:
         async with httpx.AsyncClient() as http:
+            session_factory = make_session_factory(engine)
+            clock = SystemClock()
             worker = delivery_worker(
-                settings,
-                make_session_factory(engine),
-                secrets=secrets,
-                clock=SystemClock(),
-                http=http,
+                settings, session_factory, secrets=secrets, clock=clock, http=http
             )
+            # Webhooks that timers enqueue are sent as soon as the timers' transaction commits.
+            call_after_enqueueing_commits(session_factory, worker.wake)
+            timer_loop = TimerLoop(session_factory=session_factory, clock=clock)
+
+            def stop() -> None:
+                timer_loop.stop()
+                worker.stop()
+
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, worker.stop)
+                loop.add_signal_handler(signum, stop)
             print(
                 f"Gingham webhook worker {worker.worker_id}: {settings.database_url.split('@')[-1]}"
-                f" ({settings.webhook_retry} retries)",
+                f" ({settings.webhook_retry} retries; firing sandbox timers as they come due)",
                 flush=True,
             )
-            await worker.run()
+            firing = asyncio.create_task(timer_loop.run())
+            try:
+                await worker.run()
+            finally:
+                timer_loop.stop()
+                await firing
 
     try:
         asyncio.run(deliver())
@@ -294,9 +311,12 @@ def manage_clock(
     by: str | None,
     to: str | None,
     as_json: bool,
+    wait: bool = False,
 ) -> int:
     """Run `gingham clock show|advance`; the exit status. A running server sees an advance made
-    here within a second (sandbox_clock.service.OFFSET_REFRESH_SECONDS)."""
+    here within a second (sandbox_clock.service.OFFSET_REFRESH_SECONDS). With `wait`, the advance
+    is printed once the webhooks due when it committed have been sent by the workers (a server's
+    own, or `gingham worker`), or WAIT_FOR_WEBHOOKS_SECONDS have passed."""
 
     try:
         duration = parse_duration(by) if by is not None else None
@@ -310,20 +330,33 @@ def manage_clock(
         return 2
     _prepare_database(settings)
     engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
     try:
-        with make_session_factory(engine)() as session, session.begin():
+        with session_factory() as session, session.begin():
             if not clients_service.client_exists(session, client_id):
                 print(f"gingham: no API client has client_id {client_id!r}", file=sys.stderr)
                 return 2
             real_now = SystemClock().now()
             if action == "show":
                 _print_clock(session, client_id, real_now, as_json=as_json)
-            else:
-                advance = clock_service.advance_clock(
-                    session, client_id, by=duration, to=moment, real_now=real_now
+                return 0
+            advance = clock_service.advance_clock(
+                session, client_id, by=duration, to=moment, real_now=real_now
+            )
+            # Read in the advance's transaction, as the HTTP endpoint does: no worker can have
+            # sent one of these before it commits.
+            due = (
+                webhooks_outbox.unfinished_due_attempts(
+                    session, client_id=client_id, now=SystemClock().now()
                 )
-                _print_advance(advance, as_json=as_json)
-            return 0
+                if wait
+                else None
+            )
+        webhooks = None
+        if due is not None:
+            webhooks = asyncio.run(waiting.wait_for_attempts(session_factory, due))
+        _print_advance(advance, webhooks, as_json=as_json)
+        return 0
     except errors.PlaidError as error:
         print(f"gingham: {error.error_message}", file=sys.stderr)
         return 2
@@ -345,10 +378,15 @@ def _print_clock(session: Session, client_id: str, real_now: datetime, *, as_jso
         print(f"    {format_datetime(timer.due_at)}  {timer.kind}  {timer.subject_id or '-'}")
 
 
-def _print_advance(advance: clock_service.Advance, *, as_json: bool) -> None:
+def _print_advance(
+    advance: clock_service.Advance, webhooks: waiting.DeliveryTally | None, *, as_json: bool
+) -> None:
 
     if as_json:
-        print(json.dumps(clock_api.advance_json(advance)))
+        answer = clock_api.advance_json(advance)
+        if webhooks is not None:
+            answer["webhooks"] = webhooks.json()
+        print(json.dumps(answer))
         return
     print(
         f"Advanced the sandbox clock of client {advance.clock.client_id} to "
@@ -357,6 +395,16 @@ def _print_advance(advance: clock_service.Advance, *, as_json: bool) -> None:
     print(f"Fired {len(advance.fired)} timer(s)" + (":" if advance.fired else "."))
     for fired in advance.fired:
         print(f"  {format_datetime(fired.due_at)}  {fired.kind}  {fired.subject_id or '-'}")
+    if webhooks is not None:
+        print(
+            f"Webhooks: {webhooks.delivered} delivered, {webhooks.failed} failed, "
+            f"{webhooks.pending} still pending."
+        )
+        if webhooks.pending:
+            print(
+                "  Webhooks are sent by `gingham serve` (unless GINGHAM_WORKER=0) or by "
+                "`gingham worker`: is one running on this database?"
+            )
 
 
 def _ahead(offset_seconds: float) -> str:
@@ -417,6 +465,8 @@ def _parser() -> argparse.ArgumentParser:
             if action != "list":
                 action_parser.add_argument("value", metavar=allow_list.argument)
 
+    bank_cli.add_parser(commands)
+
     clock_parser = commands.add_parser(
         "clock", help="show or advance a client's sandbox clock (forward only)"
     )
@@ -433,6 +483,13 @@ def _parser() -> argparse.ArgumentParser:
     target = advance_parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--by", help="an ISO 8601 duration: P7D, PT36H, P1DT2H, P1M")
     target.add_argument("--to", help="a later date-time, e.g. 2027-01-01T00:00:00Z")
+    advance_parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="return once the webhooks due after the advance have been sent (waits at most "
+        f"{waiting.WAIT_FOR_WEBHOOKS_SECONDS:.0f} s; a running server or `gingham worker` sends "
+        "them)",
+    )
     return parser
 
 
@@ -459,7 +516,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             by=getattr(args, "by", None),
             to=getattr(args, "to", None),
             as_json=args.json,
+            wait=getattr(args, "wait", False),
         )
+        if status:
+            sys.exit(status)
+    elif args.command == "bank":
+        _prepare_database(Settings.from_env())
+        status = bank_cli.run(Settings.from_env(), args)
         if status:
             sys.exit(status)
     elif args.command == "client":

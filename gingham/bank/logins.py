@@ -104,6 +104,19 @@ def check_sandbox_user(username: str) -> None:
         )
 
 
+def remember_login(session: Session, institution_id: str, username: str, now: datetime) -> None:
+    """Keep the login's username, so that Link can name the login an Item was made with."""
+    check_sandbox_user(username)
+    _state_for_change(session, institution_id, username, now)
+    session.flush()
+
+
+def username_of(session: Session, login: str) -> str | None:
+    """The username of a login the bank keeps (see remember_login), by its login_id."""
+    state = session.get(BankLoginState, login)
+    return state.username if state is not None else None
+
+
 def change_password(
     session: Session, institution_id: str, username: str, password: str, now: datetime
 ) -> None:

@@ -18,7 +18,8 @@ from gingham import errors
 from gingham.accounts.models import Account
 from gingham.bank import logins
 from gingham.bank.accounts import AccountTemplate
-from gingham.institutions.catalogue import SandboxInstitution, find
+from gingham.institutions.catalogue import SandboxInstitution
+from gingham.institutions.state import effective_institution
 from gingham.items import lifecycle
 from gingham.items.models import ItemOAuthConnection
 from gingham.items.service import ItemRecord
@@ -36,8 +37,9 @@ class Affected:
     outcome: str
 
 
-def _institution(institution_id: str) -> SandboxInstitution:
-    institution = find(institution_id)
+def _institution(session: Session, institution_id: str) -> SandboxInstitution:
+    """The institution as it is now (a migrated one is an OAuth institution)."""
+    institution = effective_institution(session, institution_id)
     if institution is None:
         raise errors.InvalidInput(
             "INVALID_INSTITUTION", f"invalid institution_id provided: {institution_id}"
@@ -56,7 +58,7 @@ def change_password(
     """The user sets a new password at a credential bank. Every Item made with the old one, of
     every client, goes into ITEM_LOGIN_REQUIRED at once and its client hears ITEM / ERROR; Link
     and /sandbox/public_token/create accept only the new password from now on."""
-    institution = _institution(institution_id)
+    institution = _institution(session, institution_id)
     if institution.oauth:
         raise errors.invalid_field(
             f"{institution.name} is an OAuth institution: its users sign in at the bank, and "
@@ -64,10 +66,38 @@ def change_password(
             "(/_gingham/bank/consent/revoke)"
         )
     logins.change_password(session, institution_id, username, password, real_now)
+    return _break_login(
+        session, institution_id, username, lifecycle.Cause.PASSWORD_CHANGED, real_now
+    )
+
+
+def expire_otp(
+    session: Session, institution_id: str, username: str, *, real_now: datetime
+) -> list[Affected]:
+    """The bank stops trusting the one-time code the login's Items were made with: they go into
+    ITEM_LOGIN_REQUIRED (ITEM / ERROR), and Link's update mode asks the user only for a new code
+    from their device, not for their credentials."""
+    institution = _institution(session, institution_id)
+    if institution.oauth:
+        raise errors.invalid_field(
+            f"{institution.name} is an OAuth institution: one-time codes are the bank's "
+            "business there"
+        )
+    logins.remember_login(session, institution_id, username, real_now)
+    return _break_login(session, institution_id, username, lifecycle.Cause.OTP_EXPIRED, real_now)
+
+
+def _break_login(
+    session: Session,
+    institution_id: str,
+    username: str,
+    cause: lifecycle.Cause,
+    real_now: datetime,
+) -> list[Affected]:
     affected = []
     for item in lifecycle.live_items_of_login(session, logins.login_id(institution_id, username)):
         now = lifecycle.client_time(session, item.client_id, real_now)
-        changed = lifecycle.require_login(session, item, lifecycle.Cause.PASSWORD_CHANGED, now)
+        changed = lifecycle.require_login(session, item, cause, now)
         affected.append(
             Affected(
                 item.id,
@@ -89,7 +119,7 @@ def open_account(
     """The user opens an account at the bank (described like an entry of user_custom's
     `override_accounts`). Every client with an Item on that login hears NEW_ACCOUNTS_AVAILABLE;
     no Item shares the account until its user adds it in Link's update mode. New Links see it."""
-    institution = _institution(institution_id)
+    institution = _institution(session, institution_id)
     if institution.oauth:
         held = tuple(a.template for a in accounts_held(session, institution, username))
     else:

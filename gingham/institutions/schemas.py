@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from gingham.institutions.catalogue import Health, SandboxInstitution
+from gingham.wire.json import format_datetime
 
 # The catalogue's health is fixed data, so its "last change" is a fixed moment too.
 _STATUS_SINCE = "2026-01-01T00:00:00Z"
@@ -48,10 +50,10 @@ class InstitutionOptions:
         )
 
 
-def _product_status(health: Health) -> dict[str, Any]:
+def _product_status(health: Health, since: str) -> dict[str, Any]:
     return {
         "status": health.value,
-        "last_status_change": _STATUS_SINCE,
+        "last_status_change": since,
         "breakdown": {
             **_BREAKDOWN[health],
             "refresh_interval": "NORMAL" if health is Health.HEALTHY else "DELAYED",
@@ -60,8 +62,12 @@ def _product_status(health: Health) -> dict[str, Any]:
 
 
 def institution_json(
-    institution: SandboxInstitution, options: InstitutionOptions
+    institution: SandboxInstitution,
+    options: InstitutionOptions,
+    status_changed_at: datetime | None = None,
 ) -> dict[str, Any]:
+    """The Institution object; `status_changed_at` is when the bank simulation last changed its
+    status (None: never, the catalogue's)."""
     body: dict[str, Any] = {
         "institution_id": institution.institution_id,
         "name": institution.name,
@@ -89,7 +95,10 @@ def institution_json(
     if options.payment_initiation_metadata:
         body["payment_initiation_metadata"] = None
     if options.status:
-        status: dict[str, Any] = {key: _product_status(institution.health) for key in _STATUS_KEYS}
+        since = format_datetime(status_changed_at) or _STATUS_SINCE
+        status: dict[str, Any] = {
+            key: _product_status(institution.health, since) for key in _STATUS_KEYS
+        }
         status["health_incidents"] = []
         body["status"] = status
     return body

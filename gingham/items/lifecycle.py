@@ -42,6 +42,7 @@ class Cause(StrEnum):
 
     SANDBOX_RESET = "sandbox_reset"  # /sandbox/item/reset_login
     PASSWORD_CHANGED = "password_changed"  # a new password at a credential bank
+    OTP_EXPIRED = "otp_expired"  # the bank wants a new one-time code from the user's device
     CONSENT_REVOKED = "consent_revoked"  # the user withdrew consent at the OAuth bank
     CONSENT_EXPIRED = "consent_expired"  # consent_expiration_time has passed
     OAUTH_MIGRATION = "oauth_migration"  # the institution moved to OAuth
@@ -50,7 +51,7 @@ class Cause(StrEnum):
 
 # Causes that belong to the bank login rather than to one app's access: fixing the login in any
 # app's update mode fixes every Item made with it, and they are told with LOGIN_REPAIRED.
-LOGIN_CAUSES = frozenset({Cause.PASSWORD_CHANGED})
+LOGIN_CAUSES = frozenset({Cause.PASSWORD_CHANGED, Cause.OTP_EXPIRED})
 
 # Plaid's `error_code_reason` for ITEM_LOGIN_REQUIRED at OAuth institutions.
 _REASONS: Mapping[Cause, str] = {
@@ -265,7 +266,11 @@ def share_bank_accounts(
     """After the user went through the bank's consent again (update mode), the Item shares
     exactly the accounts they ticked there: known ones stay (or come back), new ones are added,
     and those left out stop being returned. `shared` are AccountTemplate fields with the bank's
-    `bank_account_id`."""
+    `bank_account_id`.
+
+    Except at banks with their own account picker (Chase): update mode there can add accounts
+    but not remove them; the user stops sharing an account in the bank's Security Center
+    (here, /_gingham/bank/consent/revoke with its account_id)."""
     # An Item that reached the bank with credentials before (an institution that migrated to
     # OAuth) keeps its accounts, and their account_ids: the bank's accounts are matched by mask.
     legacy = session.execute(
@@ -291,15 +296,16 @@ def share_bank_accounts(
         .where(Account.item_id == item.id, Account.bank_account_id.in_(wanted))
         .values(unshared_at=None)
     )
-    session.execute(
-        update(Account)
-        .where(
-            Account.item_id == item.id,
-            or_(Account.bank_account_id.is_(None), Account.bank_account_id.not_in(wanted)),
-            Account.unshared_at.is_(None),
+    if not institution.has(Behaviour.ACCOUNT_SELECTION_AT_BANK):
+        session.execute(
+            update(Account)
+            .where(
+                Account.item_id == item.id,
+                or_(Account.bank_account_id.is_(None), Account.bank_account_id.not_in(wanted)),
+                Account.unshared_at.is_(None),
+            )
+            .values(unshared_at=now)
         )
-        .values(unshared_at=now)
-    )
     new = [entry for entry in shared if entry["bank_account_id"] not in known]
     if new:
         service.insert_accounts(

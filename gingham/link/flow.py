@@ -17,21 +17,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gingham import errors
 from gingham.accounts.service import accounts_of_item
 from gingham.bank import mfa
 from gingham.bank.accounts import AccountTemplate
-from gingham.bank.logins import login_id, sign_in_at
+from gingham.bank.logins import accounts_of_login, login_id, sign_in_at, username_of
 from gingham.crypto import SecretBox
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health, LoginKind, SandboxInstitution
-from gingham.items import lifecycle
+from gingham.institutions.state import effective_institution, effective_institutions
+from gingham.items import account_selection, lifecycle
 from gingham.items import service as items_service
 from gingham.link import oauth
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
+from gingham.users import service as users_service
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id
 
@@ -144,16 +147,45 @@ class LinkFlow:
         self.outcome: dict[str, Any] | None = None
         # The JSON column is replaced, never mutated in place, so SQLAlchemy sees every change.
         self.state: dict[str, Any] = dict(link_session.state)
+        self._aim_at_users_item()
 
     # -- bookkeeping -------------------------------------------------------------------------
 
     @property
     def is_update_mode(self) -> bool:
+        # The link token's Item; for a user's update mode, the one this session chose (below).
         return self.token.item_id is not None
 
     @property
+    def updates_user(self) -> bool:
+        """Update mode for the user of the link token's user_token (`update.user`)."""
+        update = self.config.get("update") or {}
+        return self.token.user_id is not None and bool(update.get("user"))
+
+    def _aim_at_users_item(self) -> None:
+        """In a user's update mode, make the Item this session chose the one it updates.
+
+        Update mode reads its Item from the link token (`token.item_id`). A user's link token
+        names none: each session updates the Item that was the user's most recently broken when
+        the session started (`state["user_item_id"]`), so that the same token then serves the
+        next one. The Item is set as the token's loaded value, not as a change, so it is never
+        written back.
+        """
+        if self.updates_user:
+            set_committed_value(self.token, "item_id", self.state.get("user_item_id"))
+
+    @property
     def institution(self) -> SandboxInstitution | None:
-        return catalogue.find(self.row.institution_id) if self.row.institution_id else None
+        """The session's institution as the bank simulation left it (degraded, down, migrated to
+        OAuth), read once per call from the frame: every event recorded asks for it."""
+        institution_id = self.row.institution_id
+        if institution_id is None:
+            return None
+        known: SandboxInstitution | None = self.__dict__.get("_institution")
+        if known is None or known.institution_id != institution_id:
+            known = effective_institution(self.ctx.session, institution_id)
+            self.__dict__["_institution"] = known
+        return known
 
     def record(self, event_name: str, **metadata: Any) -> None:
         institution = self.institution
@@ -205,10 +237,12 @@ class LinkFlow:
             )
         elif view == "SELECT_INSTITUTION":
             data["query"] = self.state.get("query", "")
+            listed = [catalogue.find(found) for found in self.state.get("results", [])]
             data["results"] = [
                 _institution_json(found)
-                for found in map(catalogue.find, self.state.get("results", []))
-                if found is not None
+                for found in effective_institutions(
+                    self.ctx.session, [i for i in listed if i is not None]
+                )
             ]
         elif view == "CREDENTIAL":
             data["fields"] = [
@@ -220,10 +254,14 @@ class LinkFlow:
         elif view == "MFA":
             data.update(self._mfa_view())
         elif view == "SELECT_ACCOUNT":
-            data["accounts"] = [self._account_choice(a) for a in self.state["offered"]]
-            data["multi"] = (
-                self.config.get("link_customization_name") != SINGLE_ACCOUNT_CUSTOMIZATION
-            )
+            # Update mode ticks the accounts the Item already shares.
+            preselected = set(self.state.get("preselected", []))
+            data["accounts"] = [
+                {**self._account_choice(a), "selected": a["id"] in preselected}
+                for a in self.state["offered"]
+            ]
+            data["multi"] = not self._single_select()
+            data["update_mode"] = self.is_update_mode
         elif view == "CONNECTED":
             chosen = set(self.state.get("selected", []))
             data["accounts"] = [
@@ -293,14 +331,26 @@ class LinkFlow:
 
     def start(self) -> None:
         self.state["results"] = self._default_results()
+        if self.updates_user and self.token.user_id is not None:
+            self.state["user_item_id"] = users_service.most_recently_broken_item(
+                self.ctx.session, self.token.user_id
+            )
+            self._aim_at_users_item()
         if self.is_update_mode and self.token.item_id is not None:
             self.row.institution_id = items_service.institution_of(
                 self.ctx.session, self.token.item_id
             )
         self.row.view = "CONSENT"
         self.record(
-            "OPEN", view_name="CONSENT", is_update_mode="true" if self.is_update_mode else "false"
+            "OPEN",
+            view_name="CONSENT",
+            is_update_mode="true" if self.is_update_mode or self.updates_user else "false",
         )
+        if self.updates_user and not self.is_update_mode:
+            self._fail(_nothing_to_update(), origin="CONSENT")
+            # Trying again would find the same: the pane offers only Exit, whose onExit carries
+            # the error.
+            self.state["can_retry"] = False
 
     def resume_after_redirect(self) -> None:
         """Link re-initialised at the app's redirect URI: carry on where the session left off."""
@@ -324,7 +374,10 @@ class LinkFlow:
 
     def _continue_from_consent(self, body: dict[str, Any]) -> None:
         if self.is_update_mode and (institution := self.institution) is not None:
-            # Update mode knows the institution: straight to signing in there again.
+            # Update mode knows the institution: straight to signing in there again, or only to
+            # a new one-time code when that is all the bank wants.
+            if not institution.oauth and self._ask_only_for_a_new_code():
+                return
             self._show("OAUTH" if institution.oauth else "CREDENTIAL")
         else:
             self._show("SELECT_INSTITUTION")
@@ -335,6 +388,7 @@ class LinkFlow:
         return catalogue.matching(
             country_codes=self.config["country_codes"],
             products=self.config.get("products") or (),
+            institutions=effective_institutions(self.ctx.session),
         )
 
     def _default_results(self) -> list[str]:
@@ -343,22 +397,23 @@ class LinkFlow:
     def _search(self, body: dict[str, Any]) -> None:
         query = str(body.get("query", "")).strip()
         self.state["query"] = query
-        allowed = {institution.institution_id for institution in self._candidates()}
         if query:
             found = catalogue.search(
                 query,
                 country_codes=self.config["country_codes"],
                 products=self.config.get("products") or (),
+                institutions=self._candidates(),
             )
-            self.state["results"] = [i.institution_id for i in found if i.institution_id in allowed]
+            self.state["results"] = [i.institution_id for i in found]
         else:
             self.state["results"] = self._default_results()
         self.record("SEARCH_INSTITUTION", institution_search_query=query)
 
     def _select_institution(self, body: dict[str, Any]) -> None:
         institution_id = body.get("institution_id")
-        institution = catalogue.find(institution_id) if isinstance(institution_id, str) else None
-        if institution is None or institution not in self._candidates():
+        offered = {i.institution_id: i for i in self._candidates()}
+        institution = offered.get(institution_id) if isinstance(institution_id, str) else None
+        if institution is None:
             raise errors.invalid_field(
                 f"institution_id {institution_id!r} is not offered for this link token's products and country_codes"
             )
@@ -489,6 +544,26 @@ class LinkFlow:
         self.state.update(error=None, notice=None)
         self._show("SELECT_INSTITUTION")
 
+    def _ask_only_for_a_new_code(self) -> bool:
+        """An Item whose one-time code expired needs only a new code from the user's device
+        (Plaid's abbreviated re-authentication): the MFA pane, without the credentials."""
+        item_id = self.token.item_id
+        item = items_service.item_by_id(self.ctx.session, item_id) if item_id else None
+        if item is None or item.error_cause != lifecycle.Cause.OTP_EXPIRED or not item.login_id:
+            return False
+        username = username_of(self.ctx.session, item.login_id)
+        if username is None or self.row.institution_id is None:
+            return False
+        accounts = accounts_of_login(self.ctx.session, self.row.institution_id, username)
+        self.state["login"] = {
+            "username": username,
+            "accounts": [asdict(account) for account in accounts],
+        }
+        plan = mfa.MfaPlan.from_config({"type": "device"})
+        self.state["mfa"] = {"plan": asdict(plan), "step": "device", "round": 0}
+        self._show("MFA", mfa_type="device")
+        return True
+
     def _submit_credentials(self, body: dict[str, Any]) -> None:
         username, password = body.get("username"), body.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
@@ -599,32 +674,55 @@ class LinkFlow:
 
     # SELECT_ACCOUNT
 
+    def _single_select(self) -> bool:
+        return self.config.get("link_customization_name") == SINGLE_ACCOUNT_CUSTOMIZATION
+
+    def _selects_accounts_in_update_mode(self) -> bool:
+        """update.account_selection_enabled: at a credential bank, update mode shows Account
+        Select after the sign-in (at an OAuth bank the bank's consent page is where accounts
+        are chosen)."""
+        update = self.config.get("update") or {}
+        return self.is_update_mode and bool(update.get("account_selection_enabled"))
+
     def _offer_accounts(self) -> None:
-        if self.is_update_mode:
+        if self.is_update_mode and not self._selects_accounts_in_update_mode():
             self._finish_update_mode()
             return
         templates = [AccountTemplate(**a) for a in self.state["login"]["accounts"]]
-        eligible = eligible_accounts(
-            templates, self.config.get("products") or (), self.config.get("account_filters")
-        )
+        products = self._products()
+        eligible = eligible_accounts(templates, products, self.config.get("account_filters"))
         if not eligible:
-            self._fail(no_eligible_accounts(self.config.get("products") or ()), origin="CREDENTIAL")
+            self._fail(no_eligible_accounts(products), origin="CREDENTIAL")
             return
-        self.state["offered"] = [{"id": new_object_id(), **asdict(t)} for t in eligible]
+        if self.is_update_mode:
+            self._offer_accounts_for_update(eligible)
+        else:
+            self.state["offered"] = [{"id": new_object_id(), **asdict(t)} for t in eligible]
         self._show("SELECT_ACCOUNT")
+
+    def _offer_accounts_for_update(self, eligible: list[AccountTemplate]) -> None:
+        """The login's accounts as the bank holds them now, those the Item knows under their
+        account_id, and those it shares ticked (one only where the customization allows one)."""
+        assert self.token.item_id is not None
+        choices = account_selection.choices_for_item(self.ctx.session, self.token.item_id, eligible)
+        self.state["offered"] = [{"id": c.account_id, **asdict(c.template)} for c in choices]
+        preselected = [c.account_id for c in choices if c.shared]
+        self.state["preselected"] = preselected[:1] if self._single_select() else preselected
 
     def _select_accounts(self, body: dict[str, Any]) -> None:
         account_ids = body.get("account_ids")
         offered = {account["id"] for account in self.state["offered"]}
         if not isinstance(account_ids, list) or not account_ids or not set(account_ids) <= offered:
             raise errors.invalid_field("account_ids must list one or more of the accounts offered")
-        single = self.config.get("link_customization_name") == SINGLE_ACCOUNT_CUSTOMIZATION
-        if single and len(account_ids) != 1:
+        if self._single_select() and len(account_ids) != 1:
             raise errors.invalid_field("this Link customization allows exactly one account")
         self.state["selected"] = [
             a["id"] for a in self.state["offered"] if a["id"] in set(account_ids)
         ]
         self._show("LOADING")
+        if self.is_update_mode:
+            self._finish_update_mode()
+            return
         self._link_item()
         self._show("CONNECTED")
 
@@ -687,12 +785,25 @@ class LinkFlow:
         institution = self.institution
         assert item is not None and institution is not None
         connection = self.state.get("oauth_result")
+        chose_accounts = connection is None and self._selects_accounts_in_update_mode()
         if connection is not None:
             lifecycle.connect_oauth(
                 self.ctx.session, item_id, institution, connection, self.ctx.now
             )
             lifecycle.share_bank_accounts(
                 self.ctx.session, item, institution, self.state["offered"], self.ctx.now
+            )
+        elif chose_accounts:
+            account_selection.share_selected_accounts(
+                self.ctx.session,
+                item_id,
+                institution,
+                [
+                    (a["id"], AccountTemplate(**{k: v for k, v in a.items() if k != "id"}))
+                    for a in self.state["offered"]
+                ],
+                self.state["selected"],
+                self.ctx.now,
             )
         lifecycle.repair(
             self.ctx.session,
@@ -719,7 +830,11 @@ class LinkFlow:
             }
             for account in accounts_of_item(self.ctx.session, item_id)
         ]
-        self.state["selected"] = [a["id"] for a in self.state["offered"]]
+        # onSuccess lists what the user selected; otherwise every account the Item shares.
+        selected = set(self.state["selected"]) if chose_accounts else None
+        self.state["selected"] = [
+            a["id"] for a in self.state["offered"] if selected is None or a["id"] in selected
+        ]
         self._show("CONNECTED")
 
     # CONNECTED
@@ -840,6 +955,15 @@ def _template_from_bank(account: dict[str, Any]) -> AccountTemplate:
         account_number=numbers.get("account"),
         routing_number=numbers.get("routing"),
         numbers_tokenized=bool(numbers.get("tokenized")),
+    )
+
+
+def _nothing_to_update() -> errors.PlaidError:
+    return errors.ItemError(
+        "ITEM_NO_ERROR",
+        "update.user: none of this user's Items is in an error state, so Link has no Item to "
+        "update; a user's update mode repairs the most recently broken Item (see /user/items/get)",
+        display_message="Your accounts are already connected and working. There is nothing to update.",
     )
 
 

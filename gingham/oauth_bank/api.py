@@ -26,7 +26,7 @@ from gingham.oauth_bank.ledger import (
     offered_scopes,
 )
 from gingham.oauth_bank.models import BankConsent, BankToken, ConsentStatus
-from gingham.oauth_bank.runtime import BankRuntime, at_institution, json_error, oauth_institution
+from gingham.oauth_bank.runtime import BankRuntime, at_institution, json_error
 from gingham.wire.json import format_datetime
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -180,7 +180,7 @@ def routes(runtime: BankRuntime) -> list[Route]:
     async def metadata(request: Request) -> Response:
         # RFC 8414 §3: for an issuer with a path, the well-known segment comes first.
         institution_id = request.path_params["institution_id"]
-        institution = oauth_institution(institution_id)
+        institution = await runtime.institution(institution_id)
         if institution is None:
             return json_error(404, "not_found", f"There is no OAuth bank {institution_id!r} here.")
         issuer = f"{runtime.public_url}/{institution_id}"

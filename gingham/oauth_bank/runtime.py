@@ -13,7 +13,8 @@ from starlette.responses import JSONResponse, Response
 
 from gingham.clock import Clock
 from gingham.crypto import SecretBox
-from gingham.institutions.catalogue import SandboxInstitution, find
+from gingham.institutions.catalogue import SandboxInstitution
+from gingham.institutions.state import effective_institution, effective_institutions
 from gingham.oauth_bank import views
 from gingham.oauth_bank.authorization import BankContext, Lifetimes
 
@@ -46,9 +47,29 @@ class BankRuntime:
         # Authlib and the database calls are synchronous: keep them off the event loop.
         return await run_in_threadpool(self.run, institution, work)
 
+    async def institution(self, institution_id: str) -> SandboxInstitution | None:
+        """The OAuth institution this bank serves under `institution_id`, or None."""
 
-def oauth_institution(institution_id: str) -> SandboxInstitution | None:
-    institution = find(institution_id)
+        def read() -> SandboxInstitution | None:
+            with self.session_factory() as session:
+                return oauth_institution(session, institution_id)
+
+        return await run_in_threadpool(read)
+
+    async def institutions(self) -> list[SandboxInstitution]:
+        """Every institution this bank serves, in catalogue order."""
+
+        def read() -> list[SandboxInstitution]:
+            with self.session_factory() as session:
+                return [i for i in effective_institutions(session) if i.oauth]
+
+        return await run_in_threadpool(read)
+
+
+def oauth_institution(session: Session, institution_id: str) -> SandboxInstitution | None:
+    """The institution, if its users sign in here: the catalogue's OAuth institutions and those
+    the bank simulation migrated to OAuth."""
+    institution = effective_institution(session, institution_id)
     return institution if institution is not None and institution.oauth else None
 
 
@@ -75,7 +96,10 @@ def at_institution(handler: Handler, *, page: bool) -> Callable[[Request], Await
 
     async def endpoint(request: Request) -> Response:
         institution_id = request.path_params["institution_id"]
-        institution = oauth_institution(institution_id)
+        # create_bank_app keeps its runtime on the app: the institutions it serves are in its
+        # database (the bank simulation migrates credential banks to OAuth).
+        runtime: BankRuntime = request.app.state.bank
+        institution = await runtime.institution(institution_id)
         if institution is not None:
             return await handler(request, institution)
         if not page:

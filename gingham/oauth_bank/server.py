@@ -29,7 +29,6 @@ from starlette.staticfiles import StaticFiles
 
 from gingham.clock import Clock
 from gingham.crypto import SecretBox
-from gingham.institutions.catalogue import CATALOGUE
 from gingham.oauth_bank import api, pages, views
 from gingham.oauth_bank.authorization import Lifetimes
 from gingham.oauth_bank.runtime import BankRuntime, json_error
@@ -54,7 +53,7 @@ def create_bank_app(
     )
 
     async def index(request: Request) -> Response:
-        return views.index_page(i for i in CATALOGUE if i.oauth)
+        return views.index_page(await runtime.institutions())
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

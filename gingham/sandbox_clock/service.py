@@ -41,7 +41,10 @@ MAX_TIMERS_PER_ADVANCE = 100_000
 OFFSET_REFRESH_SECONDS = 1.0
 # Modules that register timer handlers when imported. Every process that fires timers (the
 # server, `gingham clock advance`, workers) imports them first, whatever else it has imported.
-TIMER_HANDLER_MODULES: tuple[str, ...] = ("gingham.items.lifecycle",)
+TIMER_HANDLER_MODULES: tuple[str, ...] = (
+    "gingham.items.lifecycle",
+    "gingham.bank_simulation.institutions",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -238,3 +238,51 @@ class TestBadInput:
         )
         assert error["error_code"] == "INVALID_FIELD"
         assert "type" in error["error_message"]
+
+
+class TestOneTimeCodeExpiry:
+    def test_update_mode_asks_only_for_a_new_code_and_repairs_the_login(
+        self,
+        api: PlaidCaller,
+        other_api: PlaidCaller,
+        app_client: TestClient,
+        receiver: Receiver,
+        deliver_due: Deliver,
+    ) -> None:
+        username = "user_credit_bonus"
+        mine = link_item(api, receiver.url + "/a", username=username, password="x")
+        theirs = link_item(other_api, receiver.url + "/b", username=username, password="x")
+        answer = api.ok(
+            "/_gingham/bank/otp/expire", {"institution_id": "ins_109508", "username": username}
+        )
+        assert answer["items"] == [{"item_id": mine.item_id, "outcome": "ITEM_LOGIN_REQUIRED"}]
+        deliver_due()
+        assert item_of(other_api, theirs)["error"]["error_code"] == "ITEM_LOGIN_REQUIRED"
+
+        token = api.ok(
+            "/link/token/create", link_token_request(access_token=mine.access_token, products=None)
+        )["link_token"]
+        done = api.ok("/_gingham/link/complete", {"link_token": token})
+        assert done["status"] == "SUCCESS"
+        names = [event["event_name"] for event in done["events"]]
+        assert "SUBMIT_MFA" in names and "SUBMIT_CREDENTIALS" not in names
+        views = [
+            e["metadata"]["view_name"]
+            for e in done["events"]
+            if e["event_name"] == "TRANSITION_VIEW"
+        ]
+        assert "CREDENTIAL" not in views and "MFA" in views
+        deliver_due()
+
+        assert item_of(api, mine)["error"] is None
+        assert item_of(other_api, theirs)["error"] is None
+        assert webhooks_for(receiver, theirs.item_id) == [
+            ("ITEM", "ERROR"),
+            ("ITEM", "LOGIN_REPAIRED"),
+        ]
+
+    def test_oauth_institutions_have_no_code_to_expire(self, api: PlaidCaller) -> None:
+        error = api.error(
+            "/_gingham/bank/otp/expire", {"institution_id": "ins_127287", "username": "someone"}
+        )
+        assert error["error_code"] == "INVALID_FIELD"

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,47 +12,13 @@ import pytest
 from gingham.db import make_engine, make_session_factory
 from gingham.sandbox_clock.service import schedule_timer
 from gingham.wire.json import parse_datetime
-from tests.conftest import fresh_postgres_schema, require_postgres
-
-
-class Gingham:
-    """The `gingham` command with the settings of one database."""
-
-    def __init__(self, environment: dict[str, str]) -> None:
-        self.environment = environment
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "gingham.cli", *args],
-            env={**self.environment, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-
-    def ok(self, *args: str) -> str:
-        result = self.run(*args)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def create_client(self) -> str:
-        client_id: str = json.loads(self.ok("client", "create", "--name", "CLI app", "--json"))[
-            "client_id"
-        ]
-        return client_id
+from tests.command import Gingham, gingham_command
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def gingham(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Gingham]:
-    environment = {"GINGHAM_DATA_DIR": str(tmp_path)}
-    if request.param == "sqlite":
-        environment["GINGHAM_DATABASE_URL"] = f"sqlite:///{tmp_path / 'gingham.db'}"
-        yield Gingham(environment)
-        return
-    with fresh_postgres_schema(require_postgres(), "gingham_clock_cli") as url:
-        environment["GINGHAM_DATABASE_URL"] = url
-        yield Gingham(environment)
+    with gingham_command(request.param, tmp_path, "gingham_clock_cli") as command:
+        yield command
 
 
 def close_to(moment: datetime, expected: datetime) -> bool:
