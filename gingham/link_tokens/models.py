@@ -13,7 +13,8 @@ class LinkToken(Base):
     """A `link_token`: the configuration of a Link session, as /link/token/create received it.
 
     `config` is the request whole, less the credentials and any bearer token in it (an update-mode
-    `access_token` is replaced by `item_id`), so that nothing usable is stored in the clear.
+    `access_token` is replaced by `item_id`, a `user_token` by `user_id`), so that nothing usable
+    is stored in the clear.
     """
 
     __tablename__ = "link_tokens"
@@ -27,6 +28,11 @@ class LinkToken(Base):
     client_user_id: Mapped[str | None] = mapped_column(String(256), index=True)
     item_id: Mapped[str | None] = mapped_column(
         ForeignKey("items.id", ondelete="CASCADE"), index=True
+    )
+    # The user whose `user_token` the request carried (the token itself is not kept in `config`):
+    # the Items this token's sessions link are that user's, and `update.user` updates theirs.
+    user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -11,9 +11,13 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.clients import android_packages, redirect_uris
+from gingham.institutions import catalogue
 from gingham.items import service as items_service
+from gingham.items.service import ItemRecord
 from gingham.link_tokens.models import LinkToken
 from gingham.products import check_products
+from gingham.users import service as users_service
+from gingham.users.models import User
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_token, token_environment, token_hash
 from gingham.wire.validation import check_url
@@ -54,6 +58,31 @@ PRODUCT_FIELDS = (
 UPDATE_MODE_VALIDATION_PRODUCTS = frozenset({"auth", "identity"})
 UPDATE_MODE_CONSENT_FLOW_PRODUCTS = frozenset({"assets", "statements", "income_verification"})
 
+# Update mode cannot change which accounts an Item shares at institutions in the UK or the EU
+# (Norway's banks, reached through Plaid's European open banking, count as EU here).
+NO_UPDATE_MODE_ACCOUNT_SELECTION_COUNTRIES = frozenset(
+    [
+        "GB",
+        "AT",
+        "BE",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "IE",
+        "IT",
+        "LT",
+        "LV",
+        "NL",
+        "NO",
+        "PL",
+        "PT",
+        "SE",
+    ]
+)
+
 
 def _check_product_fields(body: dict[str, Any]) -> None:
     owner: dict[str, str] = {}
@@ -74,7 +103,7 @@ def _check_update_mode(body: dict[str, Any]) -> None:
     not_allowed = products - UPDATE_MODE_VALIDATION_PRODUCTS - UPDATE_MODE_CONSENT_FLOW_PRODUCTS
     if not_allowed:
         raise errors.invalid_field(
-            "products must be omitted in update mode (access_token given), except auth/identity for "
+            "products must be omitted in update mode (access_token or update.user given), except auth/identity for "
             "product validations or assets/statements/income_verification to add those products; "
             f"not allowed here: {', '.join(sorted(not_allowed))}. To gain consent for other products, "
             "use additional_consented_products"
@@ -95,10 +124,39 @@ def _check_update_mode(body: dict[str, Any]) -> None:
         )
 
 
+def _check_account_selection_region(body: dict[str, Any], item: ItemRecord) -> None:
+    if not (body.get("update") or {}).get("account_selection_enabled"):
+        return
+    institution = catalogue.find(item.institution_id or "")
+    if institution is None:
+        return
+    if not NO_UPDATE_MODE_ACCOUNT_SELECTION_COUNTRIES & set(institution.country_codes):
+        return
+    raise errors.invalid_field(
+        "update.account_selection_enabled is not available for Items at institutions in the UK "
+        f"or the EU ({institution.name}, {institution.institution_id}). To share other "
+        "accounts, remove this Item with /item/remove and link a new one"
+    )
+
+
+def _check_user_update_mode(body: dict[str, Any]) -> None:
+    """update.user: Link updates the user's most recently broken Item (gingham.link.flow)."""
+    if not body.get("user_token"):
+        raise errors.invalid_field("update.user and update.item_ids require user_token")
+    if (body.get("update") or {}).get("item_ids"):
+        raise errors.invalid_field(
+            "update.item_ids is not supported by Gingham yet: leave it empty or null, and Link "
+            "updates the user's most recently broken Item"
+        )
+    _check_update_mode(body)
+
+
 def _check_new_item_mode(body: dict[str, Any]) -> None:
     update = body.get("update") or {}
     if (update.get("user") or update.get("item_ids")) and not body.get("user_token"):
         raise errors.invalid_field("update.user and update.item_ids require user_token")
+    if update.get("item_ids"):
+        raise errors.invalid_field("update.item_ids is only used with update.user set to true")
     if not update.get("user") and not body.get("products"):
         raise errors.invalid_field(
             "products must contain at least one product, unless access_token is given for update mode"
@@ -140,22 +198,30 @@ def create_link_token(
             f"language must be one of {', '.join(LANGUAGES)} (got {body['language']!r})"
         )
     _check_product_fields(body)
-    if body.get("user_token"):
-        raise errors.InvalidInput(
-            "INVALID_USER_TOKEN",
-            "could not find matching user token: /user/create is not available in Gingham yet",
-        )
+    owner = _user_of_request(session, caller, body)
     if webhook := body.get("webhook"):
         check_url(webhook, "webhook")
     _check_oauth_return(session, caller, body)
 
     config = dict(body)
+    # A bearer token: the row keeps whose it is (user_id) instead.
+    config.pop("user_token", None)
     item_id = None
+    updates_user = bool((body.get("update") or {}).get("user"))
     access_token = config.pop("access_token", None)
     if access_token is not None:
+        if updates_user:
+            raise errors.invalid_field(
+                "update.user cannot be combined with access_token: update mode is either for "
+                "the Item of an access_token or for the Items of the user_token's user"
+            )
         item = items_service.item_for_access_token(session, caller, access_token)
         _check_update_mode(body)
+        _check_account_selection_region(body, item)
         item_id = item.id
+        lifetime = UPDATE_MODE_LIFETIME
+    elif updates_user:
+        _check_user_update_mode(body)
         lifetime = UPDATE_MODE_LIFETIME
     else:
         _check_new_item_mode(body)
@@ -170,6 +236,7 @@ def create_link_token(
         environment=caller.environment,
         client_user_id=user.get("client_user_id"),
         item_id=item_id,
+        user_id=owner.id if owner else None,
         config=config,
         created_at=now,
         expires_at=now + lifetime,
@@ -180,6 +247,13 @@ def create_link_token(
         _INSERT_LINK_TOKEN, {column: getattr(row, column) for column in _LINK_TOKEN_COLUMNS}
     )
     return token, row
+
+
+def _user_of_request(session: Session, caller: Caller, body: dict[str, Any]) -> User | None:
+    """The user whose `user_token` the request carries, or INVALID_USER_TOKEN; None without one
+    (an empty string counts as absent, like an unset configuration value)."""
+    user_token = body.get("user_token")
+    return users_service.user_for_token(session, caller, user_token) if user_token else None
 
 
 def invalid_link_token(message: str = "invalid link_token provided") -> errors.PlaidError:

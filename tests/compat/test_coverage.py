@@ -25,6 +25,8 @@ COVERED_ENDPOINTS = {
     "/sandbox/public_token/create": "sandbox_public_token_create",
     "/sandbox/item/reset_login": "sandbox_item_reset_login",
     "/sandbox/item/fire_webhook": "sandbox_item_fire_webhook",
+    "/user/create": "user_create",
+    "/user/items/get": "user_items_get",
     "/webhook_verification_key/get": "webhook_verification_key_get",
 }
 

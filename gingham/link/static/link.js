@@ -951,6 +951,7 @@
         name: "account",
         value: account.id,
         "data-testid": "account-" + account.id,
+        checked: !!account.selected,
         onchange: onchange,
       }),
       h("span", { class: "account-text" }, [
@@ -964,15 +965,23 @@
   function renderSelectAccount(view) {
     var multi = !!view.multi;
     var client = view.client_name || "the app";
-    var submit = button("Continue", { submit: true, testid: "accounts-continue", disabled: true });
+    var accounts = view.accounts || [];
+    // Update mode ticks the accounts already shared: Continue works without a change.
+    var anySelected = accounts.some(function (account) {
+      return account.selected;
+    });
+    var submit = button("Continue", { submit: true, testid: "accounts-continue", disabled: !anySelected });
     function onchange(event) {
       submit.disabled = !event.currentTarget.form.querySelector("input[name=account]:checked");
     }
-    var accounts = view.accounts || [];
+    var lead = client + " will only have access to the " + (multi ? "accounts" : "account") + " you select.";
+    if (view.update_mode) {
+      lead += " Accounts you leave unselected will no longer be shared.";
+    }
     return pane("SELECT_ACCOUNT", {
       institution: view.institution,
       title: multi ? "Select accounts" : "Select an account",
-      lead: client + " will only have access to the " + (multi ? "accounts" : "account") + " you select.",
+      lead: lead,
       body: accounts.length
         ? h("fieldset", { class: "accounts" }, [
             h("legend", { class: "sr-only" }, "Accounts"),
