@@ -7,32 +7,30 @@ OAuth bank."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from gingham.items.models import ItemOAuthConnection
 from gingham.wire.json import parse_datetime
-from tests.bank_simulation.conftest import BANK_URL
 from tests.builders import PlaidCaller, link_token_request
+from tests.lifecycle.conftest import BANK_URL
+from tests.lifecycle.helpers import Linked
 from tests.link.helpers import FrameDriver
 from tests.oauth_bank.helpers import BankBrowser, run_async
 from tests.webhooks.receiver import Receiver
 
 Deliver = Callable[..., None]
 
+# A migration reaches every Item at the institution: each test starts and ends with none.
+pytestmark = pytest.mark.usefixtures("fresh_banks")
+
 PLATYPUS = "ins_109508"  # First Platypus Bank: US, credentials
 MIGRATE = "/_gingham/bank/institutions/migrate_to_oauth"
-
-
-@dataclass(frozen=True)
-class Linked:
-    access_token: str
-    item_id: str
 
 
 def link_item(api: PlaidCaller, receiver: Receiver) -> Linked:
