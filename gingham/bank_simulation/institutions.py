@@ -30,7 +30,12 @@ from gingham.items import lifecycle
 from gingham.items import service as items_service
 from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import TimerContext, register_timer_handler, schedule_timer
+from gingham.sandbox_clock.service import (
+    TimerContext,
+    client_now,
+    register_timer_handler,
+    schedule_timer,
+)
 from gingham.webhooks.payloads import webhook_time
 from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
 from gingham.wire.json import format_datetime
@@ -144,7 +149,7 @@ def migrate_to_oauth(
     warned = not _WARNED_COUNTRIES.isdisjoint(institution.country_codes)
     breaks = []
     for client_id, item_ids in sorted(_credential_items(session, institution_id).items()):
-        start = lifecycle.client_time(session, client_id, real_now)
+        start = client_now(session, client_id, real_now)
         breaks += _schedule_breaks(
             session, client_id, item_ids, institution_id, start, window_days, warned=warned
         )
@@ -287,7 +292,7 @@ def migrate_to_oauth_endpoint(ctx: RequestContext, body: JSONObject) -> JSONObje
     window_days = migration.state.oauth_migration_window_days
     assert window_days is not None
     # Times in the caller's sandbox time, like everything else it is told.
-    started_at = lifecycle.client_time(ctx.session, ctx.caller.client_id, real_now)
+    started_at = client_now(ctx.session, ctx.caller.client_id, real_now)
     return {
         "institution_id": migration.institution.institution_id,
         "name": migration.institution.name,

@@ -26,6 +26,7 @@ from gingham.items.service import ItemRecord
 from gingham.oauth_bank import service as bank
 from gingham.oauth_bank.ledger import accounts_held
 from gingham.oauth_bank.models import ConsentStatus
+from gingham.sandbox_clock.service import client_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def _break_login(
 ) -> list[Affected]:
     affected = []
     for item in lifecycle.live_items_of_login(session, logins.login_id(institution_id, username)):
-        now = lifecycle.client_time(session, item.client_id, real_now)
+        now = client_now(session, item.client_id, real_now)
         changed = lifecycle.require_login(session, item, cause, now)
         affected.append(
             Affected(
@@ -127,7 +128,7 @@ def open_account(
     opened = logins.open_account(session, institution_id, username, held, account, real_now)
     affected = []
     for item in lifecycle.live_items_of_login(session, logins.login_id(institution_id, username)):
-        now = lifecycle.client_time(session, item.client_id, real_now)
+        now = client_now(session, item.client_id, real_now)
         lifecycle.notify(session, item, "NEW_ACCOUNTS_AVAILABLE", {"error": None}, now)
         affected.append(Affected(item.id, item.client_id, "NEW_ACCOUNTS_AVAILABLE"))
     return opened, affected
@@ -147,7 +148,7 @@ def revoke_consent(
             "this Item does not reach its bank through OAuth, so there is no consent to revoke; "
             "change the login's password instead (/_gingham/bank/password/change)"
         )
-    now = lifecycle.client_time(session, item.client_id, real_now)
+    now = client_now(session, item.client_id, real_now)
     consent = bank.consent_for(session, connection.bank_consent_id)
     if consent is None or bank.consent_status(consent, real_now) is not ConsentStatus.AUTHORISED:
         raise errors.invalid_field("the Item's consent at the bank is no longer in force")

@@ -4,7 +4,7 @@ Every change here happens in the caller's transaction, with its webhooks queued 
 transaction (gingham.webhooks.outbox). Changes that follow from time passing — a consent's expiry,
 a revoked consent being noticed — are sandbox-clock timers whose handlers are registered here.
 Changes at the bank reach Items of every client made with the same login; each of those Items
-sees its own client's sandbox time (`client_time`).
+sees its own client's sandbox time (`client_now`).
 """
 
 from __future__ import annotations
@@ -85,11 +85,6 @@ def login_required(cause: Cause) -> dict[str, Any]:
     }
 
 
-def client_time(session: Session, client_id: str, real_now: datetime) -> datetime:
-    """A client's sandbox time, for a change that starts outside that client's requests."""
-    return client_now(session, client_id, real_now)
-
-
 def notify(
     session: Session, item: ItemRecord, code: str, fields: Mapping[str, Any], now: datetime
 ) -> None:
@@ -131,14 +126,12 @@ def live_items_of_login(
     session: Session, login: str, *, exclude: str | None = None
 ) -> list[ItemRecord]:
     """Every client's live Items made with one bank login."""
-    ids = session.scalars(
-        select(Item.id).where(
-            Item.login_id == login,
-            Item.removed_at.is_(None),
-            *([Item.id != exclude] if exclude else []),
-        )
-    ).all()
-    return [item for item_id in ids if (item := service.item_by_id(session, item_id))]
+    return service.items_where(
+        session,
+        Item.login_id == login,
+        Item.removed_at.is_(None),
+        *([Item.id != exclude] if exclude else []),
+    )
 
 
 # --- Getting better ---------------------------------------------------------------------------
@@ -169,7 +162,7 @@ def repair(
                 other,
                 "LOGIN_REPAIRED",
                 {},
-                client_time(session, other.client_id, real_now),
+                client_now(session, other.client_id, real_now),
             )
 
 

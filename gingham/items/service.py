@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from gingham import errors
@@ -282,6 +282,12 @@ def item_for_access_token(session: Session, caller: Caller, access_token: str) -
 
 
 _ITEM_BY_ID = select(*_ITEM_COLUMNS).where(Item.id == bindparam("item_id"))
+
+
+def items_where(session: Session, *conditions: ColumnElement[bool]) -> list[ItemRecord]:
+    """The Items matching `conditions`, in one query."""
+    rows = session.connection().execute(select(*_ITEM_COLUMNS).where(*conditions))
+    return [ItemRecord(*row) for row in rows]
 
 
 def item_by_id(session: Session, item_id: str) -> ItemRecord | None:
