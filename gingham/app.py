@@ -29,6 +29,7 @@ from gingham.items import api as items_api
 from gingham.link import api as link_api
 from gingham.link import pages as link_pages
 from gingham.link.oauth import CALLBACK_PATH
+from gingham.link_customizations import api as link_customizations_api
 from gingham.link_tokens import api as link_tokens_api
 from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
@@ -173,6 +174,7 @@ def create_app(
             schema=link_api.COMPLETE_SCHEMA,
         ),
         *clients_api.routes(runtime),
+        *link_customizations_api.routes(runtime),
         *sandbox_clock_api.routes(runtime),
         *bank_simulation_api.routes(runtime),
         *webhooks_api.routes(runtime),

@@ -6,6 +6,12 @@ from collections.abc import Sequence
 
 from gingham import errors
 
+# Update mode takes no products except to validate Auth/Identity permissions (Update Mode with
+# Product Validations) or to add a product with its own consent flow; the two purposes cannot
+# share a session.
+UPDATE_MODE_VALIDATION_PRODUCTS = frozenset({"auth", "identity"})
+UPDATE_MODE_CONSENT_FLOW_PRODUCTS = frozenset({"assets", "statements", "income_verification"})
+
 
 def check_products(products: Sequence[str], field_name: str) -> None:
     if not products:

@@ -62,9 +62,9 @@ def get_balances(ctx: RequestContext, body: JSONObject) -> JSONObject:
 def get_auth(ctx: RequestContext, body: JSONObject) -> JSONObject:
     item = items_service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
     items_service.raise_if_unhealthy(item)
+    item = items_service.bill_product(ctx.session, item, "auth")
     options = body.get("options") or {}
     accounts = accounts_with_numbers(ctx.session, item, options.get("account_ids"))
-    item = items_service.bill_product(ctx.session, item, "auth")
     return {
         "accounts": [account_json(account) for account in accounts],
         "numbers": numbers_json(accounts),

@@ -177,6 +177,10 @@ def _clear_error(session: Session, item_id: str) -> None:
 CONSENT_EXPIRING = "item.consent_expiring"
 CONSENT_EXPIRED = "item.consent_expired"
 CONSENT_CHECK = "item.consent_check"
+# How long a user's consent through Data Transparency Messaging lasts: "After a user reauthorizes
+# consent, Plaid will update the consent expiration timestamp on the Item to be 12 months in the
+# future."
+DATA_CONSENT_LIFETIME = timedelta(days=365)
 # Plaid warns a week ahead of a consent's expiry.
 EXPIRY_WARNING = timedelta(days=7)
 # "If an end user revokes consent, the Item will enter an ITEM_LOGIN_REQUIRED state after
@@ -312,6 +316,49 @@ def share_bank_accounts(
         )
 
 
+def consent_to(
+    session: Session,
+    item_id: str,
+    *,
+    products: Sequence[str] = (),
+    consented_products: Sequence[str] = (),
+    use_cases: Sequence[str] | None,
+    renew: bool,
+    bank_expiry: bool,
+    now: datetime,
+) -> None:
+    """Record what the user consented to when Link finished for the Item (a new Item, or update
+    mode): `products` added to the Item (billed, as Assets, Statements and Income are), products
+    consented to but not billed until first used (`additional_consented_products`), and the
+    use cases of a Data Transparency Messaging pane (None when the session showed none).
+
+    A DTM Item's consent lasts DATA_CONSENT_LIFETIME. It starts when the Item is first consented
+    with DTM and starts again when the user reviews and renews it (`renew`) — unless the Item's
+    consent is its bank's (`bank_expiry`: an OAuth consent with its own expiry, set by
+    connect_oauth), whose expiry stands.
+    """
+    item = service.item_by_id(session, item_id)
+    assert item is not None
+    billed = sorted(set(item.billed_products) | (set(products) - {"balance"}))
+    consented = sorted(set(item.consented_products) | set(billed) | set(consented_products))
+    uses = item.consented_use_cases
+    if use_cases is not None:
+        uses = list(dict.fromkeys([*(uses or []), *use_cases]))
+    values: dict[str, Any] = {
+        "billed_products": billed,
+        "consented_products": consented,
+        "consented_use_cases": uses,
+    }
+    expires_at = item.consent_expires_at
+    restart = uses is not None and not bank_expiry and (renew or expires_at is None)
+    if restart:
+        expires_at = now + DATA_CONSENT_LIFETIME
+        values["consent_expires_at"] = expires_at
+    session.execute(update(Item).where(Item.id == item_id).values(**values))
+    if restart:
+        _schedule_consent_timers(session, item, None, expires_at, now)
+
+
 def _template(entry: Mapping[str, Any]) -> AccountTemplate:
     return AccountTemplate(**{k: v for k, v in entry.items() if k not in ("id", "bank_account_id")})
 
@@ -319,15 +366,17 @@ def _template(entry: Mapping[str, Any]) -> AccountTemplate:
 def _schedule_consent_timers(
     session: Session,
     item: ItemRecord,
-    consent_id: str,
+    consent_id: str | None,
     expires_at: datetime | None,
     now: datetime,
 ) -> None:
+    """Warn of and apply the expiry of the bank's consent `consent_id`, or of the user's Data
+    Transparency Messaging consent (None)."""
     for kind in (CONSENT_EXPIRING, CONSENT_EXPIRED, CONSENT_CHECK):
         cancel_timers(session, item.client_id, subject_id=item.id, kind=kind)
     if expires_at is None:
         return
-    payload = {"consent_id": consent_id}
+    payload = {"consent_id": consent_id, "expires_at": webhook_time(expires_at)}
     schedule_timer(
         session,
         item.client_id,
@@ -346,19 +395,24 @@ def _schedule_consent_timers(
     )
 
 
-def _current_consent(session: Session, item: ItemRecord, consent_id: str) -> bool:
-    """Whether the Item still rests on this consent (update mode replaces it)."""
+def _current_consent(session: Session, item: ItemRecord, payload: Mapping[str, Any]) -> bool:
+    """Whether the Item still rests on the consent a timer was set for: the bank's consent
+    (update mode replaces it), or for Data Transparency Messaging the user's consent to Plaid,
+    which a renewal moves to a new expiry."""
+    if item.removed_at is not None:
+        return False
+    consent_id = payload["consent_id"]
+    if consent_id is None:
+        return item.consent_expires_at is not None and webhook_time(
+            item.consent_expires_at
+        ) == payload.get("expires_at")
     connection = session.get(ItemOAuthConnection, item.id)
-    return (
-        item.removed_at is None
-        and connection is not None
-        and connection.bank_consent_id == consent_id
-    )
+    return connection is not None and connection.bank_consent_id == consent_id
 
 
 def _warn_of_expiry(timer: TimerContext) -> None:
     item = service.item_by_id(timer.session, timer.timer.subject_id or "")
-    if item is None or not _current_consent(timer.session, item, timer.timer.payload["consent_id"]):
+    if item is None or not _current_consent(timer.session, item, timer.timer.payload):
         return
     if item.consent_expires_at is None:
         return
@@ -387,7 +441,7 @@ def _warn_of_expiry(timer: TimerContext) -> None:
 
 def _expire(timer: TimerContext) -> None:
     item = service.item_by_id(timer.session, timer.timer.subject_id or "")
-    if item is None or not _current_consent(timer.session, item, timer.timer.payload["consent_id"]):
+    if item is None or not _current_consent(timer.session, item, timer.timer.payload):
         return
     require_login(timer.session, item, Cause.CONSENT_EXPIRED, timer.now)
 
@@ -428,7 +482,7 @@ def _check_consent(timer: TimerContext) -> None:
     session = timer.session
     consent_id = timer.timer.payload["consent_id"]
     item = service.item_by_id(session, timer.timer.subject_id or "")
-    if item is None or not _current_consent(session, item, consent_id):
+    if item is None or not _current_consent(session, item, timer.timer.payload):
         return
     consent = bank.consent_for(session, consent_id)
     if consent is None:

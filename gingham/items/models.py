@@ -23,6 +23,9 @@ class Item(Base):
     webhook: Mapped[str | None] = mapped_column(Text)
     billed_products: Mapped[list[str]] = mapped_column(JSON)
     consented_products: Mapped[list[str]] = mapped_column(JSON)
+    # The use cases the user consented to on a Data Transparency Messaging pane; None when the
+    # Item was never linked or updated with DTM (gingham.link_customizations).
+    consented_use_cases: Mapped[list[str] | None] = mapped_column(JSON)
     # The Item's PlaidError while it is unhealthy (e.g. ITEM_LOGIN_REQUIRED), else None.
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Why the Item is unhealthy (gingham.items.lifecycle.Cause) and since when (client time):

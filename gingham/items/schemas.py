@@ -9,7 +9,7 @@ from gingham.items.service import ItemRecord
 from gingham.wire.json import format_datetime
 
 # The data scopes a product's consent covers (ItemWithConsentFields.consented_data_scopes).
-_DATA_SCOPES = {
+DATA_SCOPES = {
     "auth": ("account_balance_info", "account_routing_number"),
     "balance": ("account_balance_info",),
     "identity": ("account_balance_info", "contact_info"),
@@ -53,12 +53,8 @@ def item_json(item: ItemRecord, *, with_consent_fields: bool = False) -> dict[st
     }
     if with_consent_fields:
         body["created_at"] = format_datetime(item.created_at)
-        body["consented_use_cases"] = []
+        body["consented_use_cases"] = item.consented_use_cases or []
         body["consented_data_scopes"] = sorted(
-            {
-                scope
-                for product in item.consented_products
-                for scope in _DATA_SCOPES.get(product, ())
-            }
+            {scope for product in item.consented_products for scope in DATA_SCOPES.get(product, ())}
         )
     return body

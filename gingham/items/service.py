@@ -51,6 +51,7 @@ def create_item(
     bank_account_ids: Sequence[str | None] | None = None,
     products: Sequence[str],
     consented_products: Sequence[str] = (),
+    consented_use_cases: Sequence[str] | None = None,
     webhook: str | None,
     login_id: str | None,
     now: datetime,
@@ -70,6 +71,9 @@ def create_item(
             "webhook": webhook,
             "billed_products": billed,
             "consented_products": sorted(set(billed) | set(consented_products)),
+            "consented_use_cases": None
+            if consented_use_cases is None
+            else list(consented_use_cases),
             "error": None,
             "error_cause": None,
             "error_at": None,
@@ -252,6 +256,7 @@ class ItemRecord:
     error_cause: str | None
     error_at: datetime | None
     login_id: str | None
+    consented_use_cases: list[str] | None
 
 
 _ITEM_COLUMNS = [Item.__table__.c[f.name] for f in fields(ItemRecord)]
@@ -297,9 +302,19 @@ def item_by_id(session: Session, item_id: str) -> ItemRecord | None:
 
 
 def bill_product(session: Session, item: ItemRecord, product: str) -> ItemRecord:
-    """Plaid bills a product added after Link when it is first used: the Item now has it."""
+    """Plaid bills a product added after Link when it is first used: the Item now has it.
+
+    An Item linked with Data Transparency Messaging serves only the products its user consented
+    to; any other needs their consent first, through update mode's
+    `additional_consented_products` (ADDITIONAL_CONSENT_REQUIRED)."""
     if product in item.billed_products:
         return item
+    if item.consented_use_cases is not None and product not in item.consented_products:
+        raise errors.ItemError(
+            "ADDITIONAL_CONSENT_REQUIRED",
+            f"client does not have user consent to access the {product} product. Send the "
+            f"user through Link's update mode with {product} in additional_consented_products",
+        )
     billed = sorted([*item.billed_products, product])
     session.execute(update(Item).where(Item.id == item.id).values(billed_products=billed))
     return replace(item, billed_products=billed)

@@ -175,7 +175,7 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None) -> None:
         view = flow.row.view
         if view == exit_from or view == "ERROR":
             flow.act("force_exit", {})
-        elif view == "CONSENT":
+        elif view in ("CONSENT", "DATA_TRANSPARENCY_CONSENT"):
             flow.act("continue", {})
         elif view == "SELECT_INSTITUTION":
             flow.act(
@@ -201,7 +201,7 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None) -> None:
             chosen = [a["id"] for a in offered if masks is None or a["mask"] in masks]
             if not chosen:
                 raise errors.invalid_field("account_masks matches none of the accounts offered")
-            if flow.config.get("link_customization_name") == "single_account_select":
+            if flow.customization.single_account:
                 chosen = chosen[:1]
             flow.act("select_accounts", {"account_ids": chosen})
         elif view == "CONNECTED":

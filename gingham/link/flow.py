@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -30,10 +30,14 @@ from gingham.institutions.catalogue import Health, LoginKind, SandboxInstitution
 from gingham.institutions.state import effective_institution, effective_institutions
 from gingham.items import account_selection, lifecycle
 from gingham.items import service as items_service
+from gingham.items.schemas import DATA_SCOPES
+from gingham.items.service import ItemRecord
 from gingham.link import oauth
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
 from gingham.link.models import LinkEvent, LinkSession
+from gingham.link_customizations.service import DEFAULT, Customization, customization_named
 from gingham.link_tokens.models import LinkToken
+from gingham.products import UPDATE_MODE_CONSENT_FLOW_PRODUCTS, UPDATE_MODE_VALIDATION_PRODUCTS
 from gingham.users import service as users_service
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id
@@ -46,8 +50,12 @@ MAX_FAILED_ATTEMPTS = 5
 # Institutions shown before the user searches.
 DEFAULT_RESULTS = 10
 
-# Built-in Link customizations that change Account Select.
-SINGLE_ACCOUNT_CUSTOMIZATION = "single_account_select"
+# Update mode on a Data Transparency Messaging Item whose consent expires within this long asks
+# the user to review and renew it ("expiring within the next six months").
+REAUTHORIZE_WITHIN = timedelta(days=183)
+# Adding Assets, Statements or Income in update mode skips signing in again when the Item was
+# linked less than two years ago.
+CONSENT_ONLY_WITHIN = timedelta(days=730)
 
 EVENT_METADATA_KEYS = (
     "account_number_mask",
@@ -68,6 +76,35 @@ EVENT_METADATA_KEYS = (
     "timestamp",
     "view_name",
 )
+
+# What each product-specific consent pane (update mode adding Assets, Statements or Income) asks
+# the user to agree to.
+PRODUCT_CONSENTS = {
+    "assets": "a report of your account balances, up to two years of transactions and the "
+    "account holders' names and addresses, which {client} may share with lenders you apply to",
+    "statements": "copies of your account statements, as your bank issues them",
+    "income_verification": "your deposits and the income they show, to verify your income",
+}
+
+# The data each OAuth bank scope carries, as the OAuth pane names it.
+SCOPE_NAMES = {
+    "transactions": "Transactions",
+    "auth": "Account and routing numbers",
+    "identity": "Account holder name, address, email and phone",
+}
+
+# Consented data scopes (ItemWithConsentFields.consented_data_scopes), as the review pane names them.
+DATA_SCOPE_NAMES = {
+    "account_balance_info": "Account names, types and balances",
+    "account_routing_number": "Account and routing numbers",
+    "contact_info": "Account holder contact information",
+    "transactions": "Transactions",
+    "credit_loan_info": "Loans and credit",
+    "investments": "Investments",
+    "income_verification_bank_statements": "Income from bank deposits",
+    "bank_statements": "Statements",
+    "risk_info": "Account activity used to assess risk",
+}
 
 PRODUCT_NAMES = {
     "auth": "Account and routing numbers",
@@ -101,6 +138,7 @@ def _exit_status(view: str, state: dict[str, Any]) -> str | None:
         }.get(step or "", "requires_code")
     return {
         "CONSENT": "requires_credentials",
+        "DATA_TRANSPARENCY_CONSENT": "requires_credentials",
         "SELECT_INSTITUTION": "institution_not_found",
         "CREDENTIAL": "requires_credentials",
         "SELECT_ACCOUNT": "requires_account_selection",
@@ -161,6 +199,65 @@ class LinkFlow:
         """Update mode for the user of the link token's user_token (`update.user`)."""
         update = self.config.get("update") or {}
         return self.token.user_id is not None and bool(update.get("user"))
+
+    @property
+    def customization(self) -> Customization:
+        """The link token's Link customization, read once per call from the frame."""
+        known: Customization | None = self.__dict__.get("_customization")
+        if known is None:
+            name = self.config.get("link_customization_name")
+            caller = Caller(self.token.client_id, self.token.environment)
+            try:
+                known = customization_named(self.ctx.session, caller, name)
+            except errors.PlaidError:
+                known = DEFAULT  # checked when the token was made; it cannot be deleted since
+            self.__dict__["_customization"] = known
+        return known
+
+    def _item(self) -> ItemRecord | None:
+        """The Item update mode updates, as it is now."""
+        item_id = self.token.item_id
+        return items_service.item_by_id(self.ctx.session, item_id) if item_id else None
+
+    def _added_products(self) -> list[str]:
+        """Assets, Statements or Income, which update mode adds to the Item after their consent
+        panes."""
+        if not self.is_update_mode:
+            return []
+        return sorted(set(self.config.get("products") or ()) & UPDATE_MODE_CONSENT_FLOW_PRODUCTS)
+
+    def _validated_products(self) -> list[str]:
+        """The products whose accounts and permissions the user must share for the session to
+        succeed. Outside update mode, the link token's products. In update mode, only with Update
+        Mode with Product Validations (`products` of auth and/or identity): those, and the Auth
+        or Identity the Item already has, so that the user cannot take them away by accident.
+        Plain update mode validates nothing: the user may revoke what they shared before."""
+        products: list[str] = self.config.get("products") or []
+        if not self.is_update_mode:
+            return products
+        asked = set(products) & UPDATE_MODE_VALIDATION_PRODUCTS
+        if not asked:
+            return []
+        item = self._item()
+        held = set(item.billed_products) if item is not None else set()
+        return sorted(asked | (held & UPDATE_MODE_VALIDATION_PRODUCTS))
+
+    def _reauthorizes(self) -> bool:
+        """Whether update mode asks the user to review and renew their consent first: forced
+        either way by `update.reauthorization_enabled`, and otherwise for a Data Transparency
+        Messaging Item whose consent expires within six months."""
+        if not self.is_update_mode:
+            return False
+        setting = (self.config.get("update") or {}).get("reauthorization_enabled")
+        if setting is not None:
+            return bool(setting)
+        item = self._item()
+        return (
+            item is not None
+            and item.consented_use_cases is not None
+            and item.consent_expires_at is not None
+            and item.consent_expires_at - self.ctx.now <= REAUTHORIZE_WITHIN
+        )
 
     def _aim_at_users_item(self) -> None:
         """In a user's update mode, make the Item this session chose the one it updates.
@@ -231,10 +328,9 @@ class LinkFlow:
         }
         view = self.row.view
         if view == "CONSENT":
-            products = self.config.get("products") or []
-            data["products"] = sorted(
-                {PRODUCT_NAMES.get(p, p.replace("_", " ").title()) for p in products}
-            )
+            data.update(self._consent_view())
+        elif view == "DATA_TRANSPARENCY_CONSENT":
+            data.update(self._review_view())
         elif view == "SELECT_INSTITUTION":
             data["query"] = self.state.get("query", "")
             listed = [catalogue.find(found) for found in self.state.get("results", [])]
@@ -262,6 +358,7 @@ class LinkFlow:
             ]
             data["multi"] = not self._single_select()
             data["update_mode"] = self.is_update_mode
+            data["error"] = self.state.get("error")
         elif view == "CONNECTED":
             chosen = set(self.state.get("selected", []))
             data["accounts"] = [
@@ -281,12 +378,81 @@ class LinkFlow:
             data["oauth_url"] = trip.get("url")
             data["oauth_state_id"] = trip.get("state_id")
             data["mode"] = trip.get("mode")
+            data["permissions"] = self._permissions_to_grant()
+            data["update_mode"] = self.is_update_mode
+            data["error"] = self.state.get("error")
         elif view == "ERROR":
             data["error"] = self.state.get("error")
             data["can_retry"] = self.state.get("can_retry", True)
         elif view == "EXIT":
             data["previous_view"] = self.state.get("previous_view")
         return data
+
+    def _consent_view(self) -> dict[str, Any]:
+        """The consent pane: the products asked for (in update mode, only those the session adds
+        or asks consent for), with Data Transparency Messaging the use cases, and the consent
+        each of Assets, Statements and Income asks for on its own."""
+        client = self.config["client_name"]
+        if self.is_update_mode:
+            asked = [
+                *self._added_products(),
+                *(self.config.get("additional_consented_products") or []),
+            ]
+        else:
+            asked = self.config.get("products") or []
+        return {
+            "products": sorted({_product_name(p) for p in asked}),
+            "update_mode": self.is_update_mode,
+            "use_cases": self.customization.consented_use_cases,
+            "product_consents": [
+                {
+                    "product": product,
+                    "name": _product_name(product),
+                    "text": PRODUCT_CONSENTS[product].format(client=client),
+                }
+                for product in self._added_products()
+            ],
+        }
+
+    def _review_view(self) -> dict[str, Any]:
+        """Reauthorization: what the Item shares today, for the user to review and renew."""
+        item = self._item()
+        assert item is not None
+        scopes = {scope for p in item.consented_products for scope in DATA_SCOPES.get(p, ())}
+        return {
+            "accounts": [
+                {"name": account.name, "mask": account.mask, "subtype": account.subtype}
+                for account in accounts_of_item(self.ctx.session, item.id)
+            ],
+            "data": [
+                DATA_SCOPE_NAMES.get(s, s.replace("_", " ").capitalize()) for s in sorted(scopes)
+            ],
+            "use_cases": list(
+                dict.fromkeys(
+                    [
+                        *(item.consented_use_cases or []),
+                        *(self.customization.consented_use_cases or []),
+                    ]
+                )
+            ),
+            "consent_expiration_time": item.consent_expires_at.isoformat()
+            if item.consent_expires_at
+            else None,
+        }
+
+    def _permissions_to_grant(self) -> list[str]:
+        """What the OAuth pane tells the user to share at the bank: the data scopes the products
+        need (in update mode, the Item's as well as any the session adds)."""
+        wanted = set(self._products()) | set(self._validated_products())
+        wanted |= set(self.config.get("additional_consented_products") or ())
+        if self.is_update_mode and (item := self._item()) is not None:
+            wanted |= set(item.consented_products)
+        return [
+            SCOPE_NAMES[scope]
+            for scope in dict.fromkeys(
+                sorted(oauth.PRODUCT_SCOPES[p] for p in wanted if p in oauth.PRODUCT_SCOPES)
+            )
+        ]
 
     @staticmethod
     def _account_choice(account: dict[str, Any]) -> dict[str, Any]:
@@ -333,7 +499,9 @@ class LinkFlow:
         self.state["results"] = self._default_results()
         if self.updates_user and self.token.user_id is not None:
             self.state["user_item_id"] = users_service.most_recently_broken_item(
-                self.ctx.session, self.token.user_id
+                self.ctx.session,
+                self.token.user_id,
+                (self.config.get("update") or {}).get("item_ids") or (),
             )
             self._aim_at_users_item()
         if self.is_update_mode and self.token.item_id is not None:
@@ -373,14 +541,42 @@ class LinkFlow:
     # CONSENT
 
     def _continue_from_consent(self, body: dict[str, Any]) -> None:
-        if self.is_update_mode and (institution := self.institution) is not None:
-            # Update mode knows the institution: straight to signing in there again, or only to
-            # a new one-time code when that is all the bank wants.
-            if not institution.oauth and self._ask_only_for_a_new_code():
-                return
-            self._show("OAUTH" if institution.oauth else "CREDENTIAL")
-        else:
+        if not self.is_update_mode or self.institution is None:
             self._show("SELECT_INSTITUTION")
+        elif self._reauthorizes():
+            self._show("DATA_TRANSPARENCY_CONSENT")
+        else:
+            self._sign_in_again()
+
+    # DATA_TRANSPARENCY_CONSENT
+
+    def _renew_consent(self, body: dict[str, Any]) -> None:
+        self.state["reauthorized"] = True
+        self._sign_in_again()
+
+    def _sign_in_again(self) -> None:
+        """Update mode knows the institution: straight to signing in there again, or only to a
+        new one-time code when that is all the bank wants, or not at all when the session only
+        adds Assets, Statements or Income to a healthy Item linked less than two years ago."""
+        institution = self.institution
+        assert institution is not None
+        if self._consent_is_enough():
+            self._show("LOADING")
+            self._finish_update_mode()
+            return
+        if not institution.oauth and self._ask_only_for_a_new_code():
+            return
+        self._show("OAUTH" if institution.oauth else "CREDENTIAL")
+
+    def _consent_is_enough(self) -> bool:
+        if not self._added_products() or self._selects_accounts_in_update_mode():
+            return False
+        item = self._item()
+        return (
+            item is not None
+            and item.error is None
+            and self.ctx.now - item.created_at < CONSENT_ONLY_WITHIN
+        )
 
     # SELECT_INSTITUTION
 
@@ -476,7 +672,7 @@ class LinkFlow:
         granted_scopes = set(result.get("scopes", []))
         missing = [
             p
-            for p in products
+            for p in self._validated_products()
             if p in oauth.PRODUCT_SCOPES and oauth.PRODUCT_SCOPES[p] not in granted_scopes
         ]
         if not result.get("accounts"):
@@ -490,13 +686,15 @@ class LinkFlow:
             )
             return
         if missing:
+            needed = ", ".join(SCOPE_NAMES[oauth.PRODUCT_SCOPES[p]] for p in missing)
             self._fail(
                 errors.ItemError(
                     "ACCESS_NOT_GRANTED",
                     "the user did not share the data these products need at the bank: "
                     + ", ".join(missing)
                     + "; Link must be started again",
-                    display_message="The permissions needed to connect were not granted. Please try again and share the requested data.",
+                    display_message="The permissions needed to connect were not granted. "
+                    f"Please go back to your bank and share: {needed}.",
                 ),
                 origin="OAUTH",
             )
@@ -510,6 +708,9 @@ class LinkFlow:
             self._fail(no_eligible_accounts(products), origin="OAUTH")
             return
         chosen = [(bank_id, t) for bank_id, t in templates if t in eligible]
+        if (unserved := self._unserved_product([t for _, t in chosen])) is not None:
+            self._fail(no_eligible_accounts([unserved]), origin="OAUTH")
+            return
         self.state["offered"] = [
             {"id": new_object_id(), "bank_account_id": bank_id, **asdict(t)}
             for bank_id, t in chosen
@@ -675,14 +876,44 @@ class LinkFlow:
     # SELECT_ACCOUNT
 
     def _single_select(self) -> bool:
-        return self.config.get("link_customization_name") == SINGLE_ACCOUNT_CUSTOMIZATION
+        return self.customization.single_account
 
     def _selects_accounts_in_update_mode(self) -> bool:
         """update.account_selection_enabled: at a credential bank, update mode shows Account
         Select after the sign-in (at an OAuth bank the bank's consent page is where accounts
-        are chosen)."""
-        update = self.config.get("update") or {}
-        return self.is_update_mode and bool(update.get("account_selection_enabled"))
+        are chosen). Product validations turn it on when the Item shares no account that a
+        validated product can use (NO_AUTH_ACCOUNTS)."""
+        if not self.is_update_mode:
+            return False
+        if (self.config.get("update") or {}).get("account_selection_enabled"):
+            return True
+        if self.token.item_id is None or not self._validated_products():
+            return False
+        shared = accounts_of_item(self.ctx.session, self.token.item_id)
+        return (
+            self._unserved_product(
+                [
+                    AccountTemplate(
+                        name=a.name,
+                        official_name=None,
+                        mask=a.mask,
+                        type=a.type,
+                        subtype=a.subtype,
+                        available=None,
+                        current=None,
+                    )
+                    for a in shared
+                ]
+            )
+            is not None
+        )
+
+    def _unserved_product(self, accounts: list[AccountTemplate]) -> str | None:
+        """A validated product none of these accounts can serve, if any."""
+        for product in self._validated_products():
+            if not eligible_accounts(accounts, [product], None):
+                return product
+        return None
 
     def _offer_accounts(self) -> None:
         if self.is_update_mode and not self._selects_accounts_in_update_mode():
@@ -716,9 +947,22 @@ class LinkFlow:
             raise errors.invalid_field("account_ids must list one or more of the accounts offered")
         if self._single_select() and len(account_ids) != 1:
             raise errors.invalid_field("this Link customization allows exactly one account")
-        self.state["selected"] = [
-            a["id"] for a in self.state["offered"] if a["id"] in set(account_ids)
-        ]
+        chosen = [a for a in self.state["offered"] if a["id"] in set(account_ids)]
+        unserved = self._unserved_product([AccountTemplate(**_template_fields(a)) for a in chosen])
+        if unserved is not None:
+            # Product validations: the user is asked to fix the selection, and stays here.
+            error = no_eligible_accounts([unserved])
+            self.record("ERROR", **_error_metadata(error))
+            self.state["error"] = {
+                **_error_json(error),
+                "display_message": f"Select at least one account that {self.config['client_name']} "
+                f"can use for {_product_name(unserved)}"
+                + (" (a checking or savings account)." if unserved == "auth" else "."),
+            }
+            self._show("SELECT_ACCOUNT")
+            return
+        self.state["error"] = None
+        self.state["selected"] = [a["id"] for a in chosen]
         self._show("LOADING")
         if self.is_update_mode:
             self._finish_update_mode()
@@ -754,6 +998,15 @@ class LinkFlow:
         if (connection := self.state.get("oauth_result")) is not None:
             lifecycle.connect_oauth(
                 self.ctx.session, item_id, institution, connection, self.ctx.now
+            )
+        if (use_cases := self.customization.consented_use_cases) is not None:
+            lifecycle.consent_to(
+                self.ctx.session,
+                item_id,
+                use_cases=use_cases,
+                renew=True,
+                bank_expiry=_bank_sets_expiry(connection),
+                now=self.ctx.now,
             )
         public_token = items_service.issue_public_token(
             self.ctx.session, caller, item_id, self.ctx.now
@@ -805,12 +1058,24 @@ class LinkFlow:
                 self.state["selected"],
                 self.ctx.now,
             )
+        lifecycle.consent_to(
+            self.ctx.session,
+            item_id,
+            products=self._added_products(),
+            consented_products=self.config.get("additional_consented_products") or (),
+            use_cases=self.customization.consented_use_cases,
+            # Reviewing the consent, or giving it at the bank again, renews it.
+            renew=bool(self.state.get("reauthorized")) or connection is not None,
+            bank_expiry=_bank_sets_expiry(connection),
+            now=self.ctx.now,
+        )
         lifecycle.repair(
             self.ctx.session,
             item,
             self.ctx.now,
             real_now=self.ctx.real_now or self.ctx.now,
-            credential_login=connection is None,
+            # Adding a product on its consent panes alone is no sign-in.
+            credential_login=connection is None and "login" in self.state,
         )
         caller = Caller(self.token.client_id, self.token.environment)
         self.row.item_id = item_id
@@ -958,6 +1223,19 @@ def _template_from_bank(account: dict[str, Any]) -> AccountTemplate:
     )
 
 
+def _product_name(product: str) -> str:
+    return PRODUCT_NAMES.get(product, product.replace("_", " ").title())
+
+
+def _template_fields(account: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in account.items() if k not in ("id", "bank_account_id")}
+
+
+def _bank_sets_expiry(connection: dict[str, Any] | None) -> bool:
+    """Whether the OAuth bank's consent (if the session went to one) has an expiry of its own."""
+    return connection is not None and bool(connection["consent"].get("expires_at"))
+
+
 def _nothing_to_update() -> errors.PlaidError:
     return errors.ItemError(
         "ITEM_NO_ERROR",
@@ -991,6 +1269,8 @@ def _error_metadata_from_json(error: dict[str, Any]) -> dict[str, Any]:
 _ACTIONS = {
     ("CONSENT", "continue"): LinkFlow._continue_from_consent,
     ("CONSENT", "exit"): LinkFlow._ask_to_exit,
+    ("DATA_TRANSPARENCY_CONSENT", "continue"): LinkFlow._renew_consent,
+    ("DATA_TRANSPARENCY_CONSENT", "exit"): LinkFlow._ask_to_exit,
     ("SELECT_INSTITUTION", "search"): LinkFlow._search,
     ("SELECT_INSTITUTION", "select_institution"): LinkFlow._select_institution,
     ("SELECT_INSTITUTION", "exit"): LinkFlow._ask_to_exit,

@@ -14,8 +14,13 @@ from gingham.clients import android_packages, redirect_uris
 from gingham.institutions import catalogue
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
+from gingham.link_customizations.service import customization_named
 from gingham.link_tokens.models import LinkToken
-from gingham.products import check_products
+from gingham.products import (
+    UPDATE_MODE_CONSENT_FLOW_PRODUCTS,
+    UPDATE_MODE_VALIDATION_PRODUCTS,
+    check_products,
+)
 from gingham.users import service as users_service
 from gingham.users.models import User
 from gingham.wire.endpoint import Caller
@@ -52,11 +57,6 @@ PRODUCT_FIELDS = (
     "optional_products",
     "additional_consented_products",
 )
-
-# Update mode takes no products except to validate Auth/Identity permissions (UMPV) or to add a
-# product with its own consent flow; the two purposes cannot share a session.
-UPDATE_MODE_VALIDATION_PRODUCTS = frozenset({"auth", "identity"})
-UPDATE_MODE_CONSENT_FLOW_PRODUCTS = frozenset({"assets", "statements", "income_verification"})
 
 # Update mode cannot change which accounts an Item shares at institutions in the UK or the EU
 # (Norway's banks, reached through Plaid's European open banking, count as EU here).
@@ -139,15 +139,37 @@ def _check_account_selection_region(body: dict[str, Any], item: ItemRecord) -> N
     )
 
 
-def _check_user_update_mode(body: dict[str, Any]) -> None:
-    """update.user: Link updates the user's most recently broken Item (gingham.link.flow)."""
-    if not body.get("user_token"):
-        raise errors.invalid_field("update.user and update.item_ids require user_token")
-    if (body.get("update") or {}).get("item_ids"):
-        raise errors.invalid_field(
-            "update.item_ids is not supported by Gingham yet: leave it empty or null, and Link "
-            "updates the user's most recently broken Item"
+def _check_products_for_item(body: dict[str, Any], item: ItemRecord) -> None:
+    """Products validated (auth, identity) or added (assets, statements, income) in update mode,
+    and additional consented products, must be ones the Item's institution offers."""
+    institution = catalogue.find(item.institution_id or "")
+    if institution is None:
+        return
+    wanted = [*(body.get("products") or ()), *(body.get("additional_consented_products") or ())]
+    unsupported = sorted({p for p in wanted if not institution.supports(p)})
+    if unsupported:
+        raise errors.ItemError(
+            "PRODUCTS_NOT_SUPPORTED",
+            f"{institution.name} ({institution.institution_id}) does not support "
+            f"{', '.join(unsupported)}, so this Item cannot be updated for "
+            + ("it" if len(unsupported) == 1 else "them"),
         )
+
+
+def _check_user_update_mode(session: Session, body: dict[str, Any], user: User | None) -> None:
+    """update.user: Link updates the user's most recently broken Item (gingham.link.flow), or
+    the most recently broken of `update.item_ids`, which must all be the user's."""
+    if user is None:
+        raise errors.invalid_field("update.user and update.item_ids require user_token")
+    item_ids = (body.get("update") or {}).get("item_ids") or []
+    if item_ids:
+        theirs = {item.id for item in users_service.items_of_user(session, user)}
+        strangers = [item_id for item_id in item_ids if item_id not in theirs]
+        if strangers:
+            raise errors.invalid_field(
+                "update.item_ids must list Items of the user_token's user that have not been "
+                f"removed; not theirs: {', '.join(strangers)} (see /user/items/get)"
+            )
     _check_update_mode(body)
 
 
@@ -198,6 +220,7 @@ def create_link_token(
             f"language must be one of {', '.join(LANGUAGES)} (got {body['language']!r})"
         )
     _check_product_fields(body)
+    customization_named(session, caller, body.get("link_customization_name"))
     owner = _user_of_request(session, caller, body)
     if webhook := body.get("webhook"):
         check_url(webhook, "webhook")
@@ -218,10 +241,11 @@ def create_link_token(
         item = items_service.item_for_access_token(session, caller, access_token)
         _check_update_mode(body)
         _check_account_selection_region(body, item)
+        _check_products_for_item(body, item)
         item_id = item.id
         lifetime = UPDATE_MODE_LIFETIME
     elif updates_user:
-        _check_user_update_mode(body)
+        _check_user_update_mode(session, body, owner)
         lifetime = UPDATE_MODE_LIFETIME
     else:
         _check_new_item_mode(body)

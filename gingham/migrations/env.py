@@ -13,6 +13,7 @@ from gingham.db import Base, make_engine
 from gingham.institutions import models as _institutions  # noqa: F401
 from gingham.items import models as _items  # noqa: F401
 from gingham.link import models as _link  # noqa: F401
+from gingham.link_customizations import models as _link_customizations  # noqa: F401
 from gingham.link_tokens import models as _link_tokens  # noqa: F401
 from gingham.oauth_bank import models as _oauth_bank  # noqa: F401
 from gingham.sandbox_clock import models as _sandbox_clock  # noqa: F401

@@ -8,6 +8,7 @@ Item they linked, so that is where the association is read from rather than copi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
 
@@ -112,14 +113,17 @@ def items_of_user(session: Session, user: User) -> list[ItemRecord]:
     return [ItemRecord(*row) for row in rows]
 
 
-def most_recently_broken_item(session: Session, user_id: str) -> str | None:
-    """The user's unhealthy Item that broke last (the one Link's `update.user` repairs), if any.
+def most_recently_broken_item(
+    session: Session, user_id: str, among: Sequence[str] = ()
+) -> str | None:
+    """The user's unhealthy Item that broke last (the one Link's `update.user` repairs), if any;
+    only Items of `among` when it names some (`update.item_ids`).
 
     `error_at` is set with the error and cleared with it; the JSON `error` column cannot be
     tested for SQL NULL portably, as a cleared error may be stored as JSON null."""
     return session.scalar(
         _live_items_of(user_id)
-        .where(Item.error_at.is_not(None))
+        .where(Item.error_at.is_not(None), *([Item.id.in_(among)] if among else []))
         .order_by(Item.error_at.desc(), Item.id)
         .limit(1)
     )

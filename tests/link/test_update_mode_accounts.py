@@ -305,21 +305,3 @@ class TestUkAndEu:
         assert "/item/remove" in error["error_message"]
         # Plain update mode (re-authentication) is still available there.
         plaid.ok("/link/token/create", {**request, "update": {}})
-
-
-class TestConsentRenewal:
-    def test_reauthorization_enabled_is_accepted(
-        self, plaid: PlaidCaller, client: TestClient
-    ) -> None:
-        access_token = link_with(plaid, ["0000"])
-        for enabled in (True, False):
-            token = plaid.ok(
-                "/link/token/create",
-                link_token_request(
-                    products=None,
-                    access_token=access_token,
-                    update={"reauthorization_enabled": enabled},
-                ),
-            )["link_token"]
-            frame = sign_in_again(client, token)
-            assert frame.view == "CONNECTED"

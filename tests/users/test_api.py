@@ -243,26 +243,32 @@ class TestLinkTokenWithUserToken:
         assert error["error_code"] == "INVALID_FIELD"
         assert "update.user cannot be combined with access_token" in error["error_message"]
 
-    def test_item_ids_are_not_supported_yet(self, plaid: PlaidCaller) -> None:
+    def test_item_ids_must_be_the_users_live_items(
+        self, plaid: PlaidCaller, other_plaid: PlaidCaller
+    ) -> None:
         user_token = create_user(plaid)["user_token"]
-        access_token = link_for_user(plaid, user_token)
+        own = item_id_of(plaid, link_for_user(plaid, user_token))
+        # An Item of the same client that is not the user's, and one of another client.
+        strangers = [
+            item_id_of(
+                plaid, link_for_user(plaid, create_user(plaid, "someone-else")["user_token"])
+            ),
+            item_id_of(
+                other_plaid, link_for_user(other_plaid, create_user(other_plaid)["user_token"])
+            ),
+        ]
         error = plaid.error(
             "/link/token/create",
-            link_token_request(
-                products=None,
-                user_token=user_token,
-                update={"user": True, "item_ids": [item_id_of(plaid, access_token)]},
-            ),
+            user_update_request(user_token, update={"user": True, "item_ids": [own, *strangers]}),
         )
         assert error["error_code"] == "INVALID_FIELD"
-        assert "update.item_ids is not supported" in error["error_message"]
-        # Empty or null asks for the default, the most recently broken Item.
-        for item_ids in ([], None):
+        assert error["error_message"] == (
+            "update.item_ids must list Items of the user_token's user that have not been "
+            f"removed; not theirs: {', '.join(strangers)} (see /user/items/get)"
+        )
+        # The user's own Items are accepted; empty or null asks for the most recently broken.
+        for item_ids in ([own], [], None):
             plaid.ok(
                 "/link/token/create",
-                link_token_request(
-                    products=None,
-                    user_token=user_token,
-                    update={"user": True, "item_ids": item_ids},
-                ),
+                user_update_request(user_token, update={"user": True, "item_ids": item_ids}),
             )

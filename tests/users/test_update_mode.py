@@ -74,6 +74,32 @@ class TestUpdateModeForAUser:
         assert errors_by_item(plaid, user_token) == {platypus_id: None, gingham_id: None}
         assert plaid.ok("/accounts/get", {"access_token": platypus})["accounts"]
 
+    def test_item_ids_limit_which_broken_items_link_repairs(self, plaid: PlaidCaller) -> None:
+        user_token = create_user(plaid)["user_token"]
+        platypus = link_for_user(plaid, user_token, institution_id="ins_109508")
+        gingham = link_for_user(plaid, user_token, institution_id="ins_109509")
+        platypus_id, gingham_id = item_id_of(plaid, platypus), item_id_of(plaid, gingham)
+        break_item(plaid, platypus)
+        advance_an_hour(plaid)
+        break_item(plaid, gingham)
+
+        # Without item_ids the later break (gingham) would be repaired first.
+        link_token = plaid.ok(
+            "/link/token/create",
+            user_update_request(user_token, update={"user": True, "item_ids": [platypus_id]}),
+        )["link_token"]
+        done = complete(plaid, link_token)
+        assert done["status"] == "SUCCESS", done
+        assert done["metadata"]["institution"]["institution_id"] == "ins_109508"
+        assert errors_by_item(plaid, user_token) == {
+            platypus_id: None,
+            gingham_id: "ITEM_LOGIN_REQUIRED",
+        }
+        # Nothing among item_ids is broken any more: the gingham Item is not the token's to fix.
+        again = complete(plaid, link_token)
+        assert again["status"] == "EXITED"
+        assert again["error"]["error_code"] == "ITEM_NO_ERROR"
+
     def test_with_nothing_broken_link_exits_with_item_no_error(self, plaid: PlaidCaller) -> None:
         user_token = create_user(plaid)["user_token"]
         link_for_user(plaid, user_token)

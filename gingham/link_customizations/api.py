@@ -1,0 +1,74 @@
+"""Gingham's endpoints for Link customizations (Plaid keeps them in its dashboard), authenticated
+with an API client's credentials like Plaid's endpoints."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from gingham.link_customizations import service
+from gingham.link_customizations.service import AccountSelect, Customization
+from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.validation import Schema
+
+_NAME: Schema = {"type": "string", "minLength": 1, "maxLength": 100}
+
+SAVE_SCHEMA: Schema = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": _NAME,
+        "account_select": {"type": "string", "enum": [choice.value for choice in AccountSelect]},
+        "data_transparency_messaging": {
+            "type": "object",
+            "required": ["enabled"],
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "use_cases": {
+                    "type": "array",
+                    "items": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "maxItems": 10,
+                },
+            },
+        },
+    },
+}
+GET_SCHEMA: Schema = {"type": "object", "required": ["name"], "properties": {"name": _NAME}}
+
+
+def customization_json(customization: Customization) -> JSONObject:
+    return {
+        "name": customization.name,
+        "account_select": customization.account_select.value,
+        "data_transparency_messaging": {
+            "enabled": customization.data_transparency,
+            "use_cases": customization.consented_use_cases or [],
+        },
+    }
+
+
+def save(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    dtm = body.get("data_transparency_messaging") or {}
+    customization = service.save_customization(
+        ctx.session,
+        ctx.caller,
+        Customization(
+            name=body["name"],
+            account_select=AccountSelect(body.get("account_select", AccountSelect.MULTIPLE)),
+            data_transparency=bool(dtm.get("enabled")),
+            use_cases=tuple(dtm.get("use_cases") or ()),
+        ),
+        ctx.now,
+    )
+    return {"link_customization": customization_json(customization)}
+
+
+def get(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    customization = service.customization_named(ctx.session, ctx.caller, body["name"])
+    return {"link_customization": customization_json(customization)}
+
+
+def routes(runtime: Runtime) -> list[Route]:
+    return [
+        plaid_route("/_gingham/link_customizations/save", save, runtime, schema=SAVE_SCHEMA),
+        plaid_route("/_gingham/link_customizations/get", get, runtime, schema=GET_SCHEMA),
+    ]
