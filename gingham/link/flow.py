@@ -41,6 +41,7 @@ from gingham.products import UPDATE_MODE_CONSENT_FLOW_PRODUCTS, UPDATE_MODE_VALI
 from gingham.users import service as users_service
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id
+from gingham.wire.json import format_datetime
 
 if TYPE_CHECKING:
     from gingham.oauth_bank.connector import BankConnector
@@ -380,7 +381,6 @@ class LinkFlow:
             data["mode"] = trip.get("mode")
             data["permissions"] = self._permissions_to_grant()
             data["update_mode"] = self.is_update_mode
-            data["error"] = self.state.get("error")
         elif view == "ERROR":
             data["error"] = self.state.get("error")
             data["can_retry"] = self.state.get("can_retry", True)
@@ -435,9 +435,7 @@ class LinkFlow:
                     ]
                 )
             ),
-            "consent_expiration_time": item.consent_expires_at.isoformat()
-            if item.consent_expires_at
-            else None,
+            "consent_expiration_time": format_datetime(item.consent_expires_at),
         }
 
     def _permissions_to_grant(self) -> list[str]:
@@ -1014,12 +1012,13 @@ class LinkFlow:
         self.state["public_token"] = self.ctx.secrets.seal(public_token, context=self.row.id)
 
     def _products(self) -> list[str]:
-        """The products the accounts must suit: the link token's, or in update mode (whose
-        token usually names none) the Item's."""
+        """The products the accounts offered must suit: the link token's, or in update mode the
+        Item's (an update mode token's products are validated or added, see
+        _validated_products and _added_products)."""
+        if self.is_update_mode:
+            item = self._item()
+            return list(item.billed_products) if item is not None else []
         products: list[str] = self.config.get("products") or []
-        if not products and self.is_update_mode and self.token.item_id is not None:
-            item = items_service.item_by_id(self.ctx.session, self.token.item_id)
-            products = list(item.billed_products) if item is not None else []
         return products
 
     def _login_id(self) -> str:

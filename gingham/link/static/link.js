@@ -583,9 +583,33 @@
     ]);
   }
 
+  function listCard(title, testid, entries) {
+    return h("div", { class: "card" }, [
+      h("h2", { class: "card-title" }, title),
+      h(
+        "ul",
+        { class: "products", "data-testid": testid },
+        entries.map(function (entry) {
+          return h("li", null, entry);
+        })
+      ),
+    ]);
+  }
+
+  // Assets, Statements and Income each ask for their own consent, in update mode.
+  function productConsentCards(view) {
+    return (view.product_consents || []).map(function (consent) {
+      return h("div", { class: "card", "data-testid": "product-consent-" + consent.product }, [
+        h("h2", { class: "card-title" }, consent.name),
+        h("p", null, "You agree to share " + consent.text + "."),
+      ]);
+    });
+  }
+
   function renderConsent(view) {
     var client = view.client_name || "This app";
     var products = (view.products || []).map(textOf).filter(Boolean);
+    var useCases = (view.use_cases || []).map(textOf).filter(Boolean);
     return pane("CONSENT", {
       top: h("div", { class: "hero", "aria-hidden": "true" }, [
         monogram({ name: client, primary_color: "#111827" }, "lg"),
@@ -611,17 +635,14 @@
           ]),
         ]),
         products.length
-          ? h("div", { class: "card" }, [
-              h("h2", { class: "card-title" }, "Data " + client + " asked for"),
-              h(
-                "ul",
-                { class: "products", "data-testid": "consent-products" },
-                products.map(function (p) {
-                  return h("li", null, p);
-                })
-              ),
-            ])
+          ? listCard(
+              (view.update_mode ? "New data " : "Data ") + client + " asked for",
+              "consent-products",
+              products
+            )
           : null,
+        useCases.length ? listCard("How " + client + " will use your data", "consent-use-cases", useCases) : null,
+        productConsentCards(view),
       ],
       footer: [
         button("Continue", {
@@ -631,6 +652,37 @@
           },
         }),
         h("p", { class: "fine" }, "By selecting “Continue” you agree to share this data with " + client + "."),
+      ],
+    });
+  }
+
+  // Reauthorization: what the connection shares today, reviewed before it is renewed.
+  function renderDataTransparencyConsent(view) {
+    var client = view.client_name || "This app";
+    var accounts = (view.accounts || []).map(function (account) {
+      return account.name + (account.mask ? " ••" + account.mask : "");
+    });
+    var useCases = (view.use_cases || []).map(textOf).filter(Boolean);
+    var data = (view.data || []).map(textOf).filter(Boolean);
+    return pane("DATA_TRANSPARENCY_CONSENT", {
+      institution: view.institution,
+      title: "Review what you share with " + client,
+      lead:
+        "Your permission for " + client + " to access your " +
+        ((view.institution && view.institution.name) || "bank") +
+        " accounts needs renewing. Check what it includes, then renew it for another 12 months.",
+      body: [
+        accounts.length ? listCard("Accounts", "review-accounts", accounts) : null,
+        data.length ? listCard("Data", "review-data", data) : null,
+        useCases.length ? listCard("How " + client + " uses it", "review-use-cases", useCases) : null,
+      ],
+      footer: [
+        button("Renew access", {
+          testid: "review-continue",
+          onclick: function () {
+            action("continue");
+          },
+        }),
       ],
     });
   }
@@ -982,6 +1034,7 @@
       institution: view.institution,
       title: multi ? "Select accounts" : "Select an account",
       lead: lead,
+      alert: view.error ? errorText({ plaid: view.error }) : null,
       body: accounts.length
         ? h("fieldset", { class: "accounts" }, [
             h("legend", { class: "sr-only" }, "Accounts"),
@@ -1265,9 +1318,18 @@
     var waiting = !!view.oauth_url;
     onOAuthView(view);
     if (view.mode === "qr" && view.oauth_url) return renderOAuthQr(view, bank);
+    var permissions = (view.permissions || []).map(textOf).filter(Boolean);
     return pane("OAUTH", {
       institution: view.institution,
-      back: waiting ? null : backButton("oauth-back", function () { action("back"); }),
+      back: waiting || view.update_mode ? null : backButton("oauth-back", function () { action("back"); }),
+      body: permissions.length
+        ? listCard(
+            (view.update_mode ? "To keep " + (view.client_name || "the app") + " working, share" : "Share") +
+              " these at " + bank,
+            "oauth-permissions",
+            permissions
+          )
+        : null,
       title: waiting ? "Finish at " + bank : "Log in at " + bank,
       lead: waiting
         ? "A window from " + bank + " is open. Log in there and choose what to share; this page continues by itself."
@@ -1299,6 +1361,7 @@
 
   var RENDERERS = {
     CONSENT: renderConsent,
+    DATA_TRANSPARENCY_CONSENT: renderDataTransparencyConsent,
     SELECT_INSTITUTION: renderSelectInstitution,
     CREDENTIAL: renderCredential,
     MFA: renderMfa,
