@@ -20,7 +20,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from gingham.accounts.models import Account
-from gingham.bank.accounts import AccountTemplate
+from gingham.bank.accounts import AccountTemplate, ach_numbers
 from gingham.institutions.catalogue import Behaviour, SandboxInstitution, find
 from gingham.items import service
 from gingham.items.models import Item, ItemOAuthConnection
@@ -303,6 +303,22 @@ def share_bank_accounts(
             )
             .values(unshared_at=now)
         )
+    # Known accounts take the numbers the bank sends now: granted again, or no longer shared.
+    for entry in shared:
+        if entry["bank_account_id"] in known:
+            ach = ach_numbers(_template(entry), institution)
+            session.execute(
+                update(Account)
+                .where(
+                    Account.item_id == item.id, Account.bank_account_id == entry["bank_account_id"]
+                )
+                .values(
+                    account_number=ach.account if ach else None,
+                    routing_number=ach.routing if ach else None,
+                    wire_routing_number=ach.wire_routing if ach else None,
+                    numbers_tokenized=ach.tokenized if ach else False,
+                )
+            )
     new = [entry for entry in shared if entry["bank_account_id"] not in known]
     if new:
         service.insert_accounts(
