@@ -44,7 +44,9 @@ class Cause(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # a new password at a credential bank
     OTP_EXPIRED = "otp_expired"  # the bank wants a new one-time code from the user's device
     CONSENT_REVOKED = "consent_revoked"  # the user withdrew consent at the OAuth bank
-    CONSENT_EXPIRED = "consent_expired"  # consent_expiration_time has passed
+    CONSENT_EXPIRED = "consent_expired"  # the OAuth bank's consent has expired
+    # the user's consent through Data Transparency Messaging has expired (no bank consent)
+    DATA_CONSENT_EXPIRED = "data_consent_expired"
     OAUTH_MIGRATION = "oauth_migration"  # the institution moved to OAuth
     DUPLICATE_LOGIN = "duplicate_login"  # a newer Item for the same login replaced it (Chase)
 
@@ -459,7 +461,9 @@ def _expire(timer: TimerContext) -> None:
     item = service.item_by_id(timer.session, timer.timer.subject_id or "")
     if item is None or not _current_consent(timer.session, item, timer.timer.payload):
         return
-    require_login(timer.session, item, Cause.CONSENT_EXPIRED, timer.now)
+    bank_consent = timer.timer.payload["consent_id"] is not None
+    cause = Cause.CONSENT_EXPIRED if bank_consent else Cause.DATA_CONSENT_EXPIRED
+    require_login(timer.session, item, cause, timer.now)
 
 
 def revocation_noticed_at(item_id: str, revoked_at: datetime) -> datetime:

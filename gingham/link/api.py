@@ -196,6 +196,9 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None) -> None:
         elif view == "MFA":
             _answer_mfa(flow)
         elif view == "SELECT_ACCOUNT":
+            if flow.state.get("error"):
+                flow.act("force_exit", {})  # product validations refused these accounts
+                continue
             offered = flow.state["offered"]
             masks = body.get("account_masks")
             chosen = [a["id"] for a in offered if masks is None or a["mask"] in masks]

@@ -227,6 +227,14 @@ class LinkFlow:
             return []
         return sorted(set(self.config.get("products") or ()) & UPDATE_MODE_CONSENT_FLOW_PRODUCTS)
 
+    def _consented_products(self) -> list[str]:
+        """Products update mode gains the user's consent to without adding them to the Item
+        (billed on first use): `additional_consented_products`, and the products validated."""
+        products = set(self.config.get("additional_consented_products") or ())
+        if self.is_update_mode:
+            products |= set(self.config.get("products") or ()) & UPDATE_MODE_VALIDATION_PRODUCTS
+        return sorted(products)
+
     def _validated_products(self) -> list[str]:
         """The products whose accounts and permissions the user must share for the session to
         succeed. Outside update mode, the link token's products. In update mode, only with Update
@@ -394,10 +402,7 @@ class LinkFlow:
         each of Assets, Statements and Income asks for on its own."""
         client = self.config["client_name"]
         if self.is_update_mode:
-            asked = [
-                *self._added_products(),
-                *(self.config.get("additional_consented_products") or []),
-            ]
+            asked = [*self._added_products(), *self._consented_products()]
         else:
             asked = self.config.get("products") or []
         return {
@@ -1016,8 +1021,12 @@ class LinkFlow:
         Item's (an update mode token's products are validated or added, see
         _validated_products and _added_products)."""
         if self.is_update_mode:
+            # Auth and Identity may have been added after Link, on first use: they narrow
+            # nothing here (product validations check them instead), so that the user can still
+            # see, and leave out, every account the Item shares.
             item = self._item()
-            return list(item.billed_products) if item is not None else []
+            held = item.billed_products if item is not None else []
+            return [p for p in held if p not in UPDATE_MODE_VALIDATION_PRODUCTS]
         products: list[str] = self.config.get("products") or []
         return products
 
@@ -1061,7 +1070,7 @@ class LinkFlow:
             self.ctx.session,
             item_id,
             products=self._added_products(),
-            consented_products=self.config.get("additional_consented_products") or (),
+            consented_products=self._consented_products(),
             use_cases=self.customization.consented_use_cases,
             # Reviewing the consent, or giving it at the bank again, renews it.
             renew=bool(self.state.get("reauthorized")) or connection is not None,

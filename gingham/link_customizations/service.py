@@ -74,10 +74,10 @@ def invalid_customization(name: str) -> errors.PlaidError:
 
 
 def customization_named(session: Session, caller: Caller, name: str | None) -> Customization:
-    """The customization `link_customization_name` names (the default one for None), or
-    INVALID_LINK_CUSTOMIZATION."""
+    """The customization `link_customization_name` names, or INVALID_LINK_CUSTOMIZATION; without
+    a name, the client's `default` (the built-in one unless the client saved its own)."""
     if name is None:
-        return DEFAULT
+        name = DEFAULT.name
     row = session.scalar(
         select(LinkCustomization).where(
             LinkCustomization.client_id == caller.client_id,

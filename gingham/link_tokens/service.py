@@ -220,7 +220,8 @@ def create_link_token(
             f"language must be one of {', '.join(LANGUAGES)} (got {body['language']!r})"
         )
     _check_product_fields(body)
-    customization_named(session, caller, body.get("link_customization_name"))
+    if (customization := body.get("link_customization_name")) is not None:
+        customization_named(session, caller, customization)
     owner = _user_of_request(session, caller, body)
     if webhook := body.get("webhook"):
         check_url(webhook, "webhook")
