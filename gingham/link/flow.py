@@ -671,6 +671,8 @@ class LinkFlow:
 
     def finish_oauth(self, result: dict[str, Any]) -> None:
         """The user consented at the bank: the Item gets what they shared, if it is enough."""
+        # This trip is over whatever follows: a retry makes a new one.
+        self.state.pop("oauth", None)
         products = self._products()
         granted_scopes = set(result.get("scopes", []))
         missing = [
@@ -720,7 +722,6 @@ class LinkFlow:
         ]
         self.state["selected"] = [a["id"] for a in self.state["offered"]]
         self.state["oauth_result"] = {k: result[k] for k in ("scopes", "consent", "tokens_sealed")}
-        self.state.pop("oauth", None)
         if self.is_update_mode:
             self._finish_update_mode()
             return

@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import qrcode
 from qrcode.image.svg import SvgPathImage
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -94,21 +93,20 @@ def start_trip(flow: LinkFlow, mode: str) -> None:
     flow.record("OPEN_OAUTH")
 
 
-def latest_state(session: Session, link_session_id: str) -> LinkOAuthState | None:
-    return session.scalar(
-        select(LinkOAuthState)
-        .where(LinkOAuthState.link_session_id == link_session_id)
-        .order_by(LinkOAuthState.created_at.desc(), LinkOAuthState.id)
-        .limit(1)
-    )
+def current_state(flow: LinkFlow) -> LinkOAuthState | None:
+    """The session's trip to the bank under way, if any (a trip that ended is forgotten, so a
+    retry starts a new one)."""
+    state_id = (flow.state.get("oauth") or {}).get("state_id")
+    return flow.ctx.session.get(LinkOAuthState, state_id) if state_id else None
 
 
 def complete_trip(flow: LinkFlow) -> None:
-    """Carry on after the bank: to CONNECTED with what was granted, or to the error."""
-    state = latest_state(flow.ctx.session, flow.row.id)
-    if state is None or state.status == "pending":
-        return  # still at the bank
-    state.processed_at = state.processed_at or flow.ctx.now
+    """Carry on after the bank: to CONNECTED with what was granted, or to the error. Each trip
+    is processed once."""
+    state = current_state(flow)
+    if state is None or state.status == "pending" or state.processed_at is not None:
+        return  # no trip, still at the bank, or already dealt with
+    state.processed_at = flow.ctx.now
     if state.status == "authorized":
         assert state.result is not None
         flow.finish_oauth(state.result)
@@ -117,7 +115,7 @@ def complete_trip(flow: LinkFlow) -> None:
 
 
 def closed_without_returning(flow: LinkFlow, *, timed_out: bool) -> None:
-    state = latest_state(flow.ctx.session, flow.row.id)
+    state = current_state(flow)
     if state is not None and state.status != "pending":
         complete_trip(flow)
         return
