@@ -22,6 +22,10 @@ class Item(Base):
     institution_id: Mapped[str | None] = mapped_column(String(32))
     webhook: Mapped[str | None] = mapped_column(Text)
     billed_products: Mapped[list[str]] = mapped_column(JSON)
+    # The products the Item was linked with (billed_products also gains those added later, on
+    # first use or in update mode): the accounts Link offers must suit these. None for Items
+    # made before it was recorded, whose billed_products stand in.
+    initial_products: Mapped[list[str] | None] = mapped_column(JSON)
     consented_products: Mapped[list[str]] = mapped_column(JSON)
     # The use cases the user consented to on a Data Transparency Messaging pane; None when the
     # Item was never linked or updated with DTM (gingham.link_customizations).

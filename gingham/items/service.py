@@ -70,6 +70,7 @@ def create_item(
             "institution_id": institution.institution_id,
             "webhook": webhook,
             "billed_products": billed,
+            "initial_products": billed,
             "consented_products": sorted(set(billed) | set(consented_products)),
             "consented_use_cases": None
             if consented_use_cases is None
@@ -257,6 +258,7 @@ class ItemRecord:
     error_at: datetime | None
     login_id: str | None
     consented_use_cases: list[str] | None
+    initial_products: list[str] | None
 
 
 _ITEM_COLUMNS = [Item.__table__.c[f.name] for f in fields(ItemRecord)]

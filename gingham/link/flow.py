@@ -1022,12 +1022,15 @@ class LinkFlow:
         Item's (an update mode token's products are validated or added, see
         _validated_products and _added_products)."""
         if self.is_update_mode:
-            # Auth and Identity may have been added after Link, on first use: they narrow
-            # nothing here (product validations check them instead), so that the user can still
-            # see, and leave out, every account the Item shares.
+            # The products the Item was linked with: those added since (Auth on first use, say)
+            # narrow nothing here, so that the user can still see, and leave out, every account
+            # the Item shares (product validations check them instead).
             item = self._item()
-            held = item.billed_products if item is not None else []
-            return [p for p in held if p not in UPDATE_MODE_VALIDATION_PRODUCTS]
+            if item is None:
+                return []
+            return list(
+                item.initial_products if item.initial_products is not None else item.billed_products
+            )
         products: list[str] = self.config.get("products") or []
         return products
 

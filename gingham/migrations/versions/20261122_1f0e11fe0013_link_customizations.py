@@ -1,4 +1,5 @@
-"""link customizations, and the use cases an Item's user consented to (Data Transparency Messaging)
+"""link customizations, the use cases an Item's user consented to (Data Transparency Messaging),
+and the products an Item was linked with
 
 Revision ID: 1f0e11fe0013
 Revises: 1f0e11fe0012
@@ -42,9 +43,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("consented_use_cases", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("initial_products", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("items", schema=None) as batch_op:
+        batch_op.drop_column("initial_products")
         batch_op.drop_column("consented_use_cases")
     op.drop_table("link_customizations")
