@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from gingham.accounts.models import Account
@@ -306,21 +306,26 @@ def share_bank_accounts(
             .values(unshared_at=now)
         )
     # Known accounts take the numbers the bank sends now: granted again, or no longer shared.
-    for entry in shared:
-        if entry["bank_account_id"] in known:
-            ach = ach_numbers(_template(entry), institution)
-            session.execute(
-                update(Account)
-                .where(
-                    Account.item_id == item.id, Account.bank_account_id == entry["bank_account_id"]
-                )
-                .values(
-                    account_number=ach.account if ach else None,
-                    routing_number=ach.routing if ach else None,
-                    wire_routing_number=ach.wire_routing if ach else None,
-                    numbers_tokenized=ach.tokenized if ach else False,
-                )
-            )
+    numbers = [
+        (entry["bank_account_id"], ach_numbers(_template(entry), institution))
+        for entry in shared
+        if entry["bank_account_id"] in known
+    ]
+    if numbers:
+        session.connection().execute(
+            _SET_NUMBERS,
+            [
+                {
+                    "item": item.id,
+                    "bank_id": bank_id,
+                    "number": ach.account if ach else None,
+                    "routing": ach.routing if ach else None,
+                    "wire_routing": ach.wire_routing if ach else None,
+                    "tokenized": ach.tokenized if ach else False,
+                }
+                for bank_id, ach in numbers
+            ],
+        )
     new = [entry for entry in shared if entry["bank_account_id"] not in known]
     if new:
         service.insert_accounts(
@@ -375,6 +380,18 @@ def consent_to(
     session.execute(update(Item).where(Item.id == item_id).values(**values))
     if restart:
         _schedule_consent_timers(session, item, None, expires_at, now)
+
+
+_SET_NUMBERS = (
+    update(Account)
+    .where(Account.item_id == bindparam("item"), Account.bank_account_id == bindparam("bank_id"))
+    .values(
+        account_number=bindparam("number"),
+        routing_number=bindparam("routing"),
+        wire_routing_number=bindparam("wire_routing"),
+        numbers_tokenized=bindparam("tokenized"),
+    )
+)
 
 
 def _template(entry: Mapping[str, Any]) -> AccountTemplate:

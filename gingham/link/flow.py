@@ -984,12 +984,7 @@ class LinkFlow:
             self.ctx.session,
             caller,
             institution,
-            [
-                AccountTemplate(
-                    **{k: v for k, v in a.items() if k not in ("id", "bank_account_id")}
-                )
-                for a in accounts
-            ],
+            [AccountTemplate(**_template_fields(a)) for a in accounts],
             account_ids=[a["id"] for a in accounts],
             bank_account_ids=[a.get("bank_account_id") for a in accounts],
             products=self.config.get("products") or [],
@@ -1063,10 +1058,7 @@ class LinkFlow:
                 self.ctx.session,
                 item_id,
                 institution,
-                [
-                    (a["id"], AccountTemplate(**{k: v for k, v in a.items() if k != "id"}))
-                    for a in self.state["offered"]
-                ],
+                [(a["id"], AccountTemplate(**_template_fields(a))) for a in self.state["offered"]],
                 self.state["selected"],
                 self.ctx.now,
             )
@@ -1240,6 +1232,7 @@ def _product_name(product: str) -> str:
 
 
 def _template_fields(account: dict[str, Any]) -> dict[str, Any]:
+    """An offered account's AccountTemplate fields, without Link's and the bank's ids."""
     return {k: v for k, v in account.items() if k not in ("id", "bank_account_id")}
 
 
