@@ -24,8 +24,11 @@ from gingham.crypto import SecretBox, load_or_create_key
 from gingham.db import make_engine, make_session_factory
 from gingham.demo import api as demo_api
 from gingham.demo import pages as demo_pages
+from gingham.identity import api as identity_api
 from gingham.institutions import api as institutions_api
+from gingham.investments import api as investments_api
 from gingham.items import api as items_api
+from gingham.liabilities import api as liabilities_api
 from gingham.link import api as link_api
 from gingham.link import pages as link_pages
 from gingham.link.oauth import CALLBACK_PATH
@@ -36,6 +39,8 @@ from gingham.oauth_bank.service import ensure_connector_client
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
 from gingham.sandbox_clock.timer_loop import TimerLoop
+from gingham.signal import api as signal_api
+from gingham.transactions import api as transactions_api
 from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
@@ -64,6 +69,12 @@ PLAID_ENDPOINTS: dict[str, Handler] = {
     "/user/create": users_api.create_user,
     "/user/items/get": users_api.get_user_items,
     "/webhook_verification_key/get": webhooks_api.get_verification_key,
+    # The data behind Items, each product's endpoints listed in its own package.
+    **transactions_api.ENDPOINTS,
+    **identity_api.ENDPOINTS,
+    **signal_api.ENDPOINTS,
+    **investments_api.ENDPOINTS,
+    **liabilities_api.ENDPOINTS,
 }
 # Endpoints that accept more than Plaid's request schema says (a Gingham extension).
 PLAID_SCHEMA_OVERRIDES = {"/sandbox/item/fire_webhook": sandbox_api.FIRE_WEBHOOK_SCHEMA}

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, false
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gingham.db import Base, UTCDateTime
@@ -42,3 +43,6 @@ class Account(Base):
     # When the user stopped sharing the account (consent for it revoked at the bank, or left out
     # in update mode): from then on the API treats it as closed and never returns it.
     unshared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # user_custom's product data for this account (AccountTemplate.product_data); None: the data
+    # is generated from the Item's bank login (gingham.sandbox_data).
+    product_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from gingham.institutions.catalogue import Behaviour, SandboxInstitution
 
@@ -43,6 +44,10 @@ class AccountTemplate:
     # Chase-like banks share tokenized numbers: usable for ACH, but not the real ones (the mask
     # still is).
     numbers_tokenized: bool = False
+    # user_custom's per-account product data (`transactions`, `identity`, `holdings`,
+    # `investment_transactions`, `liability`, `inflow_model`), served instead of the data
+    # gingham.sandbox_data generates. None: generated.
+    product_data: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,7 +225,25 @@ def custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
         account_number=account_number,
         routing_number=numbers.get("ach_routing"),
         wire_routing_number=numbers.get("ach_wire_routing"),
+        product_data=_custom_product_data(spec),
     )
+
+
+# The sections of an override account that replace the generated product data (Plaid's
+# user_custom format); gingham.sandbox_data reads and checks each.
+CUSTOM_PRODUCT_DATA_KEYS = (
+    "transactions",
+    "identity",
+    "holdings",
+    "investment_transactions",
+    "liability",
+    "inflow_model",
+)
+
+
+def _custom_product_data(spec: dict[str, Any]) -> dict[str, Any] | None:
+    data = {key: spec[key] for key in CUSTOM_PRODUCT_DATA_KEYS if spec.get(key) is not None}
+    return data or None
 
 
 # user_custom's `numbers` keys Gingham uses, and what each must look like. Plaid's other keys (EFT,

@@ -137,6 +137,7 @@ def insert_accounts(
                 "wire_routing_number": ach.wire_routing if ach else None,
                 "numbers_tokenized": ach.tokenized if ach else False,
                 "unshared_at": None,
+                "product_data": template.product_data,
             }
             for index, (template, ach) in enumerate(zip(accounts, numbers, strict=True))
         ],

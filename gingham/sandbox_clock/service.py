@@ -44,6 +44,8 @@ OFFSET_REFRESH_SECONDS = 1.0
 TIMER_HANDLER_MODULES: tuple[str, ...] = (
     "gingham.items.lifecycle",
     "gingham.bank_simulation.institutions",
+    "gingham.transactions.timers",
+    "gingham.investments.timers",
 )
 
 

@@ -1,0 +1,1 @@
+"""Investments: securities, holdings and investment transactions of an Item's investment accounts."""

@@ -1,0 +1,3 @@
+"""The investment updates that happen later on the client's sandbox clock."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Transactions: the Item's stored transaction history, sync cursors, pulls on the sandbox clock."""
