@@ -8,9 +8,10 @@ sandbox clock moves, without ever changing what it already served.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from gingham.sandbox_data.seeds import rng
@@ -50,8 +51,8 @@ class GeneratedTransaction:
     # Unique within the login and the same on every run: the transactions product derives its
     # transaction_id from it.
     key: str
-    date: date
-    authorized_date: date | None
+    date: dt.date
+    authorized_date: dt.date | None
     # Plaid's sign: positive is money out of the account, negative is money in.
     amount: float
     iso_currency_code: str
@@ -74,8 +75,8 @@ class GeneratedTransaction:
     counterparties: tuple[dict[str, Any], ...] = ()
     transaction_code: str | None = None
     check_number: str | None = None
-    authorized_datetime: datetime | None = None
-    datetime: datetime | None = None
+    authorized_datetime: dt.datetime | None = None
+    datetime: dt.datetime | None = None
     # The recurring series it belongs to ("payroll", "rent", "subscription:netflix"…), None for
     # one-off spending: /transactions/recurring/get groups by it.
     stream: str | None = None
