@@ -50,38 +50,55 @@ def owners_by_account(
     return {a.id: o for a, o in zip(every, owners, strict=True) if a.id in wanted}
 
 
+_NO_NAME_MATCH: dict[str, Any] = {
+    "score": None,
+    "is_first_name_or_last_name_match": None,
+    "is_nickname_match": None,
+    "is_business_name_detected": None,
+}
+
+
 def match_scores(user: dict[str, Any], owners: Sequence[Owner]) -> dict[str, Any]:
-    """/identity/match's per-field scores of one account. A field the app did not send is left
-    out; one the account has no data for scores null."""
-    scores: dict[str, Any] = {}
-    if legal_name := user.get("legal_name"):
-        name = matching.match_name(legal_name, [n for o in owners for n in o["names"]])
-        scores["legal_name"] = (
-            {
-                "score": name.score,
-                "is_first_name_or_last_name_match": name.is_first_name_or_last_name_match,
-                "is_nickname_match": name.is_nickname_match,
-                "is_business_name_detected": name.is_business_name_detected,
-            }
-            if name
-            else {
-                "score": None,
-                "is_first_name_or_last_name_match": None,
-                "is_nickname_match": None,
-                "is_business_name_detected": None,
-            }
-        )
-    if phone := user.get("phone_number"):
-        on_file = [p["data"] for o in owners for p in o["phone_numbers"]]
-        scores["phone_number"] = {"score": matching.match_phone(phone, on_file)}
-    if email := user.get("email_address"):
-        on_file = [e["data"] for o in owners for e in o["emails"]]
-        scores["email_address"] = {"score": matching.match_email(email, on_file)}
-    address = user.get("address")
-    if address and any(address.get(k) for k in ("street", "city", "region", "postal_code")):
-        found = matching.match_address(address, [a["data"] for o in owners for a in o["addresses"]])
-        scores["address"] = {
+    """/identity/match's per-field scores of one account. Every field is present (plaid-python
+    requires the objects); its score is null when the app did not send that field or the account
+    has no such data."""
+    legal_name = user.get("legal_name")
+    name = (
+        matching.match_name(legal_name, [n for o in owners for n in o["names"]])
+        if legal_name
+        else None
+    )
+    phone = user.get("phone_number")
+    email = user.get("email_address")
+    address = user.get("address") or {}
+    found = (
+        matching.match_address(address, [a["data"] for o in owners for a in o["addresses"]])
+        if any(address.get(k) for k in ("street", "city", "region", "postal_code"))
+        else None
+    )
+    return {
+        "legal_name": {
+            "score": name.score,
+            "is_first_name_or_last_name_match": name.is_first_name_or_last_name_match,
+            "is_nickname_match": name.is_nickname_match,
+            "is_business_name_detected": name.is_business_name_detected,
+        }
+        if name
+        else dict(_NO_NAME_MATCH),
+        "phone_number": {
+            "score": matching.match_phone(
+                phone, [p["data"] for o in owners for p in o["phone_numbers"]]
+            )
+            if phone
+            else None
+        },
+        "email_address": {
+            "score": matching.match_email(email, [e["data"] for o in owners for e in o["emails"]])
+            if email
+            else None
+        },
+        "address": {
             "score": found.score if found else None,
             "is_postal_code_match": found.is_postal_code_match if found else None,
-        }
-    return scores
+        },
+    }

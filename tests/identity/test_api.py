@@ -228,13 +228,14 @@ class TestIdentityMatch:
         assert set(checking["balances"].values()) == {None}
         assert got["item"]["billed_products"] == ["identity_match", "transactions"]
 
-    def test_fields_not_sent_are_left_out(self, plaid: PlaidCaller) -> None:
+    def test_fields_not_sent_score_null(self, plaid: PlaidCaller) -> None:
         got = plaid.ok(
             "/identity/match",
             {"access_token": plaid.access_token(), "user": {"legal_name": "Bob Charleson"}},
         )
         account = got["accounts"][0]
-        assert "phone_number" not in account and "address" not in account
+        assert account["phone_number"] == account["email_address"] == {"score": None}
+        assert account["address"] == {"score": None, "is_postal_code_match": None}
         assert account["legal_name"]["score"] < 70
 
     def test_a_nickname_and_a_different_person(self, plaid: PlaidCaller) -> None:
