@@ -34,7 +34,8 @@ def evaluate(ctx: RequestContext, body: JSONObject) -> JSONObject:
         else account.current_balance
     )
     scores = signal_scores.score(amount, balance, user_present=body.get("user_present"))
-    ruleset_key = body.get("ruleset_key") or DEFAULT_RULESET
+    # risk_profile_key is the deprecated name of ruleset_key.
+    ruleset_key = body.get("ruleset_key") or body.get("risk_profile_key") or DEFAULT_RULESET
     service.record_evaluation(
         ctx.session,
         ctx.caller,
@@ -51,7 +52,7 @@ def evaluate(ctx: RequestContext, body: JSONObject) -> JSONObject:
         "result": scores.result,
         "triggered_rule_details": {"internal_note": scores.rule_note},
     }
-    return {
+    response: dict[str, Any] = {
         "scores": {
             "customer_initiated_return_risk": {
                 "score": scores.customer_initiated,
@@ -66,6 +67,9 @@ def evaluate(ctx: RequestContext, body: JSONObject) -> JSONObject:
         "ruleset": ruleset,
         "warnings": [],
     }
+    if body.get("risk_profile_key"):
+        response["risk_profile"] = {"key": ruleset_key, "outcome": scores.result}
+    return response
 
 
 def report_decision(ctx: RequestContext, body: JSONObject) -> JSONObject:

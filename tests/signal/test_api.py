@@ -76,6 +76,11 @@ class TestScores:
         got = evaluate(plaid, 5000, user_present=False)
         assert got["scores"]["customer_initiated_return_risk"] == {"score": 45, "risk_tier": 3}
 
+    def test_the_deprecated_risk_profile_key_names_the_ruleset(self, plaid: PlaidCaller) -> None:
+        got = evaluate(plaid, 27.53, risk_profile_key="legacy")
+        assert got["ruleset"]["ruleset_key"] == "legacy"
+        assert got["risk_profile"] == {"key": "legacy", "outcome": "REROUTE"}
+
     def test_the_same_request_scores_the_same(self, plaid: PlaidCaller) -> None:
         access_token = plaid.access_token()
         first = evaluate(plaid, 42.5, access_token=access_token)
