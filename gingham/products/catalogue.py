@@ -125,6 +125,8 @@ _CATALOGUE: Final = (
     _refused("cra_monitoring", "Consumer Report: Monitoring"),
     _refused("cra_lend_score", "Consumer Report: LendScore"),
     _refused("cra_plaid_credit_score", "Consumer Report: Plaid Credit Score"),
+    _refused("cra_home_lending", "Consumer Report: Home Lending"),
+    _refused("cra_qualify", "Consumer Report: Qualify"),
     _refused("layer", "Layer"),
     _refused("pay_by_bank", "Pay by Bank"),
     _refused("protect_linked_bank", "Protect"),
