@@ -995,12 +995,19 @@ class LinkFlow:
             templates,
             account_ids=[a["id"] for a in accounts],
             bank_account_ids=[a.get("bank_account_id") for a in accounts],
-            products=linked.initialised,
+            products=linked.products,
             consented_products=linked.consented,
             webhook=self.config.get("webhook"),
             login_id=self._login_id(),
             now=self.ctx.now,
         )
+        # Billed as products added after Link are, so that the Item's initial products (which
+        # update mode's Account Select follows) stay the link token's `products`.
+        if linked.added:
+            item = items_service.item_by_id(self.ctx.session, item_id)
+            assert item is not None
+            for product in linked.added:
+                item = items_service.bill_product(self.ctx.session, item, product)
         self.row.item_id = item_id
         if (connection := self.state.get("oauth_result")) is not None:
             lifecycle.connect_oauth(

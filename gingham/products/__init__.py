@@ -120,19 +120,21 @@ def serves(name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class LinkedProducts:
-    """What a new Item starts with: `initialised` are billed from creation, `consented` are
-    those its user agreed to share (billed on first use)."""
+    """What a new Item starts with: `products` (the link token's) it is created with, `added`
+    are billed from creation as well, `consented` are those its user agreed to share (billed on
+    first use)."""
 
-    initialised: list[str]
+    products: list[str]
+    added: list[str]
     consented: list[str]
 
 
 def products_at_link(config: Mapping[str, Any], applies: Callable[[str], bool]) -> LinkedProducts:
-    """The products a Link session's new Item is initialised with, under Plaid's rules for the
-    four fields: `products` always; `required_if_supported_products` when `applies` (the
-    institution supports it and an account the user shares suits it); `optional_products` the
-    same, except Auth, Identity and Signal, billed on first use. The user consents to all four
-    fields' products."""
+    """The products a Link session's new Item starts with, under Plaid's rules for the four
+    fields: `products` always; `required_if_supported_products` when `applies` (the institution
+    supports it and an account the user shares suits it); `optional_products` the same, except
+    Auth, Identity and Signal, billed on first use. The user consents to all four fields'
+    products."""
     required = list(config.get(catalogue.PRODUCTS) or ())
     if_supported = [p for p in config.get(catalogue.REQUIRED_IF_SUPPORTED) or () if applies(p)]
     optional = [
@@ -140,8 +142,8 @@ def products_at_link(config: Mapping[str, Any], applies: Callable[[str], bool]) 
         for p in config.get(catalogue.OPTIONAL) or ()
         if p not in BILLED_ON_FIRST_USE and applies(p)
     ]
-    initialised = sorted({*required, *if_supported, *optional})
     consented = sorted(
         {product for field in LINK_PRODUCT_FIELDS for product in config.get(field) or ()}
     )
-    return LinkedProducts(initialised, consented)
+    added = sorted({*if_supported, *optional} - set(required))
+    return LinkedProducts(required, added, consented)

@@ -7,11 +7,19 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 
 from gingham.items.models import Item
 from gingham.products import catalogue
 from tests.builders import PlaidCaller
-from tests.update_mode.helpers import Linked, item_of, link_item
+from tests.update_mode.helpers import (
+    Linked,
+    item_of,
+    link_item,
+    open_frame,
+    sign_in,
+    update_token,
+)
 
 
 def item_get(plaid: PlaidCaller, access_token: str) -> dict[str, Any]:
@@ -103,3 +111,19 @@ class TestProductsAtLink:
             optional_products=["liabilities"],
         )
         assert item_of(plaid, linked)["billed_products"] == ["identity"]
+
+    def test_update_mode_account_select_still_follows_the_tokens_products(
+        self, plaid: PlaidCaller, client: TestClient
+    ) -> None:
+        linked = self.linked(plaid, required_if_supported_products=["investments"])
+        assert item_of(plaid, linked)["billed_products"] == ["identity", "investments"]
+        frame = open_frame(
+            client,
+            update_token(plaid, linked.access_token, update={"account_selection_enabled": True}),
+        )
+        frame.act("continue")
+        sign_in(frame)
+        assert frame.view == "SELECT_ACCOUNT"
+        # Identity suits every account: not only the investment ones are offered.
+        types = {account["type"] for account in frame.state["view"]["accounts"]}
+        assert {"depository", "credit", "investment", "loan"} <= types
