@@ -10,7 +10,7 @@ from typing import Any
 
 from gingham import errors
 from gingham.products import catalogue, link_options
-from gingham.products.catalogue import LINK_PRODUCT_FIELDS, Serving
+from gingham.products.catalogue import LINK_PRODUCT_FIELDS
 
 __all__ = [
     "LINK_PRODUCT_FIELDS",
@@ -111,11 +111,6 @@ def check_link_token_options(body: Mapping[str, Any]) -> None:
 def listed_products(names: Iterable[str]) -> list[str]:
     """`names` less any product Gingham does not serve (an Item's products as it may list them)."""
     return [name for name in names if catalogue.is_listed(name)]
-
-
-def serves(name: str) -> bool:
-    known = catalogue.product(name)
-    return known is not None and known.serving is Serving.SERVED
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ class Product:
     serving: Serving
     # The /link/token/create fields that take this name (empty: not a Link product).
     link_fields: frozenset[str]
-    # The product whose consent and institution support it comes with (add-ons), else None.
+    # The product an add-on comes with (its data and its institutions), else None.
     part_of: str | None = None
     # The endpoint that adds an add-on to an Item.
     endpoint: str | None = None
@@ -142,20 +142,9 @@ SERVED: Final = frozenset(p.name for p in _CATALOGUE if p.serving is Serving.SER
 NOT_SERVED: Final = frozenset(p.name for p in _CATALOGUE if not p.listed)
 
 
-def product(name: str) -> Product | None:
-    return CATALOGUE.get(name)
-
-
 def is_listed(name: str) -> bool:
     known = CATALOGUE.get(name)
     return known is not None and known.listed
-
-
-def consent_product(name: str) -> str:
-    """The product whose consent covers `name`: an add-on's base product (Identity Match is
-    Identity's data), else the product itself."""
-    known = CATALOGUE.get(name)
-    return known.part_of if known is not None and known.part_of is not None else name
 
 
 def link_products(field_name: str) -> list[str]:

@@ -53,8 +53,12 @@ class TestCatalogue:
                 "transactions",
             ]
 
-    def test_add_ons_are_consented_with_their_base_product(self) -> None:
-        assert catalogue.consent_product("identity_match") == "identity"
-        assert catalogue.consent_product("transactions_refresh") == "transactions"
-        assert catalogue.consent_product("recurring_transactions") == "transactions"
-        assert catalogue.consent_product("auth") == "auth"
+    def test_add_ons_come_with_a_served_base_product_and_endpoint(self) -> None:
+        add_ons = {
+            p.name: (p.part_of, p.endpoint) for p in catalogue.CATALOGUE.values() if p.part_of
+        }
+        assert add_ons == {
+            "identity_match": ("identity", "/identity/match"),
+            "transactions_refresh": ("transactions", "/transactions/refresh"),
+            "recurring_transactions": ("transactions", "/transactions/recurring/get"),
+        }
