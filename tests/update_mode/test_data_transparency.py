@@ -482,7 +482,7 @@ class TestAdditionalConsentedProducts:
         assert "additional_consented_products" in error["error_message"]
         assert "transactions" in error["error_message"]
 
-    @pytest.mark.parametrize("product", ["assets", "auth"])
+    @pytest.mark.parametrize("product", ["assets", "investments"])
     def test_a_product_the_institution_does_not_offer_is_refused(
         self, plaid: PlaidCaller, product: str
     ) -> None:
