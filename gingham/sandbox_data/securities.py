@@ -91,7 +91,10 @@ class Security:
     yield_rate: float = 0.0
     # Priced around the clock (crypto): served with an update_datetime.
     trades_continuously: bool = False
-    iso_currency_code: str = "USD"
+    iso_currency_code: str | None = "USD"
+    unofficial_currency_code: str | None = None
+    # An ISIN given as such (a user_custom security outside North America); else from the CUSIP.
+    given_isin: str | None = None
 
     @property
     def security_id(self) -> str:
@@ -105,6 +108,8 @@ class Security:
 
     @property
     def isin(self) -> str | None:
+        if self.given_isin is not None:
+            return self.given_isin
         cusip = self.cusip
         return isin_of("US", cusip) if cusip is not None else None
 
@@ -404,7 +409,7 @@ def security_json(security: Security, now: dt.datetime) -> dict[str, Any]:
         if security.trades_continuously
         else None,
         "iso_currency_code": security.iso_currency_code,
-        "unofficial_currency_code": None,
+        "unofficial_currency_code": security.unofficial_currency_code,
         "market_identifier_code": security.market_identifier_code,
         "sector": security.sector,
         "industry": security.industry,
