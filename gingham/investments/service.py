@@ -63,6 +63,22 @@ def portfolios(
     for an Item starts its updates on the clock."""
     invested = [account for account in accounts if account.type == INVESTMENT_TYPE]
     state, created = _state(session, item, invested, now)
+    found = _portfolios_of(session, item, invested, state.opening_balances)
+    found = _with_current_balances(session, item, found, now.date())
+    if created:
+        # Imported here: the timers module schedules with this module's functions.
+        from gingham.investments import timers
+
+        timers.schedule_next_update(session, item, found, now.date())
+    return found
+
+
+def _portfolios_of(
+    session: Session,
+    item: ItemRecord,
+    invested: Sequence[AccountRecord],
+    opening_balances: dict[str, float | None],
+) -> list[Portfolio]:
     stored = _stored(session, [account.id for account in invested])
     found = []
     for account in invested:
@@ -90,17 +106,20 @@ def portfolios(
                 key=account.mask or str(position),
                 subtype=account.subtype,
                 iso_currency_code=account.iso_currency_code or "USD",
-                opening_balance=state.opening_balances.get(account.id) or 0.0,
+                opening_balance=opening_balances.get(account.id, account.current_balance) or 0.0,
                 anchor=item.created_at.date(),
             )
         found.append(Portfolio(account, position, profile, holdings or [], activity or []))
-    found = _with_current_balances(session, item, found, now.date())
-    if created:
-        # Imported here: the timers module schedules with this module's functions.
-        from gingham.investments import timers
-
-        timers.schedule_next_update(session, item, found, now.date())
     return found
+
+
+def latest_update(session: Session, item: ItemRecord, now: datetime) -> Update:
+    """What a DEFAULT_UPDATE fired now would report: the Item's latest day of activity. Reads
+    only (nothing starts or moves)."""
+    state = session.get(InvestmentUpdates, item.id)
+    invested = [a for a in accounts_of_item(session, item.id) if a.type == INVESTMENT_TYPE]
+    found = _portfolios_of(session, item, invested, state.opening_balances if state else {})
+    return latest_activity(item, found, now.date())
 
 
 def _stored(
@@ -236,13 +255,15 @@ def activity_counts(
 
 
 def latest_activity(item: ItemRecord, found: Sequence[Portfolio], today: date) -> Update:
-    """The counts of the most recent day with activity in the last 92 days (what an update
-    webhook fired now would report)."""
-    for back in range(92):
-        day = today - timedelta(days=back)
+    """The counts of the most recent day with activity since the Item was linked (what an update
+    webhook fired now would report): none right after linking."""
+    linked = item.created_at.date()
+    day = today
+    while day > linked and today - day < timedelta(days=92):
         counts = activity_counts(item, found, day, day)
         if counts.new_transactions:
             return counts
+        day -= timedelta(days=1)
     return Update(0, 0)
 
 
