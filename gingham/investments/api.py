@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from gingham import errors
-from gingham.accounts.schemas import account_json
 from gingham.accounts.service import accounts_of_item
 from gingham.investments import schemas, service
 from gingham.items.schemas import item_json
@@ -23,7 +22,10 @@ def get_holdings(ctx: RequestContext, body: JSONObject) -> JSONObject:
     found = service.portfolios(ctx.session, access.item, access.accounts, ctx.now)
     holdings, securities = schemas.holdings_json(service.seed_of(access.item), found, ctx.now)
     return {
-        "accounts": [account_json(a) for a in service.with_balances(access.accounts, found)],
+        "accounts": [
+            schemas.investment_account_json(a)
+            for a in service.with_balances(access.accounts, found)
+        ],
         "holdings": holdings,
         "securities": schemas.securities_json(securities, ctx.now),
         "item": item_json(access.item),
@@ -52,7 +54,10 @@ def get_transactions(ctx: RequestContext, body: JSONObject) -> JSONObject:
         if security is not None:
             securities.setdefault(security.security_id, security)
     return {
-        "accounts": [account_json(a) for a in service.with_balances(access.accounts, found)],
+        "accounts": [
+            schemas.investment_account_json(a)
+            for a in service.with_balances(access.accounts, found)
+        ],
         "investment_transactions": [transaction for transaction, _ in page],
         "securities": schemas.securities_json(securities.values(), ctx.now),
         "total_investment_transactions": len(listed),

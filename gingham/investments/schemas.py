@@ -6,12 +6,22 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from gingham.accounts.schemas import account_json
+from gingham.accounts.service import AccountRecord
 from gingham.investments.service import Portfolio
 from gingham.sandbox_data import investments as generator
 from gingham.sandbox_data.investment_overrides import CustomActivity, CustomHolding
 from gingham.sandbox_data.securities import Security, last_close, plaid_id, security_json
 
 JSON = dict[str, Any]
+
+
+def investment_account_json(account: AccountRecord) -> JSON:
+    """An account in an Investments answer: plaid-python's InvestmentAccount requires
+    `margin_loan_amount` among the balances (null: sandbox accounts have no margin loans)."""
+    body = account_json(account)
+    body["balances"]["margin_loan_amount"] = None
+    return body
 
 
 def holdings_json(
