@@ -112,6 +112,10 @@ def credit(seed: str, account: LiabilityAccount, today: date) -> JSON:
         minimum = round(max(25.0, statement_balance * 0.02), 2) if statement_balance else 0.0
         last_payment = round(max(minimum, statement_balance * random.uniform(0.05, 0.4)), 2)
     statement = last_monthly(today, statement_day)
+    due = statement + timedelta(days=25)
+    if due <= today:
+        # Paid already: what is due next is the coming statement's balance.
+        due = next_monthly(statement, statement_day) + timedelta(days=25)
     return {
         "aprs": aprs,
         "is_overdue": False,
@@ -120,7 +124,7 @@ def credit(seed: str, account: LiabilityAccount, today: date) -> JSON:
         "last_statement_issue_date": statement.isoformat(),
         "last_statement_balance": statement_balance,
         "minimum_payment_amount": minimum,
-        "next_payment_due_date": (statement + timedelta(days=25)).isoformat(),
+        "next_payment_due_date": due.isoformat(),
     }
 
 
