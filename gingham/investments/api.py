@@ -10,6 +10,7 @@ from gingham.investments import schemas, service
 from gingham.items.schemas import item_json
 from gingham.products.access import open_product
 from gingham.sandbox_data.securities import Security
+from gingham.webhooks.outbox import enqueue_webhook
 from gingham.wire.endpoint import Handler, JSONObject, RequestContext
 
 PRODUCT = "investments"
@@ -42,12 +43,41 @@ def get_transactions(ctx: RequestContext, body: JSONObject) -> JSONObject:
     offset = options.get("offset", 0)
     access = open_product(ctx, body, PRODUCT)
     service.require_investment_accounts(ctx.session, access.item)
+    first_read = service.never_read(ctx.session, access.item)
     found = service.portfolios(ctx.session, access.item, access.accounts, ctx.now)
     # Nothing is dated after today on the client's clock.
     until = min(end, ctx.now.date())
     listed = schemas.transactions_json(
         access.item.id, service.seed_of(access.item), found, start, until
     )
+    if (
+        first_read
+        and options.get("async_update")
+        and PRODUCT not in (access.item.initial_products or [])
+    ):
+        # An asynchronous extraction ends with HISTORICAL_UPDATE. Gingham's is done at once, so
+        # the data is served now and the webhook follows this answer.
+        enqueue_webhook(
+            ctx.session,
+            item=access.item,
+            webhook_type="INVESTMENTS_TRANSACTIONS",
+            webhook_code="HISTORICAL_UPDATE",
+            fields={
+                "item_id": access.item.id,
+                "error": None,
+                "new_investments_transactions": len(
+                    schemas.transactions_json(
+                        access.item.id,
+                        service.seed_of(access.item),
+                        found,
+                        date.min,
+                        ctx.now.date(),
+                    )
+                ),
+                "cancelled_investments_transactions": 0,
+            },
+            now=ctx.now,
+        )
     page = listed[offset : offset + count]
     securities: dict[str, Security] = {}
     for _, security in page:

@@ -46,6 +46,11 @@ def seed_of(item: ItemRecord) -> str:
     return item.login_id or item.id
 
 
+def never_read(session: Session, item: ItemRecord) -> bool:
+    """Whether no Investments endpoint has served the Item yet (its extraction is still to do)."""
+    return session.get(InvestmentUpdates, item.id) is None
+
+
 def require_investment_accounts(session: Session, item: ItemRecord) -> None:
     if not any(a.type == INVESTMENT_TYPE for a in accounts_of_item(session, item.id)):
         raise errors.ItemError(

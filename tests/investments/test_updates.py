@@ -161,3 +161,39 @@ class TestFireWebhook:
             [t for t in listed if t["date"] == latest]
         )
         assert self.fire(plaid, token, "HOLDINGS")["updated_holdings"] > 0
+
+
+class TestAsynchronousExtraction:
+    def test_async_update_ends_with_historical_update(self, plaid: PlaidCaller) -> None:
+        # Linked without Investments: the first read with async_update is an asynchronous
+        # extraction, which Gingham completes at once.
+        token = plaid.access_token(options={"webhook": "https://app.example/hook"})
+        answer = plaid.ok(
+            "/investments/transactions/get",
+            {
+                "access_token": token,
+                "start_date": "2020-01-01",
+                "end_date": TODAY,
+                "options": {"async_update": True, "count": 1},
+            },
+        )
+        [historical] = [
+            p
+            for p in webhooks_of(plaid, item_id_of(plaid, token))
+            if p["webhook_code"] == "HISTORICAL_UPDATE"
+        ]
+        assert historical["webhook_type"] == "INVESTMENTS_TRANSACTIONS"
+        assert historical["new_investments_transactions"] == answer["total_investment_transactions"]
+
+    def test_not_for_an_item_linked_with_investments(self, plaid: PlaidCaller) -> None:
+        token = investments_item(plaid)
+        plaid.ok(
+            "/investments/transactions/get",
+            {
+                "access_token": token,
+                "start_date": TODAY,
+                "end_date": TODAY,
+                "options": {"async_update": True},
+            },
+        )
+        assert investment_webhooks(plaid, item_id_of(plaid, token)) == []
