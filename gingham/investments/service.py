@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gingham import errors
@@ -146,8 +147,18 @@ def _state(
     state = session.get(InvestmentUpdates, item.id)
     created = state is None
     if state is None:
-        state = InvestmentUpdates(item_id=item.id, opening_balances={}, updated_through=now.date())
-        session.add(state)
+        try:
+            with session.begin_nested():
+                session.add(
+                    InvestmentUpdates(
+                        item_id=item.id, opening_balances={}, updated_through=now.date()
+                    )
+                )
+        except IntegrityError:
+            # Two first reads at once: the other one created it (and scheduled the updates).
+            created = False
+        state = session.get(InvestmentUpdates, item.id)
+        assert state is not None
     unseen = {a.id: a.current_balance for a in accounts if a.id not in state.opening_balances}
     if unseen:
         state.opening_balances = {**state.opening_balances, **unseen}
@@ -162,7 +173,8 @@ def _with_current_balances(
     seed = seed_of(item)
     result = []
     for portfolio in found:
-        if portfolio.profile is not None:
+        # A generated portfolio holds nothing below zero: an overdrawn account keeps its balance.
+        if portfolio.profile is not None and portfolio.profile.opening_balance >= 0:
             value = generator.balance(seed, portfolio.profile, today)
             if portfolio.account.current_balance != value:
                 session.execute(
