@@ -11,6 +11,7 @@ from gingham.clients import models as _clients  # noqa: F401
 from gingham.config import Settings
 from gingham.db import Base, make_engine
 from gingham.institutions import models as _institutions  # noqa: F401
+from gingham.investments import models as _investments  # noqa: F401
 from gingham.items import models as _items  # noqa: F401
 from gingham.link import models as _link  # noqa: F401
 from gingham.link_customizations import models as _link_customizations  # noqa: F401

@@ -15,9 +15,11 @@ from gingham.accounts.models import Account
 from gingham.bank.credentials import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from gingham.bank.logins import login_id, sign_in_at
 from gingham.institutions.service import institution_for_products
+from gingham.investments import service as investments_service
 from gingham.items import lifecycle
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
+from gingham.liabilities import service as liabilities_service
 from gingham.products import check_products
 from gingham.webhooks.outbox import enqueue_webhook
 from gingham.webhooks.payloads import webhook_error, webhook_time
@@ -141,13 +143,17 @@ FIRINGS: dict[str, dict[str, Firing]] = {
                 "error": None,
             },
         ),
+        # Investments and Liabilities report the Item's real data: its latest day of
+        # investment activity, and the liability fields that changed since it was linked.
         "HOLDINGS": Firing(
             "investments",
             lambda fire: {
                 "item_id": fire.item.id,
                 "error": None,
                 "new_holdings": 0,
-                "updated_holdings": 0,
+                "updated_holdings": investments_service.latest_update(
+                    fire.ctx.session, fire.item, fire.ctx.now
+                ).updated_holdings,
             },
         ),
         "INVESTMENTS_TRANSACTIONS": Firing(
@@ -155,7 +161,9 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             lambda fire: {
                 "item_id": fire.item.id,
                 "error": None,
-                "new_investments_transactions": 0,
+                "new_investments_transactions": investments_service.latest_update(
+                    fire.ctx.session, fire.item, fire.ctx.now
+                ).new_transactions,
                 "cancelled_investments_transactions": 0,
             },
         ),
@@ -165,7 +173,9 @@ FIRINGS: dict[str, dict[str, Firing]] = {
                 "item_id": fire.item.id,
                 "error": None,
                 "account_ids_with_new_liabilities": [],
-                "account_ids_with_updated_liabilities": {},
+                "account_ids_with_updated_liabilities": liabilities_service.updated_since_linked(
+                    fire.ctx.session, fire.item, fire.ctx.now.date()
+                ),
             },
         ),
     },
