@@ -4,7 +4,7 @@ GeneratedTransaction with every field Plaid documents filled in as Plaid would."
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import functools
 from random import Random
 from typing import Any
 
@@ -16,6 +16,7 @@ from gingham.sandbox_data.records import (
     GeneratedTransaction,
     PersonalFinanceCategory,
 )
+from gingham.sandbox_data.seeds import rng
 
 EMPTY_LOCATION: dict[str, Any] = {
     "address": None,
@@ -47,15 +48,25 @@ _HOURS: dict[str, tuple[int, int]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class Day:
-    """One account's day: what every transaction built for it shares."""
+    """One account's day: what every transaction built for it shares, and the random stream of
+    its own that everything on it draws from. The stream is made on first use: seeding one
+    costs more than most days of a savings account do."""
 
-    seed: str
-    persona: Persona
-    account: AccountProfile
-    date: dt.date
-    random: Random
+    __slots__ = ("_random", "account", "date", "persona", "seed")
+
+    def __init__(self, seed: str, persona: Persona, account: AccountProfile, date: dt.date):
+        self.seed = seed
+        self.persona = persona
+        self.account = account
+        self.date = date
+        self._random: Random | None = None
+
+    @property
+    def random(self) -> Random:
+        if self._random is None:
+            self._random = rng(self.seed, self.account.key, self.date.isoformat())
+        return self._random
 
     def key(self, slug: str) -> str:
         return f"{self.account.key}:{self.date.isoformat()}:{slug}"
@@ -94,36 +105,14 @@ def purchase(
         )
     else:
         location = dict(day.persona.stores.get(merchant.key) or EMPTY_LOCATION)
-    counterparties = [
-        {
-            "name": merchant.name,
-            "type": merchant.counterparty_type,
-            "website": merchant.website,
-            "logo_url": merchant.logo_url,
-            "entity_id": merchant.entity_id,
-            "confidence_level": "VERY_HIGH",
-            "phone_number": None,
-        }
-    ]
-    if merchant.terminal is not None:
-        terminal_name, terminal_website = TERMINALS[merchant.terminal]
-        counterparties.append(
-            {
-                "name": terminal_name,
-                "type": "payment_terminal",
-                "website": terminal_website,
-                "logo_url": f"https://plaid-counterparty-logos.plaid.com/{merchant.terminal}_1.png",
-                "entity_id": entity_id("terminal", merchant.terminal),
-                "confidence_level": "HIGH",
-                "phone_number": None,
-            }
-        )
+    counterparties = tuple(dict(party) for party in _counterparties_of(merchant))
     authorized_date: dt.date | None = None
     authorized_at: dt.datetime | None = None
     posted_at: dt.datetime | None = None
     if authorized:
         # Card purchases post a day or two after the card was swiped.
-        lag = random.choices((0, 1, 2), (3, 5, 2))[0]
+        chance = random.random()
+        lag = 0 if chance < 0.3 else 1 if chance < 0.8 else 2
         authorized_date = day.date - dt.timedelta(days=lag)
         low, high = _HOURS.get(pool, (0, 23))
         city = away or day.persona.home
@@ -143,7 +132,7 @@ def purchase(
         category_id=merchant.category_id,
         channel=merchant.channel,
         location=location,
-        counterparties=tuple(counterparties),
+        counterparties=counterparties,
         code=day.code("purchase" if amount > 0 else "adjustment"),
         authorized_date=authorized_date,
         authorized_at=authorized_at,
@@ -248,6 +237,41 @@ def _transaction(
 
 
 def _store_number(day: Day, merchant: Merchant) -> str:
+    return _reference_number(day.seed, merchant.key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reference_number(seed: str, merchant_key: str) -> str:
     # Merchants that are not among the login's favourites (subscriptions) still get a stable
     # reference number in their description.
-    return str(Random(f"{day.seed}:{merchant.key}").randint(1000, 9999))
+    return str(rng(seed, merchant_key, "reference").randint(1000, 9999))
+
+
+@functools.lru_cache(maxsize=1024)
+def _counterparties_of(merchant: Merchant) -> tuple[dict[str, Any], ...]:
+    """The counterparties Plaid reports for a purchase at `merchant` (copied before use)."""
+    parties = [
+        {
+            "name": merchant.name,
+            "type": merchant.counterparty_type,
+            "website": merchant.website,
+            "logo_url": merchant.logo_url,
+            "entity_id": merchant.entity_id,
+            "confidence_level": "VERY_HIGH",
+            "phone_number": None,
+        }
+    ]
+    if merchant.terminal is not None:
+        terminal_name, terminal_website = TERMINALS[merchant.terminal]
+        parties.append(
+            {
+                "name": terminal_name,
+                "type": "payment_terminal",
+                "website": terminal_website,
+                "logo_url": f"https://plaid-counterparty-logos.plaid.com/{merchant.terminal}_1.png",
+                "entity_id": entity_id("terminal", merchant.terminal),
+                "confidence_level": "HIGH",
+                "phone_number": None,
+            }
+        )
+    return tuple(parties)

@@ -458,6 +458,7 @@ _LEGACY_BY_ID = _build_legacy()
 
 PFC_PRIMARY_CATEGORIES: tuple[str, ...] = tuple(primary for primary, _ in _PFC_TABLE)
 PFC_DETAILED_CATEGORIES: frozenset[str] = frozenset(_PRIMARY_OF)
+_ICON_URLS = {primary: ICON_URL.format(primary=primary) for primary in PFC_PRIMARY_CATEGORIES}
 
 
 def pfc_primary(detailed: str) -> str:
@@ -470,7 +471,7 @@ def pfc_description(detailed: str) -> str:
 
 
 def pfc_icon_url(primary: str) -> str:
-    return ICON_URL.format(primary=primary)
+    return _ICON_URLS.get(primary) or ICON_URL.format(primary=primary)
 
 
 def legacy_category(category_id: str) -> LegacyCategory:

@@ -72,6 +72,7 @@ class Login:
     bills: dict[str, float] = field(init=False)
     # A card's purchases per day, kept while generating: its monthly payment sums them.
     card_days: dict[tuple[str, date], list[GeneratedTransaction]] = field(default_factory=dict)
+    due_days: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.persona = persona(self.seed)
@@ -121,11 +122,10 @@ class Login:
         return "card" in self.first
 
     def card_due_day(self, card: AccountProfile) -> int:
-        return rng(self.seed, card.key, "due day").randint(5, 25)
+        due = self.due_days.get(card.key)
+        if due is None:
+            due = self.due_days[card.key] = rng(self.seed, card.key, "due day").randint(5, 25)
+        return due
 
     def day(self, account: AccountProfile, when: date) -> Day:
-        """The account's day, with the random stream of its own that everything on it draws
-        from: the same (login, account, date) always draws the same numbers."""
-        return Day(
-            self.seed, self.persona, account, when, rng(self.seed, account.key, when.isoformat())
-        )
+        return Day(self.seed, self.persona, account, when)

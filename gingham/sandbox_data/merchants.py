@@ -8,6 +8,7 @@ category tables.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class Merchant:
         return logo_url(self.key)
 
 
+@functools.lru_cache(maxsize=4096)
 def entity_id(kind: str, key: str) -> str:
     """A Plaid-shaped entity id (37 base62 characters), the same for a merchant everywhere."""
     number = int.from_bytes(hashlib.sha256(f"{kind}:{key}".encode()).digest(), "big")
@@ -62,6 +64,7 @@ def entity_id(kind: str, key: str) -> str:
     return "".join(characters)
 
 
+@functools.lru_cache(maxsize=1024)
 def logo_url(key: str) -> str:
     number = int.from_bytes(hashlib.sha256(f"logo:{key}".encode()).digest()[:2], "big") % 1000
     return f"https://plaid-merchant-logos.plaid.com/{key}_{number}.png"

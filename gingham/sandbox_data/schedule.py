@@ -15,12 +15,13 @@ from gingham.sandbox_data.seeds import rng
 
 def monthly_day(day: date, day_of_month: int) -> bool:
     """Whether `day` is the bill day of its month (the month's last day in short months)."""
-    last = calendar.monthrange(day.year, day.month)[1]
-    return day.day == min(day_of_month, last)
+    if day_of_month <= 28:
+        return day.day == day_of_month
+    return day.day == min(day_of_month, calendar.monthrange(day.year, day.month)[1])
 
 
 def is_month_end(day: date) -> bool:
-    return day.day == calendar.monthrange(day.year, day.month)[1]
+    return day.day >= 28 and day.day == calendar.monthrange(day.year, day.month)[1]
 
 
 def is_payday(seed: str, day: date) -> bool:
@@ -95,6 +96,7 @@ def trips_around(seed: str, day: date) -> list[Trip]:
     return found
 
 
+@functools.lru_cache(maxsize=1024)
 def yearly_date(seed: str, what: str, year: int, first: date, span_days: int) -> date:
     """A date of `year` for a once-a-year event (a tax refund), within `span_days` of `first`."""
     return first + timedelta(days=rng(seed, what, str(year)).randint(0, span_days))

@@ -202,8 +202,10 @@ def statement_balance(login: Login, card: AccountProfile, due: date) -> float:
     total = 0.0
     current = first
     while current <= last:
-        day = login.day(card, current)
-        total += sum(transaction.amount for transaction in card_purchases(login, day))
+        known = login.card_days.get((card.key, current))
+        if known is None:
+            known = card_purchases(login, login.day(card, current))
+        total += sum(transaction.amount for transaction in known)
         current += timedelta(days=1)
     return round(total, 2)
 
