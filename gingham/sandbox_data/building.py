@@ -48,25 +48,38 @@ _HOURS: dict[str, tuple[int, int]] = {
 }
 
 
+# A month's random stream of one account, by (account key, year, month).
+Streams = dict[tuple[str, int, int], Random]
+
+
 class Day:
-    """One account's day: what every transaction built for it shares, and the random stream of
-    its own that everything on it draws from. The stream is made on first use: seeding one
-    costs more than most days of a savings account do."""
+    """One account's day: what every transaction built for it shares, and the random stream
+    everything on it draws from.
 
-    __slots__ = ("_random", "account", "date", "persona", "seed")
+    The stream is the account's stream for the month (seeding one per day cost more than the
+    rest of the generation), so the days of a month must always be generated in order from the
+    1st: `generate` does, whatever the window, and throws away the days before it. The stream is
+    made on first use: most days of a savings account draw nothing."""
 
-    def __init__(self, seed: str, persona: Persona, account: AccountProfile, date: dt.date):
+    __slots__ = ("account", "date", "persona", "seed", "streams")
+
+    def __init__(
+        self, seed: str, persona: Persona, account: AccountProfile, date: dt.date, streams: Streams
+    ):
         self.seed = seed
         self.persona = persona
         self.account = account
         self.date = date
-        self._random: Random | None = None
+        self.streams = streams
 
     @property
     def random(self) -> Random:
-        if self._random is None:
-            self._random = rng(self.seed, self.account.key, self.date.isoformat())
-        return self._random
+        key = (self.account.key, self.date.year, self.date.month)
+        stream = self.streams.get(key)
+        if stream is None:
+            month = f"{self.date.year:04d}-{self.date.month:02d}"
+            stream = self.streams[key] = rng(self.seed, self.account.key, month)
+        return stream
 
     def key(self, slug: str) -> str:
         return f"{self.account.key}:{self.date.isoformat()}:{slug}"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from gingham.sandbox_data.building import Day
+from gingham.sandbox_data.building import Day, Streams
 from gingham.sandbox_data.persona import Persona, persona
 from gingham.sandbox_data.records import AccountProfile, GeneratedTransaction
 from gingham.sandbox_data.schedule import monthly_day
@@ -73,6 +73,7 @@ class Login:
     # A card's purchases per day, kept while generating: its monthly payment sums them.
     card_days: dict[tuple[str, date], list[GeneratedTransaction]] = field(default_factory=dict)
     due_days: dict[str, int] = field(default_factory=dict)
+    streams: Streams = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.persona = persona(self.seed)
@@ -128,4 +129,4 @@ class Login:
         return due
 
     def day(self, account: AccountProfile, when: date) -> Day:
-        return Day(self.seed, self.persona, account, when)
+        return Day(self.seed, self.persona, account, when, self.streams)

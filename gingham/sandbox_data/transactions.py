@@ -5,8 +5,8 @@ window-consistent: generating two adjacent windows gives exactly what generating
 gives. That lets the transactions product pull history lazily and let new days accrue as the
 sandbox clock moves, without ever changing what it already served.
 
-Everything on a day is drawn from a random stream of its own (login, account, date), and every
-recurring thing (paydays, bills, transfers, trips) is scheduled from fixed epochs, never from the
+Everything is drawn from a random stream per (login, account, month), consumed day by day from
+the month's 1st, and every recurring thing (paydays, bills, transfers, trips) is scheduled from fixed epochs, never from the
 window's start. A card's monthly payment is the sum of its previous month's purchases, which are
 regenerated for the purpose when the window does not cover them.
 """
@@ -64,10 +64,14 @@ def generate(
             custom.extend(custom_transactions(account, start, end))
         else:
             generated_accounts.append(account)
-    day = start
+    # Each account's month draws from one random stream, so a month is always generated from its
+    # 1st; the days before the window are generated and dropped.
+    day = start.replace(day=1)
     while day <= end:
         for account in generated_accounts:
-            generated.extend(day_of(login, account, day))
+            made = day_of(login, account, day)
+            if day >= start:
+                generated.extend(made)
         day += timedelta(days=1)
     if custom:
         generated.extend(custom)
