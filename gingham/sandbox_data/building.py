@@ -129,11 +129,12 @@ def purchase(
         authorized_date = day.date - dt.timedelta(days=lag)
         low, high = _HOURS.get(pool, (0, 23))
         city = away or day.persona.home
-        local = dt.datetime.combine(
-            authorized_date,
-            dt.time(random.randint(low, high), random.randint(0, 59), random.randint(0, 59)),
-        )
-        authorized_at = (local - dt.timedelta(hours=city.utc_offset_hours)).replace(tzinfo=dt.UTC)
+        # A local time of day, as seconds since midnight, told in UTC.
+        local_seconds = int(low * 3600 + random.random() * (high - low + 1) * 3600)
+        utc_seconds = local_seconds - city.utc_offset_hours * 3600
+        authorized_at = dt.datetime(
+            authorized_date.year, authorized_date.month, authorized_date.day, tzinfo=dt.UTC
+        ) + dt.timedelta(seconds=utc_seconds)
         posted_at = authorized_at + dt.timedelta(days=lag)
     return _transaction(
         day,

@@ -220,9 +220,9 @@ MERCHANTS: dict[str, tuple[Merchant, ...]] = {
     ),
     "rides": (
         _m("uber", "Uber", "UBER *TRIP", "uber.com",
-           "TRANSPORTATION_TAXIS_AND_RIDE_SHARES", "22006001", _ONLINE, 9, 48),
+           "TRANSPORTATION_TAXIS_AND_RIDE_SHARES", "22016000", _ONLINE, 9, 48),
         _m("lyft", "Lyft", "LYFT *RIDE", "lyft.com",
-           "TRANSPORTATION_TAXIS_AND_RIDE_SHARES", "22006001", _ONLINE, 8, 45),
+           "TRANSPORTATION_TAXIS_AND_RIDE_SHARES", "22016000", _ONLINE, 8, 45),
         _m("parkmobile", "ParkMobile", "PARKMOBILE", "parkmobile.io",
            "TRANSPORTATION_PARKING", "22013000", _ONLINE, 2.5, 24),
     ),
