@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from gingham.sandbox_data.building import Day, counterparty, plain, purchase
+from gingham.sandbox_data.building import EMPTY_LOCATION, Day, counterparty, plain, purchase
 from gingham.sandbox_data.login import INTEREST_RATES, Login
 from gingham.sandbox_data.merchants import ALL_MERCHANTS
 from gingham.sandbox_data.records import AccountProfile, GeneratedTransaction
@@ -193,7 +193,7 @@ def _cash_and_fees(login: Login, day: Day) -> list[GeneratedTransaction]:
                 category_id="21012002",
                 code="atm",
                 channel="in store",
-                location={**_empty_location(), **atm},
+                location={**EMPTY_LOCATION, **atm},
             )
         )
         if random.random() < 0.3:
@@ -322,16 +322,3 @@ def _interest(day: Day, rate: float) -> GeneratedTransaction:
         stream="interest",
         confidence="VERY_HIGH",
     )
-
-
-def _empty_location() -> dict[str, object]:
-    return {
-        "address": None,
-        "city": None,
-        "region": None,
-        "postal_code": None,
-        "country": None,
-        "lat": None,
-        "lon": None,
-        "store_number": None,
-    }

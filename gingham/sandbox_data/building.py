@@ -131,11 +131,14 @@ def purchase(
         city = away or day.persona.home
         # A local time of day, as seconds since midnight, told in UTC.
         local_seconds = int(low * 3600 + random.random() * (high - low + 1) * 3600)
-        utc_seconds = local_seconds - city.utc_offset_hours * 3600
-        authorized_at = dt.datetime(
-            authorized_date.year, authorized_date.month, authorized_date.day, tzinfo=dt.UTC
-        ) + dt.timedelta(seconds=utc_seconds)
-        posted_at = authorized_at + dt.timedelta(days=lag)
+        offset = city.utc_offset_hours * 3600
+        authorized_at = _midnight_utc(authorized_date) + dt.timedelta(
+            seconds=local_seconds - offset
+        )
+        # The bank posts overnight, in a batch that lands at 6 a.m. local time (an hour after a
+        # same-day purchase at the latest).
+        morning = _midnight_utc(day.date) + dt.timedelta(seconds=6 * 3600 - offset)
+        posted_at = max(morning, authorized_at + dt.timedelta(hours=1))
     return _transaction(
         day,
         slug,
@@ -248,6 +251,10 @@ def _transaction(
         datetime=posted_at,
         stream=stream,
     )
+
+
+def _midnight_utc(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def _store_number(day: Day, merchant: Merchant) -> str:

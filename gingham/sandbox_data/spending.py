@@ -237,4 +237,7 @@ ALL_RESTAURANTS = tuple(
     for merchant in ALL_MERCHANTS.values()
     if merchant.pfc in ("FOOD_AND_DRINK_RESTAURANT", "FOOD_AND_DRINK_FAST_FOOD")
     and merchant.channel == "in store"
+    # Chains only: the login's local haunts are at home.
+    and merchant.website is not None
+    and merchant.terminal is None
 )

@@ -236,8 +236,10 @@ class TestRealism:
         assert purchases
         lags = Counter((t.date - t.authorized_date).days for t in purchases if t.authorized_date)
         assert set(lags) == {0, 1, 2}
-        assert all(t.authorized_datetime is not None for t in purchases)
-        assert all(t.authorized_datetime.tzinfo is not None for t in purchases)
+        for t in purchases:
+            assert t.authorized_datetime is not None and t.datetime is not None
+            assert t.authorized_datetime.tzinfo is not None
+            assert t.authorized_datetime < t.datetime
 
     def test_merchants_carry_plaids_enrichment(self) -> None:
         by_merchant: dict[str, set[str | None]] = defaultdict(set)
