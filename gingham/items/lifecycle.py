@@ -335,6 +335,7 @@ def share_bank_accounts(
             first_position=max((position for _, position in rows), default=-1) + 1,
             now=now,
         )
+        transactions_timers.accounts_added(session, item.id, now)
 
 
 def consent_to(

@@ -198,6 +198,31 @@ def historical_pull(session: Session, item: ItemRecord, state: ProductState, now
         _sync_updates_available(session, item, now, initial=True, historical=True)
 
 
+def pull_new_accounts(
+    session: Session, item: ItemRecord, state: ProductState, now: datetime
+) -> None:
+    """Accounts the Item shares since update mode get their transactions at once, announced as
+    Plaid does: INITIAL_UPDATE with the net new transactions (and SYNC_UPDATES_AVAILABLE)."""
+    if state.initial_pulled_at is None or state.history_start is None:
+        return
+    assert state.pulled_through is not None
+    accounts = bank_accounts(session, item.id)
+    known = set(state.pulled_accounts)
+    new_accounts = [a for a in accounts if a.account_id not in known]
+    if not new_accounts:
+        return
+    rows = _rows(item, new_accounts, state.history_start, state.pulled_through, now.date())
+    added = _add_new(session, item.id, rows)
+    service.update_state(
+        session, item.id, pulled_accounts=[a.account_id for a in accounts], last_pull_at=now
+    )
+    _notify(session, item, "INITIAL_UPDATE", {"new_transactions": added, "error": None}, now)
+    if state.sync_used and added:
+        _sync_updates_available(
+            session, item, now, initial=True, historical=state.historical_pulled_at is not None
+        )
+
+
 # --- Later updates --------------------------------------------------------------------------------
 
 

@@ -57,6 +57,14 @@ def after_repair(session: Session, item: ItemRecord, now: datetime) -> None:
         pulls.update(session, item, state, now)
 
 
+def accounts_added(session: Session, item_id: str, now: datetime) -> None:
+    """Update mode added accounts to the Item: their transactions are pulled now."""
+    item = items_service.item_by_id(session, item_id)
+    state = service.state_of(session, item_id)
+    if item is not None and state is not None:
+        pulls.pull_new_accounts(session, item, state, now)
+
+
 def _subject(timer: TimerContext) -> tuple[ItemRecord, ProductState] | None:
     item = items_service.item_by_id(timer.session, timer.timer.subject_id or "")
     if item is None or item.removed_at is not None:
