@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy.orm import Session
+from starlette.routing import Route
+
 from gingham import errors
 from gingham.accounts.schemas import account_json
 from gingham.accounts.service import AccountRecord
@@ -17,8 +20,9 @@ from gingham.transactions import pulls, recurring, service, timers
 from gingham.transactions.reads import Cursor, decode_cursor, sync_page, window_page
 from gingham.transactions.sandbox import create_sandbox_transactions, is_dynamic
 from gingham.transactions.service import ProductState
-from gingham.wire.endpoint import Handler, JSONObject, RequestContext
+from gingham.wire.endpoint import Handler, JSONObject, RequestContext, Runtime, internal_route
 from gingham.wire.json import format_datetime
+from gingham.wire.validation import request_schema
 
 DEFAULT_COUNT = 100
 
@@ -178,8 +182,20 @@ def get_recurring(ctx: RequestContext, body: JSONObject) -> JSONObject:
     }
 
 
-def get_categories(ctx: RequestContext, body: JSONObject) -> JSONObject:
+def _categories(
+    session: Session, body: JSONObject, params: JSONObject, request_id: str
+) -> JSONObject:
     return {"categories": legacy_categories()}
+
+
+def routes(runtime: Runtime) -> list[Route]:
+    """/categories/get takes no credentials at Plaid (its spec's `security: []`), and
+    plaid-python sends none: it is served without them."""
+    return [
+        internal_route(
+            "/categories/get", _categories, runtime, schema=request_schema("/categories/get")
+        )
+    ]
 
 
 # Path → handler, wired by gingham.app.
@@ -188,6 +204,5 @@ ENDPOINTS: dict[str, Handler] = {
     "/transactions/get": get_transactions,
     "/transactions/refresh": refresh_transactions,
     "/transactions/recurring/get": get_recurring,
-    "/categories/get": get_categories,
     "/sandbox/transactions/create": create_sandbox_transactions,
 }

@@ -128,8 +128,9 @@ def _stream_json(
         "last_amount": _amount(last.amount, currency),
         "is_active": status != "TOMBSTONED",
         "status": status,
+        # last_user_modified_datetime is left out: not nullable in plaid-python, and no user
+        # modifies streams here.
         "is_user_modified": False,
-        "last_user_modified_datetime": None,
     }
     if latest.get("personal_finance_category"):
         body["personal_finance_category"] = latest["personal_finance_category"]

@@ -84,15 +84,19 @@ class TestDailyUpdates:
         before = len(transactions_webhooks(plaid, item_id))
         advance(plaid, "P1D")
         webhooks = transactions_webhooks(plaid, item_id)[before:]
-        assert codes(webhooks) == [
-            "SYNC_UPDATES_AVAILABLE",
+        # Sent together, at the update's moment.
+        by_code = {w["webhook_code"]: w for w in webhooks}
+        assert sorted(codes(webhooks)) == [
             "DEFAULT_UPDATE",
+            "SYNC_UPDATES_AVAILABLE",
             "TRANSACTIONS_REMOVED",
         ]
         added, removed, _, _ = sync_all(plaid, token, cursor)
-        assert webhooks[1]["new_transactions"] == len(added)
-        assert webhooks[2]["removed_transactions"] == [r["transaction_id"] for r in removed]
-        assert webhooks[0]["historical_update_complete"] is True
+        assert by_code["DEFAULT_UPDATE"]["new_transactions"] == len(added)
+        assert by_code["TRANSACTIONS_REMOVED"]["removed_transactions"] == [
+            r["transaction_id"] for r in removed
+        ]
+        assert by_code["SYNC_UPDATES_AVAILABLE"]["historical_update_complete"] is True
 
     def test_a_removed_item_stops_updating(self, plaid: PlaidCaller) -> None:
         token, item_id = with_webhook(plaid, pulled=True)
@@ -103,3 +107,40 @@ class TestDailyUpdates:
         assert [f["kind"] for f in fired if f["subject_id"] == item_id] == [
             "transactions.daily_update"
         ]
+
+
+class TestFiringTransactionsWebhooks:
+    def fire(self, plaid: PlaidCaller, token: str, code: str) -> None:
+        plaid.ok("/sandbox/item/fire_webhook", {"access_token": token, "webhook_code": code})
+
+    def test_bodies_describe_the_items_data(self, plaid: PlaidCaller) -> None:
+        token, item_id = with_webhook(plaid, pulled=True)
+        advance(plaid, "P1D")
+        added, _, _, _ = sync_all(plaid, token)
+        for code in (
+            "SYNC_UPDATES_AVAILABLE",
+            "INITIAL_UPDATE",
+            "HISTORICAL_UPDATE",
+            "DEFAULT_UPDATE",
+            "TRANSACTIONS_REMOVED",
+        ):
+            self.fire(plaid, token, code)
+        fired = {w["webhook_code"]: w for w in transactions_webhooks(plaid, item_id)[-5:]}
+        sync_updates, initial, historical, default, removals = (
+            fired[code]
+            for code in (
+                "SYNC_UPDATES_AVAILABLE",
+                "INITIAL_UPDATE",
+                "HISTORICAL_UPDATE",
+                "DEFAULT_UPDATE",
+                "TRANSACTIONS_REMOVED",
+            )
+        )
+        assert sync_updates["initial_update_complete"] is True
+        assert sync_updates["historical_update_complete"] is True
+        assert historical["new_transactions"] == count_all(plaid, token) == len(added)
+        assert 0 < initial["new_transactions"] < historical["new_transactions"]
+        newest = max(t["date"] for t in added.values())
+        assert default["new_transactions"] == sum(1 for t in added.values() if t["date"] == newest)
+        assert removals["removed_transactions"]
+        assert removals["error"] is None

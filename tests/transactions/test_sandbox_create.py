@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.builders import PlaidCaller
-from tests.transactions.helpers import codes, sync_all, transactions_webhooks, with_webhook
+from tests.transactions.helpers import sync_all, transactions_webhooks, with_webhook
 
 DYNAMIC = {"override_username": "user_transactions_dynamic"}
 
@@ -42,9 +42,9 @@ class TestCreatingTransactions:
         assert cafe["date"] == "2026-03-02" and cafe["authorized_date"] == "2026-03-01"
         assert cafe["pending"] is False and cafe["original_description"] == "CORNER CAFE"
         assert cafe["iso_currency_code"] == "USD"
-        webhooks = transactions_webhooks(plaid, item_id)[before:]
-        assert codes(webhooks) == ["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE"]
-        assert webhooks[1]["new_transactions"] == 2
+        webhooks = {w["webhook_code"]: w for w in transactions_webhooks(plaid, item_id)[before:]}
+        assert sorted(webhooks) == ["DEFAULT_UPDATE", "SYNC_UPDATES_AVAILABLE"]
+        assert webhooks["DEFAULT_UPDATE"]["new_transactions"] == 2
 
     def test_to_a_chosen_account(self, plaid: PlaidCaller) -> None:
         token, _ = with_webhook(plaid, pulled=True, **DYNAMIC)
