@@ -21,6 +21,7 @@ from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
 from gingham.liabilities import service as liabilities_service
 from gingham.products import check_products
+from gingham.transactions import firings as transaction_firings
 from gingham.webhooks.outbox import enqueue_webhook
 from gingham.webhooks.payloads import webhook_error, webhook_time
 from gingham.wire.endpoint import JSONObject, RequestContext
@@ -120,11 +121,9 @@ FIRINGS: dict[str, dict[str, Firing]] = {
     "DEFAULT_UPDATE": {
         "TRANSACTIONS": Firing(
             "transactions",
-            lambda fire: {
-                "item_id": fire.item.id,
-                "error": None,
-                "new_transactions": fire.options.get("new_transactions", 0),
-            },
+            lambda fire: transaction_firings.new_transactions(
+                fire.ctx.session, fire.item, "DEFAULT_UPDATE", fire.options
+            ),
         ),
         "AUTH": Firing(
             "auth",
@@ -239,11 +238,31 @@ FIRINGS: dict[str, dict[str, Firing]] = {
     "SYNC_UPDATES_AVAILABLE": {
         "TRANSACTIONS": Firing(
             "transactions",
-            lambda fire: {
-                "item_id": fire.item.id,
-                "initial_update_complete": True,
-                "historical_update_complete": True,
-            },
+            lambda fire: transaction_firings.sync_updates_available(fire.ctx.session, fire.item),
+        )
+    },
+    # Not in Plaid's list for this endpoint; Gingham fires the rest of the TRANSACTIONS codes
+    # too, with the counts of the Item's stored transactions.
+    "INITIAL_UPDATE": {
+        "TRANSACTIONS": Firing(
+            "transactions",
+            lambda fire: transaction_firings.new_transactions(
+                fire.ctx.session, fire.item, "INITIAL_UPDATE", fire.options
+            ),
+        )
+    },
+    "HISTORICAL_UPDATE": {
+        "TRANSACTIONS": Firing(
+            "transactions",
+            lambda fire: transaction_firings.new_transactions(
+                fire.ctx.session, fire.item, "HISTORICAL_UPDATE", fire.options
+            ),
+        )
+    },
+    "TRANSACTIONS_REMOVED": {
+        "TRANSACTIONS": Firing(
+            "transactions",
+            lambda fire: transaction_firings.transactions_removed(fire.ctx.session, fire.item),
         )
     },
     "PRODUCT_READY": {

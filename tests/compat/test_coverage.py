@@ -38,6 +38,12 @@ COVERED_ENDPOINTS = {
     "/user/create": "user_create",
     "/user/items/get": "user_items_get",
     "/webhook_verification_key/get": "webhook_verification_key_get",
+    "/transactions/sync": "transactions_sync",
+    "/transactions/get": "transactions_get",
+    "/transactions/refresh": "transactions_refresh",
+    "/transactions/recurring/get": "transactions_recurring_get",
+    "/categories/get": "categories_get",
+    "/sandbox/transactions/create": "sandbox_transactions_create",
 }
 
 
