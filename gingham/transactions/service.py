@@ -86,9 +86,14 @@ def claim_state(session: Session, item_id: str) -> bool:
     whether it was created."""
     dialect = session.get_bind().dialect.name
     make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = make_insert(TransactionsItem).on_conflict_do_nothing(index_elements=["item_id"])
-    created = session.connection().execute(statement, _new_state(item_id))
-    return created.rowcount == 1
+    statement = (
+        make_insert(TransactionsItem)
+        .on_conflict_do_nothing(index_elements=["item_id"])
+        # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
+        .returning(TransactionsItem.item_id)
+    )
+    created = session.connection().execute(statement, _new_state(item_id)).scalar()
+    return created is not None
 
 
 def create_state(session: Session, item_id: str) -> ProductState:
