@@ -2,8 +2,9 @@
 
 Starts a server on a free loopback port with a fresh database, provisions an API client, then
 measures, one after another: the bare health endpoint (the ceiling of the server stack),
-/link/token/create, the /sandbox/public_token/create + /item/public_token/exchange pair, and
-/accounts/get. Prints a table and, with --write, writes docs/PERFORMANCE.md.
+/link/token/create, the /sandbox/public_token/create + /item/public_token/exchange pair,
+/accounts/get, /transactions/get (a page of 100) and /transactions/sync (pages of 100, and pages of
+500 through whole histories). Prints a table and, with --write, writes docs/PERFORMANCE.md.
 
     .venv/bin/python bench/run.py [--duration 10] [--connections 16]
         [--database sqlite|postgresql ...] [--write docs/PERFORMANCE.md]
@@ -32,6 +33,7 @@ from gingham_server import (
     warm_up,
 )
 from report import Document, Row, Run, existing_notes, format_table, render_document
+from transactions import PULL_SECONDS, prepare_sync_pages
 from wrk_runner import BenchError, WrkResult, WrkSettings, ensure_wrk, run_wrk
 
 PREPARED_ITEMS = 50
@@ -44,6 +46,8 @@ class Scenario:
     script: str  # in bench/lua
     is_pair: bool = False
     needs_access_tokens: bool = False
+    # The /transactions/sync page size whose prepared cursors the script replays.
+    sync_count: int | None = None
 
 
 SCENARIOS = (
@@ -55,6 +59,15 @@ SCENARIOS = (
         is_pair=True,
     ),
     Scenario("POST /accounts/get", "accounts_get.lua", needs_access_tokens=True),
+    Scenario(
+        "POST /transactions/get (count 100)", "transactions_get.lua", needs_access_tokens=True
+    ),
+    Scenario("POST /transactions/sync (count 100)", "transactions_sync.lua", sync_count=100),
+    Scenario(
+        "POST /transactions/sync (count 500, whole history)",
+        "transactions_sync.lua",
+        sync_count=500,
+    ),
 )
 
 
@@ -74,6 +87,7 @@ class Target:
     database: Database
     credentials: Credentials
     tokens_file: Path
+    sync_pages: dict[int, Path]
 
 
 def parse_args(argv: list[str]) -> Settings:
@@ -132,6 +146,8 @@ def measure_once(wrk: str, scenario: Scenario, target: Target, settings: Setting
     script_args = [target.credentials.client_id, target.credentials.secret]
     if scenario.needs_access_tokens:
         script_args.append(str(target.tokens_file))
+    if scenario.sync_count is not None:
+        script_args += [str(target.sync_pages[scenario.sync_count]), str(scenario.sync_count)]
     pid, backends = target.server.pid, target.database.backend_pids
     wait_for_quiet_machine(pid, backends, settings.quiet_wait_s)
     print(f"  wrk {settings.wrk.duration_s}s: {scenario.label}", file=sys.stderr, flush=True)
@@ -162,7 +178,7 @@ def run_benchmark(wrk: str, database_name: str, settings: Settings) -> Run:
         tempfile.TemporaryDirectory(prefix="gingham-bench-run-") as work,
     ):
         print(f"{database_name}: {database.version}", file=sys.stderr, flush=True)
-        env = server_env(database)
+        env = {**server_env(database), "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS}
         credentials = create_client(env)
         log_path = Path(work) / "server.log"
         try:
@@ -170,8 +186,9 @@ def run_benchmark(wrk: str, database_name: str, settings: Settings) -> Run:
                 tokens = prepare_access_tokens(server, credentials, PREPARED_ITEMS)
                 tokens_file = Path(work) / "access_tokens.txt"
                 tokens_file.write_text("\n".join(tokens) + "\n")
+                sync_pages = prepare_sync_pages(server, credentials, tokens, Path(work))
                 warm_up(server, credentials, tokens[0])
-                target = Target(server, database, credentials, tokens_file)
+                target = Target(server, database, credentials, tokens_file, sync_pages)
                 rows = [measure(wrk, scenario, target, settings) for scenario in SCENARIOS]
         except BenchError:
             print(f"--- end of the server log ({log_path}) ---", file=sys.stderr)

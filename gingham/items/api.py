@@ -18,7 +18,7 @@ def exchange_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
     item = service.item_by_id(ctx.session, item_id)
     if item is not None and "transactions" in item.billed_products:
         # Linked with Transactions: its initial pull starts (once, whichever token is exchanged).
-        transactions_timers.start(
+        transactions_timers.start_after_link(
             ctx.session,
             item,
             ctx.now,

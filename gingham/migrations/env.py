@@ -19,6 +19,7 @@ from gingham.link_tokens import models as _link_tokens  # noqa: F401
 from gingham.oauth_bank import models as _oauth_bank  # noqa: F401
 from gingham.sandbox_clock import models as _sandbox_clock  # noqa: F401
 from gingham.signal import models as _signal  # noqa: F401
+from gingham.transactions import models as _transactions  # noqa: F401
 from gingham.users import models as _users  # noqa: F401
 from gingham.webhooks import models as _webhooks  # noqa: F401
 

@@ -48,9 +48,11 @@ class Transaction(Base):
 
     __tablename__ = "transactions"
     __table_args__ = (
-        # The sync cursor's range scan, and /transactions/get's date window.
+        # The sync cursor's range scan.
         Index("ix_transactions_item_id_sequence", "item_id", "sequence", unique=True),
-        Index("ix_transactions_item_id_date", "item_id", "date"),
+        # /transactions/get's date window: counted from the index alone, and its newest-first
+        # page read in index order, without sorting the window.
+        Index("ix_transactions_item_id_removed_date", "item_id", "removed", "date", "sequence"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, false, func, select
 from sqlalchemy.orm import Session
 
 from gingham import errors
@@ -187,7 +187,8 @@ def sync_page(
 
 _WINDOW = (
     T.item_id == bindparam("item_id"),
-    T.removed.is_(False),
+    # `= false` rather than `IS false`, which PostgreSQL cannot match to an index.
+    T.removed == false(),
     T.date >= bindparam("start"),
     T.date <= bindparam("end"),
 )
@@ -231,7 +232,7 @@ def window_page(
     total = int(connection.execute(counting, params).scalar_one())
     if total <= offset:
         return total, []
-    rows = connection.execute(paging, {**params, "limit": count, "offset": offset})
+    rows = connection.execute(paging, {**params, "limit": count, "offset": offset}).all()
     page = [
         fragment(with_original_description(wire, original) if original_description else wire)
         for wire, original in rows

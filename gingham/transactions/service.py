@@ -13,6 +13,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from gingham.transactions.models import Transaction, TransactionsItem
@@ -79,8 +81,29 @@ def state_of(session: Session, item_id: str) -> ProductState | None:
     return None if row is None else ProductState(*row)
 
 
+def claim_state(session: Session, item_id: str) -> bool:
+    """Create the Item's state unless it has one, in one statement (the link path's cost);
+    whether it was created."""
+    dialect = session.get_bind().dialect.name
+    make_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        make_insert(TransactionsItem)
+        .on_conflict_do_nothing(index_elements=["item_id"])
+        # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
+        .returning(TransactionsItem.item_id)
+    )
+    created = session.connection().execute(statement, _new_state(item_id)).scalar()
+    return created is not None
+
+
 def create_state(session: Session, item_id: str) -> ProductState:
-    values: dict[str, Any] = {
+    values = _new_state(item_id)
+    session.connection().execute(_INSERT_STATE, values)
+    return ProductState(**values)
+
+
+def _new_state(item_id: str) -> dict[str, Any]:
+    return {
         "item_id": item_id,
         "last_sequence": 0,
         "initial_pulled_at": None,
@@ -92,8 +115,6 @@ def create_state(session: Session, item_id: str) -> ProductState:
         "last_pull_at": None,
         "recurring_updated_at": None,
     }
-    session.connection().execute(_INSERT_STATE, values)
-    return ProductState(**values)
 
 
 def update_state(session: Session, item_id: str, **values: Any) -> None:

@@ -35,6 +35,13 @@ def start(session: Session, item: ItemRecord, now: datetime, *, pull_delay: floa
     if state is not None:
         return state
     state = service.create_state(session, item.id)
+    _schedule_initial_pull(session, item, now, pull_delay)
+    return state
+
+
+def _schedule_initial_pull(
+    session: Session, item: ItemRecord, now: datetime, pull_delay: float
+) -> None:
     schedule_timer(
         session,
         item.client_id,
@@ -43,7 +50,15 @@ def start(session: Session, item: ItemRecord, now: datetime, *, pull_delay: floa
         subject_id=item.id,
         payload={"pull_delay": pull_delay},
     )
-    return state
+
+
+def start_after_link(
+    session: Session, item: ItemRecord, now: datetime, *, pull_delay: float
+) -> None:
+    """`start` for an Item just exchanged: one statement when its state exists already (the
+    public token of update mode exchanged again)."""
+    if service.claim_state(session, item.id):
+        _schedule_initial_pull(session, item, now, pull_delay)
 
 
 def after_repair(session: Session, item: ItemRecord, now: datetime) -> None:

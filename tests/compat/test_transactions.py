@@ -253,11 +253,11 @@ class TestSandboxTransactions:
     def test_a_dynamic_users_item_gets_them(self, api: plaid_api.PlaidApi) -> None:
         item = ready_item(api, username="user_transactions_dynamic")
         _, _, cursor = sync_everything(api, item.access_token)
-        create(api, item.access_token, [custom("COFFEE", 4.5), custom("REFUND", -20)])
+        create(api, item.access_token, [custom("COFFEE", 4.5), custom("REFUND", -20.0)])
         added, _, _ = sync_everything(api, item.access_token, cursor)
         assert sorted((t.name, t.amount) for t in added.values()) == [
             ("COFFEE", 4.5),
-            ("REFUND", -20),
+            ("REFUND", -20.0),
         ]
 
     def test_other_items_refuse_them(self, api: plaid_api.PlaidApi) -> None:

@@ -56,6 +56,9 @@ def with_webhook(plaid: PlaidCaller, *, pulled: bool = False, **options: Any) ->
     if pulled:
         advance(plaid, PULL)
         advance(plaid, PULL)
+        # A moment later, so that what a test does next is never queued at the very time of
+        # the historical pull's webhooks (the webhook list orders by time).
+        advance(plaid, "PT1S")
     return exchanged["access_token"], exchanged["item_id"]
 
 

@@ -65,12 +65,16 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_transactions_item_id_sequence", ["item_id", "sequence"], unique=True
         )
-        batch_op.create_index("ix_transactions_item_id_date", ["item_id", "date"], unique=False)
+        batch_op.create_index(
+            "ix_transactions_item_id_removed_date",
+            ["item_id", "removed", "date", "sequence"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("transactions", schema=None) as batch_op:
-        batch_op.drop_index("ix_transactions_item_id_date")
+        batch_op.drop_index("ix_transactions_item_id_removed_date")
         batch_op.drop_index("ix_transactions_item_id_sequence")
     op.drop_table("transactions")
     op.drop_table("transactions_items")
