@@ -35,7 +35,7 @@ class TestExchange:
     ) -> None:
         response = link_in_demo(plaid)
         assert "access-sandbox" not in response.text
-        assert [account["name"] for account in response.json()["accounts"]][0] == "Plaid Checking"
+        assert response.json()["accounts"][0]["name"] == "Plaid Checking"
         set_cookie = response.headers["set-cookie"]
         assert set_cookie.startswith(f"{COOKIE_NAME}=")
         attributes = {part.strip().lower() for part in set_cookie.split(";")[1:]}
@@ -58,9 +58,7 @@ class TestCallPlaid:
         assert got["item"]["billed_products"] == ["auth"]
         assert "access-sandbox" not in response.text
 
-    def test_without_a_linked_item_the_page_is_told_to_link_first(
-        self, plaid: PlaidCaller
-    ) -> None:
+    def test_without_a_linked_item_the_page_is_told_to_link_first(self, plaid: PlaidCaller) -> None:
         response = call(plaid, "/auth/get")
         assert response.status_code == 400
         assert response.json()["error_code"] == "NO_LINKED_ITEM"
