@@ -43,6 +43,12 @@ from gingham.wire.json import format_datetime
 from gingham.wire.validation import Schema, request_schema, validate
 
 DEMO_PRODUCTS = ("transactions", "auth", "identity", "investments", "liabilities", "signal")
+# Link offers only the accounts that suit every product in `products` (Auth: checking and savings;
+# Investments: investment accounts), so one Item could never show everything. The demo asks for
+# the chosen product that narrows the choice least and lists the others as optional_products:
+# the Item gets each one the shared accounts can serve, and the page shows Plaid's error for
+# the rest.
+_NARROWS_LEAST_FIRST = ("identity", "transactions", "liabilities", "auth", "signal", "investments")
 
 _LINK_TOKEN_SCHEMA: Schema = {
     "type": "object",
@@ -77,6 +83,14 @@ def default_caller(session: Session) -> Caller:
     return Caller(client_id, "sandbox")
 
 
+def _link_products(chosen: list[str]) -> JSONObject:
+    ordered = [product for product in _NARROWS_LEAST_FIRST if product in chosen]
+    fields: JSONObject = {"products": ordered[:1]}
+    if len(ordered) > 1:
+        fields["optional_products"] = ordered[1:]
+    return fields
+
+
 def routes(runtime: Runtime, plaid_endpoints: Mapping[str, Handler]) -> list[Route]:
     """The demo's JSON routes; `plaid_endpoints` are the handlers it may call for its Item."""
     # The start page is also the demo's OAuth redirect URI: in a webview, Link comes back to it
@@ -95,7 +109,7 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, Handler]) -> list[Rou
                 "client_name": "Gingham Demo",
                 "language": "en",
                 "country_codes": ["US"],
-                "products": body.get("products") or ["transactions"],
+                **_link_products(body.get("products") or ["transactions"]),
                 "user": {"client_user_id": "gingham-demo-user"},
                 "redirect_uri": redirect_uri,
             },
