@@ -41,6 +41,12 @@ def open_tab(page: Page, name: str) -> Locator:
     return panel
 
 
+def shot(page: Page, name: str) -> None:
+    """A screenshot of the dashboard from its tabs down."""
+    page.evaluate("() => document.getElementById('tabs').scrollIntoView({ block: 'start' })")
+    screenshot(page, name)
+
+
 def assert_accessible(page: Page, where: str) -> None:
     violations = blocking_violations(page)
     assert violations == [], f"axe-core found serious or critical problems {where}: {violations}"
@@ -65,7 +71,7 @@ class TestDashboard:
         link_every_account(page, gingham)
         expect(page.get_by_test_id("demo-accounts").locator("tbody tr")).to_have_count(12)
         expect(page.get_by_test_id("demo-summary")).to_contain_text("Cash")
-        screenshot(page, "demo-dashboard-accounts")
+        shot(page, "demo-dashboard-accounts")
         assert_accessible(page, "on the Accounts tab")
 
         auth = open_tab(page, "auth")
@@ -87,7 +93,7 @@ class TestDashboard:
             )
         expect(transactions.get_by_test_id("transactions-status")).to_contain_text("latest")
         expect(transactions.get_by_test_id("transactions-recurring")).to_contain_text("Recurring")
-        screenshot(page, "demo-dashboard-transactions")
+        shot(page, "demo-dashboard-transactions")
         assert_accessible(page, "on the Transactions tab")
 
         identity = open_tab(page, "identity")
@@ -96,21 +102,21 @@ class TestDashboard:
         expect(owner.locator("h4")).not_to_be_empty()
         expect(owner).to_contain_text("@")
         assert_accessible(page, "on the Identity tab")
-        screenshot(page, "demo-dashboard-identity")
+        shot(page, "demo-dashboard-identity")
 
         investments = open_tab(page, "investments")
         holdings = investments.get_by_test_id("holding-row")
         expect(holdings.first).to_be_visible()
         expect(investments.locator(".ticker").first).not_to_be_empty()
         expect(investments.get_by_test_id("investment-transaction-row").first).to_be_visible()
-        screenshot(page, "demo-dashboard-investments")
+        shot(page, "demo-dashboard-investments")
         assert_accessible(page, "on the Investments tab")
 
         liabilities = open_tab(page, "liabilities")
         expect(liabilities.get_by_test_id("liability-credit").first).to_contain_text("APR")
         expect(liabilities.get_by_test_id("liability-student").first).to_contain_text("Interest")
         expect(liabilities.get_by_test_id("liability-mortgage").first).to_contain_text("Escrow")
-        screenshot(page, "demo-dashboard-liabilities")
+        shot(page, "demo-dashboard-liabilities")
         assert_accessible(page, "on the Liabilities tab")
 
         signal = open_tab(page, "signal")
@@ -121,7 +127,7 @@ class TestDashboard:
         for score in scores.all_inner_texts():
             assert 1 <= int(score) <= 99
         expect(signal.get_by_test_id("signal-score").first).to_contain_text("Risk tier")
-        screenshot(page, "demo-dashboard-signal")
+        shot(page, "demo-dashboard-signal")
         assert_accessible(page, "on the Signal tab")
 
         self.assert_the_access_token_never_reached_the_page(page, responses)
@@ -155,7 +161,7 @@ class TestDashboard:
         error = investments.get_by_test_id("plaid-error")
         expect(error).to_be_visible()
         expect(error).to_contain_text("NO_INVESTMENT_ACCOUNTS")
-        screenshot(page, "demo-dashboard-missing-product")
+        shot(page, "demo-dashboard-missing-product")
         assert_accessible(page, "showing a Plaid error")
 
 
@@ -193,6 +199,5 @@ class TestKeyboardAndPhone:
             expect(panel.locator(".loading")).to_have_count(0, timeout=INITIAL_PULL_TIMEOUT_MS)
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 375, f"the page scrolls sideways on the {name} tab ({width} px)"
-            panel.scroll_into_view_if_needed()
-            screenshot(page, f"demo-375-{name}")
+            shot(page, f"demo-375-{name}")
         assert_accessible(page, "at 375 px")

@@ -106,7 +106,8 @@
     if (!entries || !entries.length) return el("span", { class: "muted" }, ["—"]);
     return el("ul", { class: "plain" }, entries.map(function (entry) {
       var type = entry.type && entry.type !== "primary" ? el("span", { class: "sub inline" }, [D.words(entry.type)]) : null;
-      return el("li", {}, [render(entry), type, entry.primary ? D.badge("Primary", "info") : null]);
+      // Spaces between the parts, so a long email can wrap before its labels.
+      return el("li", {}, [render(entry), type ? " " : null, type, entry.primary ? " " : null, entry.primary ? D.badge("Primary", "info") : null]);
     }));
   }
 
@@ -168,6 +169,17 @@
     ];
   }
 
+  // "Plaid IRA ••5555 and Plaid 401k ••6666."
+  function held(holdings, byId) {
+    var names = [];
+    holdings.forEach(function (h) {
+      var name = D.accountLabel(byId[h.account_id]);
+      if (names.indexOf(name) < 0) names.push(name);
+    });
+    if (names.length < 2) return (names[0] || "no account") + ".";
+    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1] + ".";
+  }
+
   function holdings(target, data) {
     var securities = {};
     (data.securities || []).forEach(function (s) { securities[s.security_id] = s; });
@@ -176,7 +188,7 @@
     var total = rows.reduce(function (sum, h) { return sum + ((h.iso_currency_code || "USD") === "USD" ? h.institution_value || 0 : 0); }, 0);
     fill(target, [
       el("h3", {}, ["Holdings"]),
-      el("p", { class: "muted" }, [rows.length + " holdings worth " + D.money(total, "USD") + " across " + data.accounts.length + (data.accounts.length === 1 ? " account." : " accounts.")]),
+      el("p", { class: "muted" }, [rows.length + " holdings worth " + D.money(total, "USD") + " in " + held(rows, byId)]),
       D.table("Holdings", ["Security", { text: "Account", class: "hide-narrow" }, { text: "Quantity", class: "num" }, { text: "Price", class: "num hide-narrow" }, { text: "Value", class: "num" }], rows.map(function (h) {
         var currency = h.iso_currency_code || h.unofficial_currency_code;
         return el("tr", { "data-testid": "holding-row" }, [
