@@ -61,12 +61,16 @@
   }
 
   function streamRows(streams) {
-    return streams.slice(0, 8).map(function (s) {
+    // The largest streams first: what a budget is built around.
+    var largest = streams.slice().sort(function (a, b) {
+      return Math.abs((b.average_amount || {}).amount || 0) - Math.abs((a.average_amount || {}).amount || 0);
+    });
+    return largest.slice(0, 8).map(function (s) {
       var amount = s.average_amount || {};
       return el("tr", {}, [
         el("td", {}, [el("span", { class: "strong" }, [s.merchant_name || s.description]), s.is_active === false ? D.badge("Inactive") : null]),
         el("td", {}, [D.words(s.frequency)]),
-        el("td", { class: "hide-narrow" }, [D.day(s.last_date)]),
+        el("td", { class: "hide-narrow nowrap" }, [D.day(s.last_date, false)]),
         el("td", { class: "num" }, [D.money(Math.abs(amount.amount), amount.iso_currency_code || amount.unofficial_currency_code)]),
       ]);
     });
@@ -92,11 +96,12 @@
       function retry() {
         if (!session.alive) return;
         if (Date.now() - started > GIVE_UP_AFTER_MS) {
-          status.textContent = what + " are still not ready after " + attempts + " checks. Link again to retry.";
+          status.textContent = "Gave up waiting for " + what + " after " + attempts + " checks. Link again to retry.";
+          status.className = "muted";
           return;
         }
-        status.textContent = "Gingham is still pulling " + what + " from the bank (NOT_READY). Checked " + attempts +
-          (attempts === 1 ? " time" : " times") + "; checking again in " + Math.round(wait / 1000) + " s…";
+        status.textContent = "Waiting for " + what + ": checked " + attempts + (attempts === 1 ? " time" : " times") +
+          ", checking again in " + Math.round(wait / 1000) + " s…";
         setTimeout(attempt, wait);
         wait = Math.min(wait * 1.5, LONGEST_WAIT_MS);
       }
@@ -113,18 +118,23 @@
       return D.plaid("/transactions/sync", { count: 1 });
     }, function (result) {
       return result !== null && result.transactions_update_status === "NOT_READY";
-    }, status, "Transactions");
+    }, status, "Gingham's initial pull of transactions (transactions_update_status NOT_READY)");
     syncReady.then(function () {
       return untilReady(session, function () { return D.plaid("/transactions/get"); }, function (result, error) {
         return error !== null && error.error_code === "PRODUCT_NOT_READY";
-      }, status, "Transactions");
+      }, status, "the initial pull of transactions (PRODUCT_NOT_READY)");
     }).then(function (data) {
       status.textContent = "Showing the latest " + data.transactions.length + " of " + data.total_transactions + " transactions from the last 90 days (/transactions/get).";
       status.className = "muted";
       var byId = D.accountsById(data.accounts);
       var newestFirst = data.transactions.slice().sort(function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : 0; });
       fill(list, [D.table("Latest transactions", ["Date", "Merchant", { text: "Category", class: "hide-narrow" }, { text: "Amount", class: "num" }], transactionRows(newestFirst, byId), "transactions-table")]);
-      return D.plaid("/transactions/recurring/get").then(function (streams) {
+      var recurringStatus = el("p", { class: "loading", role: "status", "data-testid": "recurring-status" }, ["Asking /transactions/recurring/get for recurring streams…"]);
+      fill(recurring, [el("h3", {}, ["Recurring"]), recurringStatus]);
+      // Streams are found in the whole history, so they wait for the historical pull.
+      return untilReady(session, function () { return D.plaid("/transactions/recurring/get"); }, function (result, error) {
+        return error !== null && error.error_code === "PRODUCT_NOT_READY";
+      }, recurringStatus, "the historical pull, which recurring streams need (PRODUCT_NOT_READY)").then(function (streams) {
         fill(recurring, [
           el("h3", {}, ["Recurring"]),
           el("div", { class: "two-up" }, [
