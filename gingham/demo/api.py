@@ -150,14 +150,16 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, Handler]) -> list[Rou
         if handler is None:
             raise errors.route_not_found(path)
 
-        def as_the_app(ctx: RequestContext, params: JSONObject) -> JSONObject:
-            plaid_body = {"access_token": access_token, **call.build(params, ctx.now.date())}
-            validate(plaid_body, request_schema(path))
-            return handler(ctx, plaid_body)
-
         with runtime.session_factory() as session, session.begin():
             caller = default_caller(session)
             access_token = item_cookie.open_sealed(runtime.secrets, caller, request)
+
+            # The request the app's server writes, dated on the caller's sandbox clock.
+            def as_the_app(ctx: RequestContext, params: JSONObject) -> JSONObject:
+                plaid_body = {"access_token": access_token, **call.build(params, ctx.now.date())}
+                validate(plaid_body, request_schema(path))
+                return handler(ctx, plaid_body)
+
             return run_handler(
                 as_the_app, params, session, caller, runtime, request_id, after_commit
             )
