@@ -96,7 +96,9 @@ class TestDashboard:
         outflows = transactions.get_by_test_id("recurring-outflows")
         expect(outflows).to_be_visible(timeout=INITIAL_PULL_TIMEOUT_MS)
         expect(outflows.locator("tbody tr").first).not_to_be_empty()
-        expect(transactions.get_by_test_id("recurring-inflows").locator("tbody tr").first).to_be_visible()
+        expect(
+            transactions.get_by_test_id("recurring-inflows").locator("tbody tr").first
+        ).to_be_visible()
         shot(page, "demo-dashboard-transactions")
         assert_accessible(page, "on the Transactions tab")
 
