@@ -172,6 +172,19 @@ class TestDashboard:
 
 
 class TestKeyboardAndPhone:
+    def test_the_start_page_is_accessible_before_linking(
+        self, page: Page, gingham: LiveGingham
+    ) -> None:
+        page.goto(f"{gingham.base_url}/")
+        expect(page.get_by_test_id("demo-products").get_by_role("checkbox")).to_have_count(6)
+        assert_accessible(page, "on the start page")
+        # The product choice is a group of checkboxes a keyboard reaches in order.
+        page.get_by_role("checkbox", name="Transactions").focus()
+        page.keyboard.press("Space")
+        expect(page.get_by_role("checkbox", name="Transactions")).not_to_be_checked()
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("checkbox", name="Auth")).to_be_focused()
+
     def test_tabs_work_by_keyboard(self, page: Page, gingham: LiveGingham) -> None:
         link_every_account(page, gingham, ["auth"])
         page.get_by_test_id("tab-accounts").focus()
