@@ -184,6 +184,7 @@ def create_app(
             runtime,
             schema=link_api.COMPLETE_SCHEMA,
         ),
+        *transactions_api.routes(runtime),
         *clients_api.routes(runtime),
         *link_customizations_api.routes(runtime),
         *sandbox_clock_api.routes(runtime),

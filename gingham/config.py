@@ -35,6 +35,10 @@ class Settings:
     webhook_retry: str = "plaid"
     # Whether `gingham serve` delivers webhooks itself; off when `gingham worker` processes do.
     webhook_worker: bool = True
+    # Seconds of the client's time from linking an Item with Transactions to its initial pull
+    # (the last 30 days), and again from there to its historical pull (the rest of its ~24
+    # months): Plaid's take a few seconds in the Sandbox, and apps poll or wait for webhooks.
+    transactions_pull_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -77,6 +81,8 @@ class Settings:
                 values[name] = int(value)
         if value := env.get(ENV_PREFIX + "WEBHOOK_RETRY"):
             values["webhook_retry"] = value
+        if value := env.get(ENV_PREFIX + "TRANSACTIONS_PULL_SECONDS"):
+            values["transactions_pull_seconds"] = float(value)
         if value := env.get(ENV_PREFIX + "WORKER"):
             values["webhook_worker"] = value.strip().lower() not in ("0", "false", "no", "off")
         values.update({k: v for k, v in overrides.items() if v is not None})

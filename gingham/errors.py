@@ -82,6 +82,10 @@ class OAuthError(PlaidError):
     error_type = "OAUTH_ERROR"
 
 
+class TransactionsError(PlaidError):
+    error_type = "TRANSACTIONS_ERROR"
+
+
 # Constructors for the errors raised from more than one place, so their wording stays identical.
 
 

@@ -74,7 +74,21 @@ ENDPOINTS: tuple[str, ...] = (
     "/accounts/balance/get",
     "/auth/get",
     "/identity/get",
+    "/identity/match",
+    "/signal/evaluate",
+    "/signal/decision/report",
+    "/signal/return/report",
+    "/signal/prepare",
     "/transactions/sync",
+    "/investments/holdings/get",
+    "/investments/transactions/get",
+    "/investments/refresh",
+    "/liabilities/get",
+    "/transactions/get",
+    "/transactions/refresh",
+    "/transactions/recurring/get",
+    "/categories/get",
+    "/sandbox/transactions/create",
     "/institutions/get",
     "/institutions/get_by_id",
     "/institutions/search",
@@ -588,7 +602,12 @@ def build(spec_path: Path) -> dict[str, Any]:
     for path in ENDPOINTS:
         node = resolver.request_schema(spec, path)
         widener = Widener()
-        result[path] = widener.widen(node, client.model_node(models[path]), "")
+        model = models[path]
+        if not isinstance(model, type):
+            # A free-form body (/categories/get takes `{}`): plaid-python has no model to widen by.
+            result[path] = node
+            continue
+        result[path] = widener.widen(node, client.model_node(model), "")
         if widener.added:
             added[path] = widener.added
         if widener.widened:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from gingham import errors
+from gingham.accounts.auth import accounts_with_numbers
 from gingham.accounts.schemas import account_json, numbers_json
-from gingham.accounts.service import (
-    accounts_of_item,
-    accounts_with_numbers,
-    mark_balances_fetched,
-)
+from gingham.accounts.service import accounts_of_item, mark_balances_fetched
 from gingham.institutions.catalogue import Behaviour
 from gingham.institutions.catalogue import find as find_institution
 from gingham.items import service as items_service
@@ -64,9 +61,9 @@ def get_auth(ctx: RequestContext, body: JSONObject) -> JSONObject:
     items_service.raise_if_unhealthy(item)
     item = items_service.bill_product(ctx.session, item, "auth")
     options = body.get("options") or {}
-    accounts = accounts_with_numbers(ctx.session, item, options.get("account_ids"))
+    found = accounts_with_numbers(ctx.session, item, options.get("account_ids"))
     return {
-        "accounts": [account_json(account) for account in accounts],
-        "numbers": numbers_json(accounts),
+        "accounts": [account_json(account) for account in found.accounts],
+        "numbers": numbers_json(found.accounts, found.foreign),
         "item": item_json(item),
     }

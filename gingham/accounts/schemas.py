@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from gingham.accounts.auth import ForeignNumbers
 from gingham.accounts.service import AccountRecord
 from gingham.wire.json import format_datetime
 
@@ -35,11 +36,13 @@ def account_json(account: AccountRecord, *, with_balance_timestamp: bool = False
     return body
 
 
-def numbers_json(accounts: Sequence[AccountRecord]) -> dict[str, Any]:
+def numbers_json(
+    accounts: Sequence[AccountRecord], foreign: Mapping[str, ForeignNumbers]
+) -> dict[str, Any]:
     """/auth/get's `numbers`: every array always present, as plaid-python requires.
 
-    Gingham's accounts have ACH numbers only; EFT (Canada), international (IBAN) and BACS (UK)
-    numbers are always empty.
+    ACH numbers for US accounts, IBAN and BIC (`international`) for European and UK ones, sort
+    code and account number (`bacs`) for UK ones; EFT (Canada) is always empty.
     """
     return {
         "ach": [
@@ -51,9 +54,25 @@ def numbers_json(accounts: Sequence[AccountRecord]) -> dict[str, Any]:
                 "is_tokenized_account_number": account.numbers_tokenized,
             }
             for account in accounts
-            if account.account_number is not None
+            if account.account_number is not None and account.routing_number is not None
         ],
         "eft": [],
-        "international": [],
-        "bacs": [],
+        "international": [
+            {
+                "account_id": account.id,
+                "iban": numbers.international.iban,
+                "bic": numbers.international.bic,
+            }
+            for account in accounts
+            if (numbers := foreign.get(account.id)) and numbers.international is not None
+        ],
+        "bacs": [
+            {
+                "account_id": account.id,
+                "account": numbers.bacs.account,
+                "sort_code": numbers.bacs.sort_code,
+            }
+            for account in accounts
+            if (numbers := foreign.get(account.id)) and numbers.bacs is not None
+        ],
     }

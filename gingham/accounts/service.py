@@ -11,8 +11,6 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.accounts.models import Account
-from gingham.items.models import ItemOAuthConnection
-from gingham.items.service import ItemRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,43 +77,3 @@ def mark_balances_fetched(
         .values(balances_updated_at=now)
     )
     return [replace(account, balances_updated_at=now) for account in accounts]
-
-
-# The OAuth bank's scope for account and routing numbers (gingham.oauth_bank.ledger.SCOPES).
-_NUMBERS_SCOPE = "auth"
-
-_OAUTH_SCOPES = select(ItemOAuthConnection.scopes).where(
-    ItemOAuthConnection.item_id == bindparam("item_id")
-)
-
-
-def accounts_with_numbers(
-    session: Session, item: ItemRecord, account_ids: Sequence[str] | None = None
-) -> list[AccountRecord]:
-    """The Item's accounts that have ACH numbers (optionally only the given ones), for Auth.
-
-    At an OAuth bank the numbers come only with the user's consent to share them: without it the
-    Item has none, which is ACCESS_NOT_GRANTED rather than a lack of suitable accounts.
-    """
-    scopes = session.connection().execute(_OAUTH_SCOPES, {"item_id": item.id}).scalar()
-    if scopes is not None and _NUMBERS_SCOPE not in scopes:
-        raise errors.ItemError(
-            "ACCESS_NOT_GRANTED",
-            "access to account and routing numbers was not granted at the bank for this Item. "
-            "Send the user through Link's update mode to share them",
-            display_message="The user did not grant the necessary permissions for this product on their account.",
-        )
-    accounts = [
-        account
-        for account in accounts_of_item(session, item.id, account_ids)
-        if account.account_number is not None
-    ]
-    if not accounts:
-        raise errors.ItemError(
-            "NO_AUTH_ACCOUNTS",
-            "there are no checking, savings or cash management accounts with account and routing "
-            "numbers"
-            + (" among the given account_ids" if account_ids is not None else " on this Item"),
-            display_message="No valid checking or savings accounts were found at this institution.",
-        )
-    return accounts

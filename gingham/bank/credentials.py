@@ -19,6 +19,8 @@ from gingham.bank.accounts import (
     is_ach_account,
     sandbox_account_number,
 )
+from gingham.sandbox_data.bank_numbers import is_valid_iban
+from gingham.sandbox_data.identity import parse_custom_identity
 
 DEFAULT_USERNAME = "user_good"
 DEFAULT_PASSWORD = "pass_good"
@@ -199,6 +201,8 @@ def custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
     elif "account" in numbers:
         # As at a bank, the mask is the account number's last four digits.
         mask = numbers["account"][-4:]
+    elif "international_iban" in numbers:
+        mask = numbers["international_iban"][-4:]
     else:
         mask = f"{index:04d}"[-4:]
     balance = float(spec.get("starting_balance", 100))
@@ -212,6 +216,14 @@ def custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
     account_number = numbers.get("account")
     if account_number is None and is_ach_account(account_type, subtype):
         account_number = sandbox_account_number(mask, index)
+    product_data = _custom_product_data(index, spec)
+    foreign = {k: numbers[k] for k in FOREIGN_NUMBER_KEYS if k in numbers}
+    if foreign:
+        # Numbers outside ACH (IBAN, BIC, BACS) travel with the account's product data, which
+        # /auth/get reads for them (gingham.accounts.foreign_numbers).
+        if "bacs_sort_code" in foreign and "account" in numbers:
+            foreign["account"] = numbers["account"]
+        product_data = {**(product_data or {}), "numbers": foreign}
     return AccountTemplate(
         name=str(meta.get("name") or f"Custom {subtype or account_type} {index + 1}"),
         official_name=meta.get("official_name"),
@@ -225,7 +237,7 @@ def custom_account(index: int, spec: dict[str, Any]) -> AccountTemplate:
         account_number=account_number,
         routing_number=numbers.get("ach_routing"),
         wire_routing_number=numbers.get("ach_wire_routing"),
-        product_data=_custom_product_data(spec),
+        product_data=product_data,
     )
 
 
@@ -241,24 +253,42 @@ CUSTOM_PRODUCT_DATA_KEYS = (
 )
 
 
-def _custom_product_data(spec: dict[str, Any]) -> dict[str, Any] | None:
+def _custom_product_data(index: int, spec: dict[str, Any]) -> dict[str, Any] | None:
     data = {key: spec[key] for key in CUSTOM_PRODUCT_DATA_KEYS if spec.get(key) is not None}
+    if "identity" in data:
+        # Checked now so that a malformed override fails the login, not a later /identity/get.
+        try:
+            data["identity"] = parse_custom_identity(
+                data["identity"], f"override_accounts[{index}].identity"
+            )
+        except ValueError as exc:
+            raise login_error("INVALID_CREDENTIALS", str(exc)) from None
     return data or None
 
 
-# user_custom's `numbers` keys Gingham uses, and what each must look like. Plaid's other keys (EFT,
-# international, BACS numbers) are accepted and ignored: /auth/get reports ACH numbers only.
+# user_custom's `numbers` keys Gingham uses, and what each must look like. Plaid's EFT (Canadian)
+# keys are accepted and ignored: /auth/get reports no EFT numbers.
 _NUMBER_FORMATS = {
     "account": (re.compile(r"\d{4,17}"), "4-17 digits"),
     "ach_routing": (re.compile(r"\d{9}"), "9 digits"),
     "ach_wire_routing": (re.compile(r"\d{9}"), "9 digits"),
+    "international_iban": (re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}"), "a valid IBAN"),
+    "international_bic": (
+        re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?"),
+        "an 8 or 11 character BIC",
+    ),
+    "bacs_sort_code": (re.compile(r"\d{6}"), "6 digits"),
 }
+# The keys of numbers outside ACH: international (IBAN, BIC) and UK (BACS) ones.
+FOREIGN_NUMBER_KEYS = ("international_iban", "international_bic", "bacs_sort_code")
+_ACH_KEYS = ("account", "ach_routing", "ach_wire_routing")
 
 
 def _custom_numbers(
     index: int, numbers: Any, account_type: str, subtype: str | None
 ) -> dict[str, str]:
-    """The ACH numbers an override account sets: account and (wire) routing numbers."""
+    """The numbers an override account sets: ACH account and (wire) routing numbers, IBAN and
+    BIC, BACS sort code."""
     if numbers is None:
         return {}
     where = f"override_accounts[{index}].numbers"
@@ -270,15 +300,26 @@ def _custom_numbers(
         if value is None:
             continue
         if not isinstance(value, str) or not pattern.fullmatch(value):
-            raise login_error("INVALID_CREDENTIALS", f"{where}.{key} must be a string of {shape}")
+            article = "" if shape.startswith("a") else "a string of "
+            raise login_error("INVALID_CREDENTIALS", f"{where}.{key} must be {article}{shape}")
+        if key == "international_iban" and not is_valid_iban(value):
+            raise login_error(
+                "INVALID_CREDENTIALS", f"{where}.international_iban has wrong check digits"
+            )
         chosen[key] = value
     if not chosen:
         return {}
     if not is_ach_account(account_type, subtype):
         raise login_error(
             "INVALID_CREDENTIALS",
-            f"{where}: only depository checking, savings and cash management accounts have ACH numbers",
+            f"{where}: only depository checking, savings and cash management accounts have account numbers",
         )
+    if "international_bic" in chosen and "international_iban" not in chosen:
+        raise login_error(
+            "INVALID_CREDENTIALS", f"{where}.international_iban is required with international_bic"
+        )
+    if not any(key in chosen for key in _ACH_KEYS[1:]):
+        return chosen
     if "account" not in chosen:
         raise login_error(
             "INVALID_CREDENTIALS", f"{where}.account is required with routing numbers"

@@ -25,6 +25,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from gingham.products import catalogue as products_catalogue
+
 __all__ = [
     "BY_ID",
     "CATALOGUE",
@@ -144,20 +146,25 @@ class SandboxInstitution:
 _PLATYPUS_URL: Final = "https://plaid.com"
 
 # Products of a full-featured US credential bank in Sandbox.
+# Only products Gingham serves (or accepts for the next release, such as Assets): an institution
+# never offers what an Item could not then use (validated below against gingham.products).
 _US_FULL: Final = (
     "assets",
     "auth",
     "balance",
     "identity",
+    "identity_match",
     "income_verification",
     "investments",
     "liabilities",
     "transactions",
+    "transactions_refresh",
+    "recurring_transactions",
     "signal",
     "statements",
-    "transfer",
 )
-_UK_EU: Final = ("balance", "identity", "transactions", "payment_initiation")
+# Auth at UK and EU banks is their account numbers for IBAN/BIC and BACS transfers.
+_UK_EU: Final = ("auth", "balance", "identity", "transactions")
 _CA: Final = (
     "assets",
     "auth",
@@ -254,9 +261,11 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
             "auth",
             "balance",
             "identity",
+            "identity_match",
             "transactions",
+            "transactions_refresh",
+            "recurring_transactions",
             "signal",
-            "transfer",
         ),
     ),
     SandboxInstitution(
@@ -287,7 +296,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         login=LoginKind.CREDENTIALS,
         health=Health.HEALTHY,
         supported=True,
-        auth_methods=_NO_AUTH,
+        auth_methods=_INSTANT_AUTH,
         consent_days=None,
         behaviours=_NONE,
     ),
@@ -303,7 +312,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         login=LoginKind.CREDENTIALS,
         health=Health.HEALTHY,
         supported=True,
-        auth_methods=_NO_AUTH,
+        auth_methods=_INSTANT_AUTH,
         consent_days=None,
         behaviours=_NONE,
         aliases=("rbp",),
@@ -354,7 +363,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         login=LoginKind.OAUTH_QR,
         health=Health.HEALTHY,
         supported=True,
-        auth_methods=_NO_AUTH,
+        auth_methods=_INSTANT_AUTH,
         consent_days=90,
         behaviours=_NONE,
         aliases=("qr",),
@@ -365,7 +374,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "333333334",
         "#38a169",
         auth_methods=AuthMethods(instant_micro_deposits=True),
-        products=("auth", "balance", "identity", "signal", "transfer"),
+        products=("auth", "balance", "identity", "identity_match", "signal"),
     ),
     _credential_platypus(
         "ins_132363",
@@ -468,8 +477,11 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
             "assets",
             "balance",
             "identity",
+            "identity_match",
             "liabilities",
             "transactions",
+            "transactions_refresh",
+            "recurring_transactions",
             "statements",
         ),
         routing_numbers=("124085066",),
@@ -493,12 +505,13 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
             "auth",
             "balance",
             "identity",
+            "identity_match",
             "income_verification",
             "liabilities",
             "transactions",
+            "recurring_transactions",
             "signal",
             "statements",
-            "transfer",
         ),
         routing_numbers=("056073502", "051405515"),
         oauth=True,
@@ -526,11 +539,13 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
             "auth",
             "balance",
             "identity",
+            "identity_match",
             "investments",
             "transactions",
+            "transactions_refresh",
+            "recurring_transactions",
             "signal",
             "statements",
-            "transfer",
         ),
         routing_numbers=("121202211",),
         oauth=True,
@@ -693,6 +708,8 @@ def validate(institutions: Iterable[SandboxInstitution]) -> list[str]:
         for product in ins.products:
             if product not in _PRODUCTS:
                 problems.append(f"{where}: unknown product {product!r}")
+            elif not products_catalogue.is_listed(product):
+                problems.append(f"{where}: Gingham does not serve {product!r}")
         if len(set(ins.products)) != len(ins.products):
             problems.append(f"{where}: duplicate products")
         for routing in ins.routing_numbers:

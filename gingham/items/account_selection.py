@@ -20,6 +20,7 @@ from gingham.accounts.models import Account
 from gingham.bank.accounts import AccountTemplate
 from gingham.institutions.catalogue import SandboxInstitution
 from gingham.items import service
+from gingham.transactions import timers as transactions_timers
 from gingham.wire.ids import new_object_id
 
 
@@ -125,3 +126,4 @@ def share_selected_accounts(
             first_position=max((position for _, position in rows), default=-1) + 1,
             now=now,
         )
+        transactions_timers.accounts_added(session, item_id, now)

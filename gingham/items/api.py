@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gingham.items import service
 from gingham.items.schemas import item_json
+from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.outbox import enqueue_webhook, last_sent_webhook
 from gingham.wire.endpoint import JSONObject, RequestContext
 from gingham.wire.json import format_datetime
@@ -14,6 +15,15 @@ def exchange_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
     access_token, item_id = service.exchange_public_token(
         ctx.session, ctx.caller, body["public_token"], ctx.now
     )
+    item = service.item_by_id(ctx.session, item_id)
+    if item is not None and "transactions" in item.billed_products:
+        # Linked with Transactions: its initial pull starts (once, whichever token is exchanged).
+        transactions_timers.start(
+            ctx.session,
+            item,
+            ctx.now,
+            pull_delay=ctx.runtime.settings.transactions_pull_seconds,
+        )
     return {"access_token": access_token, "item_id": item_id}
 
 

@@ -32,6 +32,7 @@ from gingham.sandbox_clock.service import (
     register_timer_handler,
     schedule_timer,
 )
+from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.outbox import enqueue_webhook
 from gingham.webhooks.payloads import webhook_error, webhook_time
 from gingham.wire.json import parse_datetime
@@ -154,18 +155,15 @@ def repair(
     their clients are told with LOGIN_REPAIRED.
     """
     _clear_error(session, item.id)
+    transactions_timers.after_repair(session, replace(item, error=None), now)
     if not credential_login or item.login_id is None:
         return
     for other in live_items_of_login(session, item.login_id, exclude=item.id):
         if other.error_cause in LOGIN_CAUSES:
             _clear_error(session, other.id)
-            notify(
-                session,
-                other,
-                "LOGIN_REPAIRED",
-                {},
-                client_now(session, other.client_id, real_now),
-            )
+            other_now = client_now(session, other.client_id, real_now)
+            notify(session, other, "LOGIN_REPAIRED", {}, other_now)
+            transactions_timers.after_repair(session, replace(other, error=None), other_now)
 
 
 def _clear_error(session: Session, item_id: str) -> None:
@@ -337,6 +335,7 @@ def share_bank_accounts(
             first_position=max((position for _, position in rows), default=-1) + 1,
             now=now,
         )
+        transactions_timers.accounts_added(session, item.id, now)
 
 
 def consent_to(

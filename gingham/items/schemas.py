@@ -6,6 +6,7 @@ from typing import Any
 
 from gingham.institutions.catalogue import find as find_institution
 from gingham.items.service import ItemRecord
+from gingham.products import listed_products
 from gingham.wire.json import format_datetime
 
 # The data scopes a product's consent covers (ItemWithConsentFields.consented_data_scopes).
@@ -32,7 +33,7 @@ def available_products(item: ItemRecord) -> list[str]:
     supported = set(institution.products) if institution else set()
     if institution and institution.supports("balance"):
         supported.add("balance")
-    return sorted(supported - set(item.billed_products))
+    return listed_products(sorted(supported - set(item.billed_products)))
 
 
 def item_json(item: ItemRecord, *, with_consent_fields: bool = False) -> dict[str, Any]:
@@ -45,9 +46,11 @@ def item_json(item: ItemRecord, *, with_consent_fields: bool = False) -> dict[st
         "auth_method": None,
         "error": item.error,
         "available_products": available_products(item),
-        "billed_products": item.billed_products,
-        "products": item.billed_products,
-        "consented_products": item.consented_products,
+        # Items linked before Gingham refused the products it does not serve may still hold
+        # one; it is not shown, as no endpoint would answer for it.
+        "billed_products": listed_products(item.billed_products),
+        "products": listed_products(item.billed_products),
+        "consented_products": listed_products(item.consented_products),
         "consent_expiration_time": format_datetime(item.consent_expires_at),
         "update_type": item.update_type,
     }
@@ -55,6 +58,10 @@ def item_json(item: ItemRecord, *, with_consent_fields: bool = False) -> dict[st
         body["created_at"] = format_datetime(item.created_at)
         body["consented_use_cases"] = item.consented_use_cases or []
         body["consented_data_scopes"] = sorted(
-            {scope for product in item.consented_products for scope in DATA_SCOPES.get(product, ())}
+            {
+                scope
+                for product in listed_products(item.consented_products)
+                for scope in DATA_SCOPES.get(product, ())
+            }
         )
     return body

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from gingham.wire.endpoint import Handler
+from gingham.accounts.schemas import account_json
+from gingham.items.schemas import item_json
+from gingham.liabilities import service
+from gingham.products.access import open_product
+from gingham.wire.endpoint import Handler, JSONObject, RequestContext
+
+PRODUCT = "liabilities"
+
+
+def get_liabilities(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    access = open_product(ctx, body, PRODUCT)
+    service.require_liability_accounts(ctx.session, access.item)
+    found = service.liabilities_of(ctx.session, access.item, access.accounts, ctx.now.date())
+    return {
+        "accounts": [account_json(account) for account in access.accounts],
+        "item": item_json(access.item),
+        # A kind none of the accounts asked for has is null, as at Plaid.
+        "liabilities": {kind: entries or None for kind, entries in found.items()},
+    }
+
 
 # Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, Handler] = {}
+ENDPOINTS: dict[str, Handler] = {"/liabilities/get": get_liabilities}

@@ -37,7 +37,11 @@ from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_customizations.service import DEFAULT, Customization, customization_named
 from gingham.link_tokens.models import LinkToken
-from gingham.products import UPDATE_MODE_CONSENT_FLOW_PRODUCTS, UPDATE_MODE_VALIDATION_PRODUCTS
+from gingham.products import (
+    UPDATE_MODE_CONSENT_FLOW_PRODUCTS,
+    UPDATE_MODE_VALIDATION_PRODUCTS,
+    products_at_link,
+)
 from gingham.users import service as users_service
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id
@@ -118,7 +122,6 @@ PRODUCT_NAMES = {
     "income_verification": "Income",
     "statements": "Statements",
     "signal": "Balances and account activity",
-    "transfer": "Account and routing numbers",
 }
 
 
@@ -980,19 +983,31 @@ class LinkFlow:
         chosen = set(self.state["selected"])
         accounts = [a for a in self.state["offered"] if a["id"] in chosen]
         caller = Caller(self.token.client_id, self.token.environment)
+        templates = [AccountTemplate(**_template_fields(a)) for a in accounts]
+        linked = products_at_link(
+            self.config,
+            lambda p: institution.supports(p) and bool(eligible_accounts(templates, [p], None)),
+        )
         item_id = items_service.create_item(
             self.ctx.session,
             caller,
             institution,
-            [AccountTemplate(**_template_fields(a)) for a in accounts],
+            templates,
             account_ids=[a["id"] for a in accounts],
             bank_account_ids=[a.get("bank_account_id") for a in accounts],
-            products=self.config.get("products") or [],
-            consented_products=self.config.get("additional_consented_products") or [],
+            products=linked.products,
+            consented_products=linked.consented,
             webhook=self.config.get("webhook"),
             login_id=self._login_id(),
             now=self.ctx.now,
         )
+        # Billed as products added after Link are, so that the Item's initial products (which
+        # update mode's Account Select follows) stay the link token's `products`.
+        if linked.added:
+            item = items_service.item_by_id(self.ctx.session, item_id)
+            assert item is not None
+            for product in linked.added:
+                item = items_service.bill_product(self.ctx.session, item, product)
         self.row.item_id = item_id
         if (connection := self.state.get("oauth_result")) is not None:
             lifecycle.connect_oauth(

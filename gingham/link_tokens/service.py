@@ -17,9 +17,11 @@ from gingham.items.service import ItemRecord
 from gingham.link_customizations.service import customization_named
 from gingham.link_tokens.models import LinkToken
 from gingham.products import (
+    LINK_PRODUCT_FIELDS,
     UPDATE_MODE_CONSENT_FLOW_PRODUCTS,
     UPDATE_MODE_VALIDATION_PRODUCTS,
-    check_products,
+    check_link_token_options,
+    check_requested_products,
 )
 from gingham.users import service as users_service
 from gingham.users.models import User
@@ -51,13 +53,6 @@ LANGUAGES = (
     "vi",
 )
 
-PRODUCT_FIELDS = (
-    "products",
-    "required_if_supported_products",
-    "optional_products",
-    "additional_consented_products",
-)
-
 # Update mode cannot change which accounts an Item shares at institutions in the UK or the EU
 # (Norway's banks, reached through Plaid's European open banking, count as EU here).
 NO_UPDATE_MODE_ACCOUNT_SELECTION_COUNTRIES = frozenset(
@@ -86,14 +81,14 @@ NO_UPDATE_MODE_ACCOUNT_SELECTION_COUNTRIES = frozenset(
 
 def _check_product_fields(body: dict[str, Any]) -> None:
     owner: dict[str, str] = {}
-    for field_name in PRODUCT_FIELDS:
-        for product in body.get(field_name) or ():
-            if product == "balance":
-                check_products([product], field_name)
+    for field_name in LINK_PRODUCT_FIELDS:
+        requested = body.get(field_name) or ()
+        check_requested_products(requested, field_name)
+        for product in requested:
             if product in owner and owner[product] != field_name:
                 raise errors.invalid_field(
                     f"{product} appears in both {owner[product]} and {field_name}; each product may be requested in one of "
-                    + ", ".join(PRODUCT_FIELDS)
+                    + ", ".join(LINK_PRODUCT_FIELDS)
                 )
             owner[product] = field_name
 
@@ -112,11 +107,8 @@ def _check_update_mode(body: dict[str, Any]) -> None:
         raise errors.invalid_field(
             "products cannot combine auth/identity validation with assets, statements or income_verification in one update mode session"
         )
-    for field_name in ("required_if_supported_products", "optional_products"):
-        if body.get(field_name):
-            raise errors.invalid_field(
-                f"{field_name} cannot be used in update mode; list products to validate or add in products"
-            )
+    # required_if_supported_products and optional_products are accepted and have no effect in
+    # update mode (Plaid's guide: auth or identity there does not start product validations).
     update = body.get("update") or {}
     if body.get("account_filters") is not None and not update.get("account_selection_enabled"):
         raise errors.invalid_field(
@@ -220,6 +212,7 @@ def create_link_token(
             f"language must be one of {', '.join(LANGUAGES)} (got {body['language']!r})"
         )
     _check_product_fields(body)
+    check_link_token_options(body)
     if (customization := body.get("link_customization_name")) is not None:
         customization_named(session, caller, customization)
     owner = _user_of_request(session, caller, body)

@@ -11,12 +11,14 @@ from gingham.clients import models as _clients  # noqa: F401
 from gingham.config import Settings
 from gingham.db import Base, make_engine
 from gingham.institutions import models as _institutions  # noqa: F401
+from gingham.investments import models as _investments  # noqa: F401
 from gingham.items import models as _items  # noqa: F401
 from gingham.link import models as _link  # noqa: F401
 from gingham.link_customizations import models as _link_customizations  # noqa: F401
 from gingham.link_tokens import models as _link_tokens  # noqa: F401
 from gingham.oauth_bank import models as _oauth_bank  # noqa: F401
 from gingham.sandbox_clock import models as _sandbox_clock  # noqa: F401
+from gingham.signal import models as _signal  # noqa: F401
 from gingham.users import models as _users  # noqa: F401
 from gingham.webhooks import models as _webhooks  # noqa: F401
 

@@ -15,10 +15,13 @@ from gingham.accounts.models import Account
 from gingham.bank.credentials import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from gingham.bank.logins import login_id, sign_in_at
 from gingham.institutions.service import institution_for_products
+from gingham.investments import service as investments_service
 from gingham.items import lifecycle
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
+from gingham.liabilities import service as liabilities_service
 from gingham.products import check_products
+from gingham.transactions import firings as transaction_firings
 from gingham.webhooks.outbox import enqueue_webhook
 from gingham.webhooks.payloads import webhook_error, webhook_time
 from gingham.wire.endpoint import JSONObject, RequestContext
@@ -118,11 +121,9 @@ FIRINGS: dict[str, dict[str, Firing]] = {
     "DEFAULT_UPDATE": {
         "TRANSACTIONS": Firing(
             "transactions",
-            lambda fire: {
-                "item_id": fire.item.id,
-                "error": None,
-                "new_transactions": fire.options.get("new_transactions", 0),
-            },
+            lambda fire: transaction_firings.new_transactions(
+                fire.ctx.session, fire.item, "DEFAULT_UPDATE", fire.options
+            ),
         ),
         "AUTH": Firing(
             "auth",
@@ -141,13 +142,17 @@ FIRINGS: dict[str, dict[str, Firing]] = {
                 "error": None,
             },
         ),
+        # Investments and Liabilities report the Item's real data: its latest day of
+        # investment activity, and the liability fields that changed since it was linked.
         "HOLDINGS": Firing(
             "investments",
             lambda fire: {
                 "item_id": fire.item.id,
                 "error": None,
                 "new_holdings": 0,
-                "updated_holdings": 0,
+                "updated_holdings": investments_service.latest_update(
+                    fire.ctx.session, fire.item, fire.ctx.now
+                ).updated_holdings,
             },
         ),
         "INVESTMENTS_TRANSACTIONS": Firing(
@@ -155,7 +160,9 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             lambda fire: {
                 "item_id": fire.item.id,
                 "error": None,
-                "new_investments_transactions": 0,
+                "new_investments_transactions": investments_service.latest_update(
+                    fire.ctx.session, fire.item, fire.ctx.now
+                ).new_transactions,
                 "cancelled_investments_transactions": 0,
             },
         ),
@@ -165,7 +172,9 @@ FIRINGS: dict[str, dict[str, Firing]] = {
                 "item_id": fire.item.id,
                 "error": None,
                 "account_ids_with_new_liabilities": [],
-                "account_ids_with_updated_liabilities": {},
+                "account_ids_with_updated_liabilities": liabilities_service.updated_since_linked(
+                    fire.ctx.session, fire.item, fire.ctx.now.date()
+                ),
             },
         ),
     },
@@ -229,11 +238,31 @@ FIRINGS: dict[str, dict[str, Firing]] = {
     "SYNC_UPDATES_AVAILABLE": {
         "TRANSACTIONS": Firing(
             "transactions",
-            lambda fire: {
-                "item_id": fire.item.id,
-                "initial_update_complete": True,
-                "historical_update_complete": True,
-            },
+            lambda fire: transaction_firings.sync_updates_available(fire.ctx.session, fire.item),
+        )
+    },
+    # Not in Plaid's list for this endpoint; Gingham fires the rest of the TRANSACTIONS codes
+    # too, with the counts of the Item's stored transactions.
+    "INITIAL_UPDATE": {
+        "TRANSACTIONS": Firing(
+            "transactions",
+            lambda fire: transaction_firings.new_transactions(
+                fire.ctx.session, fire.item, "INITIAL_UPDATE", fire.options
+            ),
+        )
+    },
+    "HISTORICAL_UPDATE": {
+        "TRANSACTIONS": Firing(
+            "transactions",
+            lambda fire: transaction_firings.new_transactions(
+                fire.ctx.session, fire.item, "HISTORICAL_UPDATE", fire.options
+            ),
+        )
+    },
+    "TRANSACTIONS_REMOVED": {
+        "TRANSACTIONS": Firing(
+            "transactions",
+            lambda fire: transaction_firings.transactions_removed(fire.ctx.session, fire.item),
         )
     },
     "PRODUCT_READY": {

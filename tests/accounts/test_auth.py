@@ -88,8 +88,8 @@ class TestSandboxNumbers:
                         "account": "9900009606",
                         "ach_routing": "021000021",
                         "ach_wire_routing": "026009593",
-                        # Plaid's other kinds of numbers are accepted and not reported.
-                        "bacs_sort_code": "040004",
+                        # Plaid's EFT numbers are accepted and not reported.
+                        "eft_branch": "00001",
                     },
                 },
                 {"subtype": "savings", "meta": {"mask": "4242"}},
@@ -114,7 +114,7 @@ class TestSandboxNumbers:
         [
             (
                 {"type": "credit", "numbers": {"account": "12345678"}},
-                "override_accounts[0].numbers: only depository checking, savings and cash management accounts have ACH numbers",
+                "override_accounts[0].numbers: only depository checking, savings and cash management accounts have account numbers",
             ),
             (
                 {"numbers": {"account": "12-34"}},
@@ -139,8 +139,9 @@ class TestSandboxNumbers:
 
     def test_accounts_outside_the_us_have_no_ach_numbers(self, plaid: PlaidCaller) -> None:
         access_token = plaid.access_token(institution_id="ins_117650")  # Royal Bank of Plaid, GB
-        error = plaid.error("/auth/get", {"access_token": access_token})
-        assert error["error_code"] == "NO_AUTH_ACCOUNTS"
+        numbers = plaid.ok("/auth/get", {"access_token": access_token})["numbers"]
+        assert numbers["ach"] == []
+        assert len(numbers["bacs"]) == 3
 
 
 class TestAccountIds:

@@ -59,9 +59,13 @@ def error_of(api: PlaidCaller, linked: Linked) -> dict[str, Any] | None:
 
 
 def webhooks_about(receiver: Receiver, linked: Linked) -> list[dict[str, Any]]:
-    """The payloads of every delivery about the Item, in order; each verified as Plaid's docs
-    tell receivers to."""
-    about = [d for d in receiver.deliveries if d.payload.get("item_id") == linked.item_id]
+    """The payloads of every ITEM delivery about the Item, in order (its transactions send
+    their own as the clock moves); each verified as Plaid's docs tell receivers to."""
+    about = [
+        d
+        for d in receiver.deliveries
+        if d.payload.get("item_id") == linked.item_id and d.payload["webhook_type"] == "ITEM"
+    ]
     assert all(d.verified for d in about), [d.rejection for d in about]
     return [d.payload for d in about]
 

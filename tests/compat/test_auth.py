@@ -12,7 +12,9 @@ from plaid.model.auth_get_request import AuthGetRequest
 from plaid.model.auth_get_request_options import AuthGetRequestOptions
 from plaid.model.item_get_request import ItemGetRequest
 
+from gingham.sandbox_data.bank_numbers import is_valid_iban
 from tests.compat.conftest import LinkedItem, assert_plaid_error, link_item
+from tests.compat.products_helpers import item_at
 
 
 class TestAuthGet:
@@ -105,3 +107,54 @@ class TestAuthGet:
         assert_plaid_error(
             caught.value, status=400, error_type="ITEM_ERROR", error_code="NO_AUTH_ACCOUNTS"
         )
+
+
+class TestAuthAbroad:
+    def test_uk_accounts_have_bacs_numbers(self, plaid_client: plaid_api.PlaidApi) -> None:
+        item = item_at(plaid_client, "ins_117650")  # Royal Bank of Plaid
+
+        response = plaid_client.auth_get(AuthGetRequest(access_token=item.access_token))
+
+        bacs = response.numbers.bacs
+        assert [n.account_id for n in bacs] == [a.account_id for a in response.accounts]
+        assert [n.account[-4:] for n in bacs] == ["0000", "1111", "9002"]
+        assert all(len(n.sort_code) == 6 and n.sort_code.isdigit() for n in bacs)
+        assert all(is_valid_iban(n.iban) for n in response.numbers.international)
+        assert response.numbers.ach == []
+
+    def test_eu_accounts_have_ibans_and_bics(self, plaid_client: plaid_api.PlaidApi) -> None:
+        item = item_at(plaid_client, "ins_117181")  # Flexible Platypus Open Banking
+
+        response = plaid_client.auth_get(AuthGetRequest(access_token=item.access_token))
+
+        international = response.numbers.international
+        assert len(international) == 3
+        assert all(is_valid_iban(n.iban) and len(n.bic) == 8 for n in international)
+        assert (response.numbers.ach, response.numbers.bacs) == ([], [])
+
+    def test_user_custom_international_and_bacs_numbers(
+        self, plaid_client: plaid_api.PlaidApi
+    ) -> None:
+        password = json.dumps(
+            {
+                "override_accounts": [
+                    {
+                        "subtype": "checking",
+                        "numbers": {
+                            "account": "31926819",
+                            "bacs_sort_code": "601613",
+                            "international_iban": "GB29NWBK60161331926819",
+                            "international_bic": "NWBKGB2L",
+                        },
+                    }
+                ]
+            }
+        )
+        item = item_at(plaid_client, "ins_117650", username="user_custom", password=password)
+
+        numbers = plaid_client.auth_get(AuthGetRequest(access_token=item.access_token)).numbers
+
+        assert [(n.account, n.sort_code) for n in numbers.bacs] == [("31926819", "601613")]
+        assert [(n.iban, n.bic) for n in numbers.international] == [
+            ("GB29NWBK60161331926819", "NWBKGB2L")
+        ]

@@ -187,13 +187,20 @@ class TestMatching:
         assert len(oauth) + len(non_oauth) == len(matching(country_codes=["US"]))
 
     def test_products_must_all_be_supported(self) -> None:
-        with_pi = matching(country_codes=["GB", "US"], products=["payment_initiation"])
-        assert _ids(with_pi) == ["ins_116834", "ins_117650"]
-        # transactions + payment_initiation: still only the UK banks
-        both = matching(country_codes=["GB", "US"], products=["transactions", "payment_initiation"])
-        assert _ids(both) == ["ins_116834", "ins_117650"]
-        # auth + payment_initiation: nobody supports both
-        assert matching(country_codes=["GB", "US"], products=["auth", "payment_initiation"]) == []
+        with_investments = _ids(matching(country_codes=["GB", "US"], products=["investments"]))
+        assert "ins_11" in with_investments  # Charles Schwab
+        assert "ins_128026" not in with_investments  # Capital One: no Investments
+        assert not {"ins_116834", "ins_117650"} & set(with_investments)  # the UK banks
+        # investments + liabilities: Schwab drops out (no Liabilities)
+        both = _ids(matching(country_codes=["GB", "US"], products=["investments", "liabilities"]))
+        assert "ins_11" not in both
+        assert set(both) < set(with_investments)
+        # the UK banks offer Auth, but nobody there offers Investments
+        assert _ids(matching(country_codes=["GB"], products=["auth"])) == [
+            "ins_116834",
+            "ins_117650",
+        ]
+        assert matching(country_codes=["GB"], products=["auth", "investments"]) == []
 
     def test_products_filter_excludes_institutions_without_product(self) -> None:
         auth = _ids(matching(country_codes=["US"], products=["auth"]))

@@ -91,12 +91,13 @@ def item_of(api: PlaidCaller, linked: Linked) -> dict[str, Any]:
 
 
 def webhooks_for(receiver: Receiver, item_id: str) -> list[tuple[str, str]]:
-    """(webhook_type, webhook_code) of every verified delivery about the Item, in order."""
+    """(webhook_type, webhook_code) of every verified ITEM delivery about the Item, in order
+    (the Item's data products send their own as the clock moves: TRANSACTIONS…)."""
     assert all(d.verified for d in receiver.deliveries), [d.rejection for d in receiver.deliveries]
     return [
         (d.payload["webhook_type"], d.payload["webhook_code"])
         for d in receiver.deliveries
-        if d.payload.get("item_id") == item_id
+        if d.payload.get("item_id") == item_id and d.payload["webhook_type"] == "ITEM"
     ]
 
 

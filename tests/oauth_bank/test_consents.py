@@ -176,13 +176,13 @@ class TestConsentExpiry:
             "Authorised"
         )
 
-    async def test_eu_bank_shares_no_account_numbers(
+    async def test_eu_bank_shares_no_ach_numbers(
         self, connector: OAuthBankConnector, browser: BankBrowser
     ) -> None:
         code, verifier = await link(connector, browser, institution_id=EU_BANK)
         tokens = await connector.exchange_code(EU_BANK, code, verifier, REDIRECT_URI)
-        # No ACH numbers in Europe: the bank does not offer the auth scope at all.
-        assert "auth" not in tokens.scopes
+        # The bank offers the numbers consent (Auth abroad is IBAN and BIC), but no ACH numbers.
+        assert "auth" in tokens.scopes
         accounts = await connector.fetch_accounts(EU_BANK, tokens.access_token)
         assert accounts[0].balances.iso_currency_code == "EUR"
         assert all(account.numbers is None for account in accounts)

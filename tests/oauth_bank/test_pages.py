@@ -190,4 +190,8 @@ class TestInstitutions:
         assert metadata["token_endpoint"] == f"{BANK_URL}/{PLATYPUS}/oauth/token"
         assert metadata["code_challenge_methods_supported"] == ["S256"]
         eu = (await http.get("/.well-known/oauth-authorization-server/ins_117181")).json()
-        assert "auth" not in eu["scopes_supported"]
+        # Auth at European banks (IBAN and BIC) comes with the same numbers consent.
+        assert "auth" in eu["scopes_supported"]
+        # A bank without Auth (American Express) offers no numbers consent.
+        amex = (await http.get("/.well-known/oauth-authorization-server/ins_10")).json()
+        assert "auth" not in amex["scopes_supported"]

@@ -122,10 +122,12 @@ class TestEveryCode:
             (
                 "SYNC_UPDATES_AVAILABLE",
                 "TRANSACTIONS",
+                # The Item's transactions have not been pulled yet (tests/transactions fires it
+                # after the pulls).
                 lambda ids: {
                     "item_id": ids["item_id"],
-                    "initial_update_complete": True,
-                    "historical_update_complete": True,
+                    "initial_update_complete": False,
+                    "historical_update_complete": False,
                 },
             ),
             (

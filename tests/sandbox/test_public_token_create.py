@@ -37,13 +37,13 @@ class TestCreatePublicToken:
     def test_unsupported_product_is_named(self, plaid: PlaidCaller) -> None:
         error = plaid.error(
             "/sandbox/public_token/create",
-            {"institution_id": "ins_117650", "initial_products": ["auth"]},
+            {"institution_id": "ins_117650", "initial_products": ["investments"]},
         )
         assert (error["error_type"], error["error_code"]) == (
             "ITEM_ERROR",
             "PRODUCTS_NOT_SUPPORTED",
         )
-        assert "auth" in error["error_message"]
+        assert "investments" in error["error_message"]
 
     def test_empty_products_are_refused(self, plaid: PlaidCaller) -> None:
         error = plaid.error(

@@ -115,12 +115,14 @@ def advance(plaid: PlaidCaller, by: str) -> dict[str, Any]:
 
 
 def webhooks_of(plaid: PlaidCaller, linked: Linked) -> list[dict[str, Any]]:
-    """Every webhook queued about the Item, oldest first: the payloads."""
-    events = plaid.ok("/_gingham/webhooks/list", {"item_id": linked.item_id, "limit": 100})[
+    """Every ITEM webhook queued about the Item, oldest first: the payloads. (Its transactions
+    send TRANSACTIONS webhooks every day the clock moves; the newest 500 webhooks cover the
+    ITEM ones these tests look for.)"""
+    events = plaid.ok("/_gingham/webhooks/list", {"item_id": linked.item_id, "limit": 500})[
         "events"
     ]
     ordered = sorted(events, key=lambda event: event["created_at"])
-    return [event["payload"] for event in ordered]
+    return [event["payload"] for event in ordered if event["payload"]["webhook_type"] == "ITEM"]
 
 
 def webhook_codes(plaid: PlaidCaller, linked: Linked) -> list[tuple[str, str]]:

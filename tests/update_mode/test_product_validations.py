@@ -297,13 +297,18 @@ class TestLinkTokenRules:
         assert "cannot combine" in error["error_message"]
 
     @pytest.mark.parametrize("field", ["required_if_supported_products", "optional_products"])
-    def test_auth_in_other_product_fields_is_refused_in_update_mode(
-        self, plaid: PlaidCaller, field: str
+    def test_auth_in_other_product_fields_does_not_start_validations(
+        self, plaid: PlaidCaller, client: TestClient, field: str
     ) -> None:
-        access_token = plaid.access_token()
-        error = plaid.error("/link/token/create", update_request(access_token, **{field: ["auth"]}))
-        assert (error["error_type"], error["error_code"]) == ("INVALID_REQUEST", "INVALID_FIELD")
-        assert field in error["error_message"]
+        # The seed: "including auth or identity in other fields such as
+        # required_if_supported_products or optional_products will not activate UMPV"; Plaid
+        # accepts the token all the same.
+        linked = link_item(plaid, masks=["3333"])
+        frame = signed_in(client, update_token(plaid, linked.access_token, **{field: ["auth"]}))
+        assert frame.view == "CONNECTED"
+        assert "TRANSITION_VIEW:SELECT_ACCOUNT" not in frame.event_names()
+        finish(frame)
+        no_auth_accounts(plaid, linked)
 
     @pytest.mark.parametrize("products", [["auth"], ["identity"], ["auth", "identity"]])
     def test_auth_and_identity_are_accepted(self, plaid: PlaidCaller, products: list[str]) -> None:
@@ -311,17 +316,11 @@ class TestLinkTokenRules:
         plaid.ok("/link/token/create", update_request(access_token, products=products))
 
     def test_a_product_the_institution_does_not_offer_is_refused(self, plaid: PlaidCaller) -> None:
-        # Royal Bank of Plaid offers Identity but not Auth.
-        access_token = plaid.access_token(institution_id="ins_117650")
-        error = plaid.error(
-            "/link/token/create",
-            update_request(access_token, country_codes=["GB"], products=["auth"]),
-        )
+        # American Express offers Identity but not Auth.
+        access_token = plaid.access_token(institution_id="ins_10")
+        error = plaid.error("/link/token/create", update_request(access_token, products=["auth"]))
         assert (error["error_type"], error["error_code"]) == (
             "ITEM_ERROR",
             "PRODUCTS_NOT_SUPPORTED",
         )
-        plaid.ok(
-            "/link/token/create",
-            update_request(access_token, country_codes=["GB"], products=["identity"]),
-        )
+        plaid.ok("/link/token/create", update_request(access_token, products=["identity"]))

@@ -61,12 +61,13 @@ class TestSignedDelivery:
         assert delivery.verified, delivery.rejection
         assert delivery.path == "/plaid"
         assert delivery.headers["content-type"] == "application/json"
+        # Fired before the Item's transactions are pulled: neither update is complete yet.
         assert delivery.payload == {
             "webhook_type": "TRANSACTIONS",
             "webhook_code": "SYNC_UPDATES_AVAILABLE",
             "item_id": item_id,
-            "initial_update_complete": True,
-            "historical_update_complete": True,
+            "initial_update_complete": False,
+            "historical_update_complete": False,
             "environment": "sandbox",
         }
         [event] = delivery_log(api)
@@ -100,7 +101,7 @@ class TestSignedDelivery:
         deliver_due()
         [genuine] = receiver.deliveries
 
-        tampered = genuine.body.replace(b'"historical_update_complete":true', b'"x":1')
+        tampered = genuine.body.replace(b'"historical_update_complete":false', b'"x":1')
         headers = {
             "Content-Type": "application/json",
             "Plaid-Verification": genuine.headers["plaid-verification"],
