@@ -3,11 +3,15 @@ it through an allow-list of Plaid endpoints."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 
+from gingham.clock import FrozenClock
+from gingham.demo.calls import INVESTMENT_TRANSACTIONS_WINDOW, LATEST_ROWS
 from gingham.demo.item_cookie import COOKIE_NAME
 from tests.builders import PlaidCaller
 
@@ -98,3 +102,58 @@ class TestCallPlaid:
         )
         assert response.status_code == 400
         assert response.json()["error_message"] == "amount must be greater than 0"
+
+
+class TestProductData:
+    """Each allow-listed product endpoint, as the demo's sections read it."""
+
+    def test_investment_transactions_are_the_latest_of_the_last_year(
+        self, plaid: PlaidCaller, clock: FrozenClock
+    ) -> None:
+        link_in_demo(plaid, initial_products=["investments"])
+        response = call(plaid, "/investments/transactions/get")
+        assert response.status_code == 200, response.text
+        got = response.json()
+        rows = got["investment_transactions"]
+        assert 0 < len(rows) <= LATEST_ROWS
+        assert got["total_investment_transactions"] >= len(rows)
+        oldest = clock.now().date() - INVESTMENT_TRANSACTIONS_WINDOW
+        assert all(date.fromisoformat(row["date"]) >= oldest for row in rows)
+
+    def test_holdings_and_liabilities_pass_through(self, plaid: PlaidCaller) -> None:
+        link_in_demo(plaid, initial_products=["investments", "liabilities"])
+        holdings = call(plaid, "/investments/holdings/get").json()
+        assert holdings["holdings"] and holdings["securities"]
+        liabilities = call(plaid, "/liabilities/get").json()["liabilities"]
+        assert liabilities["credit"] and liabilities["student"] and liabilities["mortgage"]
+
+    def test_identity_names_the_owners(self, plaid: PlaidCaller) -> None:
+        link_in_demo(plaid, initial_products=["auth"])
+        accounts = call(plaid, "/identity/get").json()["accounts"]
+        assert all(account["owners"] for account in accounts)
+
+    def test_each_signal_evaluation_is_a_new_debit(self, plaid: PlaidCaller) -> None:
+        accounts = link_in_demo(plaid, initial_products=["auth"]).json()["accounts"]
+        checking = accounts[0]["account_id"]
+        for amount in (12.5, 12.5):
+            response = call(plaid, "/signal/evaluate", {"account_id": checking, "amount": amount})
+            assert response.status_code == 200, response.text
+            scores = response.json()["scores"]
+            for kind in ("customer_initiated_return_risk", "bank_initiated_return_risk"):
+                assert 1 <= scores[kind]["score"] <= 99
+
+    def test_a_product_the_item_lacks_answers_plaids_error(self, plaid: PlaidCaller) -> None:
+        checking_only = {"override_accounts": [{"type": "depository", "subtype": "checking"}]}
+        link_in_demo(
+            plaid,
+            initial_products=["auth"],
+            options={
+                "override_username": "user_custom",
+                "override_password": json.dumps(checking_only),
+            },
+        )
+        response = call(plaid, "/investments/holdings/get")
+        assert response.status_code == 400
+        error = response.json()
+        assert error["error_type"] == "ITEM_ERROR"
+        assert error["error_code"] == "NO_INVESTMENT_ACCOUNTS"
