@@ -13,7 +13,7 @@ from tests.browser.accessibility import blocking_violations
 from tests.browser.conftest import screenshot
 from tests.browser.link_page import LinkInBrowser
 from tests.browser.test_demo import DEFAULT_PRODUCTS, start_demo
-from tests.live_server import LiveGingham
+from tests.live_server import LiveGingham, live_gingham_on
 
 # Transactions wait for Gingham's initial pull, a few seconds after linking.
 INITIAL_PULL_TIMEOUT_MS = 60_000
@@ -50,6 +50,14 @@ def shot(page: Page, name: str) -> None:
 def assert_accessible(page: Page, where: str) -> None:
     violations = blocking_violations(page)
     assert violations == [], f"axe-core found serious or critical problems {where}: {violations}"
+
+
+@pytest.fixture(scope="module")
+def gingham(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGingham]:
+    """A server of the dashboard's own: its Items, each with two years of data on the default
+    client, stay off the server whose sandbox clock the other browser tests advance."""
+    with live_gingham_on("sqlite", tmp_path_factory, client_name="demo") as server:
+        yield server
 
 
 @pytest.fixture
