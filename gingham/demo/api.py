@@ -1,16 +1,21 @@
 """The demo app's backend, as an app's own server would be: it creates link tokens, exchanges
-public tokens and reads accounts for the default API client.
+public tokens, and reads the linked Item's data for the default API client.
 
-It runs inside Gingham and calls the same services the Plaid endpoints call, so it needs no
-secret (Gingham keeps only hashes of those). The access token never leaves the server.
+It runs inside Gingham and calls the same services and handlers the Plaid endpoints call, so it
+needs no secret (Gingham keeps only hashes of those). The access token never reaches the page:
+it is kept sealed in an HttpOnly cookie (item_cookie), and the page asks for the Item's data by
+naming one of an allow-listed set of Plaid endpoints (calls).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from gingham import errors
@@ -18,14 +23,32 @@ from gingham.accounts.schemas import account_json
 from gingham.accounts.service import accounts_of_item
 from gingham.clients.models import ApiClient, ClientSecret
 from gingham.clients.redirect_uris import add_redirect_uri
+from gingham.demo import item_cookie
+from gingham.demo.calls import CALL_SCHEMA, DEMO_CALLS
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
 from gingham.link_tokens import service as link_tokens_service
-from gingham.wire.endpoint import Caller, JSONObject, Runtime, internal_route
+from gingham.wire.endpoint import (
+    AfterCommit,
+    Caller,
+    Handler,
+    JSONObject,
+    RequestContext,
+    Runtime,
+    internal_route,
+    json_route,
+    run_handler,
+)
 from gingham.wire.json import format_datetime
-from gingham.wire.validation import Schema
+from gingham.wire.validation import Schema, request_schema, validate
 
-DEMO_PRODUCTS = ("transactions", "auth", "identity", "investments", "liabilities")
+DEMO_PRODUCTS = ("transactions", "auth", "identity", "investments", "liabilities", "signal")
+# Link offers only the accounts that suit every product in `products` (Auth: checking and savings;
+# Investments: investment accounts), so one Item could never show everything. The demo asks for
+# the chosen product that narrows the choice least and lists the others as optional_products:
+# the Item gets each one the shared accounts can serve, and the page shows Plaid's error for
+# the rest.
+_NARROWS_LEAST_FIRST = ("identity", "transactions", "liabilities", "auth", "signal", "investments")
 
 _LINK_TOKEN_SCHEMA: Schema = {
     "type": "object",
@@ -60,7 +83,16 @@ def default_caller(session: Session) -> Caller:
     return Caller(client_id, "sandbox")
 
 
-def routes(runtime: Runtime) -> list[Route]:
+def _link_products(chosen: list[str]) -> JSONObject:
+    ordered = [product for product in _NARROWS_LEAST_FIRST if product in chosen]
+    fields: JSONObject = {"products": ordered[:1]}
+    if len(ordered) > 1:
+        fields["optional_products"] = ordered[1:]
+    return fields
+
+
+def routes(runtime: Runtime, plaid_endpoints: Mapping[str, Handler]) -> list[Route]:
+    """The demo's JSON routes; `plaid_endpoints` are the handlers it may call for its Item."""
     # The start page is also the demo's OAuth redirect URI: in a webview, Link comes back to it
     # with ?oauth_state_id=… and the page opens Link again to finish.
     redirect_uri = runtime.settings.base_url + "/"
@@ -77,7 +109,7 @@ def routes(runtime: Runtime) -> list[Route]:
                 "client_name": "Gingham Demo",
                 "language": "en",
                 "country_codes": ["US"],
-                "products": body.get("products") or ["transactions"],
+                **_link_products(body.get("products") or ["transactions"]),
                 "user": {"client_user_id": "gingham-demo-user"},
                 "redirect_uri": redirect_uri,
             },
@@ -85,19 +117,59 @@ def routes(runtime: Runtime) -> list[Route]:
         )
         return {"link_token": token, "expiration": format_datetime(row.expires_at)}
 
-    def exchange(session: Session, body: JSONObject, *_: Any) -> JSONObject:
-        caller = default_caller(session)
-        now = runtime.client_clocks.now(session, caller.client_id, runtime.clock.now())
-        access_token, item_id = items_service.exchange_public_token(
-            session, caller, body["public_token"], now
-        )
-        item = items_service.item_for_access_token(session, caller, access_token)
-        accounts = accounts_of_item(session, item_id)
+    def exchange(
+        request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
+    ) -> JSONObject:
+        validate(body, _EXCHANGE_SCHEMA)
+        with runtime.session_factory() as session, session.begin():
+            caller = default_caller(session)
+            now = runtime.client_clocks.now(session, caller.client_id, runtime.clock.now())
+            access_token, item_id = items_service.exchange_public_token(
+                session, caller, body["public_token"], now
+            )
+            item = items_service.item_for_access_token(session, caller, access_token)
+            accounts = accounts_of_item(session, item_id)
+        # Handed to keep_item once the exchange has committed.
+        request.state.sealed_access_token = item_cookie.seal(runtime.secrets, caller, access_token)
         return {"item": item_json(item), "accounts": [account_json(a) for a in accounts]}
+
+    secure_cookie = runtime.settings.base_url.startswith("https://")
+
+    def keep_item(request: Request, response: Response) -> None:
+        item_cookie.keep(response, request.state.sealed_access_token, secure=secure_cookie)
+
+    def call_plaid(
+        request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
+    ) -> JSONObject:
+        validate(body, CALL_SCHEMA)
+        path = body["endpoint"]
+        call = DEMO_CALLS[path]
+        params = body.get("params") or {}
+        validate(params, call.params)
+        handler = plaid_endpoints.get(path)
+        if handler is None:
+            raise errors.route_not_found(path)
+
+        with runtime.session_factory() as session, session.begin():
+            caller = default_caller(session)
+            access_token = item_cookie.open_sealed(runtime.secrets, caller, request)
+
+            # The request the app's server writes, dated on the caller's sandbox clock.
+            def as_the_app(ctx: RequestContext, params: JSONObject) -> JSONObject:
+                plaid_body = {"access_token": access_token, **call.build(params, ctx.now.date())}
+                validate(plaid_body, request_schema(path))
+                return handler(ctx, plaid_body)
+
+            return run_handler(
+                as_the_app, params, session, caller, runtime, request_id, after_commit
+            )
 
     return [
         internal_route(
             "/_gingham/demo/link_token", create_link_token, runtime, schema=_LINK_TOKEN_SCHEMA
         ),
-        internal_route("/_gingham/demo/exchange", exchange, runtime, schema=_EXCHANGE_SCHEMA),
+        json_route("/_gingham/demo/exchange", runtime, exchange, finish=keep_item),
+        # One of DEMO_CALLS for the Item this browser linked, answered with Plaid's response
+        # body or Plaid's error, exactly as the endpoint answers an app.
+        json_route("/_gingham/demo/plaid", runtime, call_plaid),
     ]

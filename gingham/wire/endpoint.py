@@ -122,13 +122,18 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
 
 
 UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject]
+# Finishes a successful response from what the unit of work left in `request.state` (a cookie).
+FinishResponse = Callable[[Request, Response], None]
 
 
-def _json_route(path: str, runtime: Runtime, unit_of_work: UnitOfWork) -> Route:
+def json_route(
+    path: str, runtime: Runtime, unit_of_work: UnitOfWork, *, finish: FinishResponse | None = None
+) -> Route:
     """POST `path` with a JSON object body: parse it, run `unit_of_work(request, body,
     request_id, after_commit)` (on the event loop, or in a worker thread for a network database),
-    then the hooks it added to `after_commit`, and answer its result or its Plaid error. Anything
-    unexpected is logged and answered as INTERNAL_SERVER_ERROR, without internals on the wire."""
+    then the hooks it added to `after_commit`, and answer its result (passed through `finish`)
+    or its Plaid error. Anything unexpected is logged and answered as INTERNAL_SERVER_ERROR,
+    without internals on the wire."""
 
     async def endpoint(request: Request) -> Response:
         request_id = new_request_id()
@@ -150,7 +155,10 @@ def _json_route(path: str, runtime: Runtime, unit_of_work: UnitOfWork) -> Route:
             logger.exception("unhandled error in %s (request_id %s)", path, request_id)
             return error_response(errors.internal_server_error(), request_id)
         result["request_id"] = request_id
-        return json_response(result)
+        response = json_response(result)
+        if finish is not None:
+            finish(request, response)
+        return response
 
     return Route(path, endpoint, methods=["POST"], name=path)
 
@@ -173,18 +181,32 @@ def plaid_route(
                 session, client_id, secret, runtime.verified_secrets
             )
             validate(body, schema)
-            context = RequestContext(
-                session=session,
-                caller=Caller(client_id, environment),
-                # The caller's time, on its sandbox clock.
-                now=runtime.client_clocks.now(session, client_id, runtime.clock.now()),
-                request_id=request_id,
-                runtime=runtime,
-                after_commit_hooks=after_commit,
-            )
-            return handler(context, body)
+            caller = Caller(client_id, environment)
+            return run_handler(handler, body, session, caller, runtime, request_id, after_commit)
 
-    return _json_route(path, runtime, unit_of_work)
+    return json_route(path, runtime, unit_of_work)
+
+
+def run_handler(
+    handler: Handler,
+    body: JSONObject,
+    session: Session,
+    caller: Caller,
+    runtime: Runtime,
+    request_id: str,
+    after_commit: list[AfterCommit],
+) -> JSONObject:
+    """`handler(context, body)` for an authenticated `caller`, in the transaction open on
+    `session`, at the caller's time on its sandbox clock."""
+    context = RequestContext(
+        session=session,
+        caller=caller,
+        now=runtime.client_clocks.now(session, caller.client_id, runtime.clock.now()),
+        request_id=request_id,
+        runtime=runtime,
+        after_commit_hooks=after_commit,
+    )
+    return handler(context, body)
 
 
 InternalWork = Callable[[Session, JSONObject, dict[str, Any], str], JSONObject]
@@ -204,4 +226,4 @@ def internal_route(path: str, work: InternalWork, runtime: Runtime, *, schema: S
         with runtime.session_factory() as session, session.begin():
             return work(session, body, dict(request.path_params), request_id)
 
-    return _json_route(path, runtime, unit_of_work)
+    return json_route(path, runtime, unit_of_work)
