@@ -29,15 +29,22 @@ _IDLE_RECHECK = timedelta(days=92)
 
 
 def schedule_next_update(
-    session: Session, item: ItemRecord, found: Sequence[service.Portfolio], after: date
+    session: Session,
+    item: ItemRecord,
+    found: Sequence[service.Portfolio],
+    after: date,
+    *,
+    not_before: datetime | None = None,
 ) -> None:
-    """Wait for the first day after `after` with activity in the Item's portfolios `found`."""
+    """Wait for the first day after `after` with activity in the Item's portfolios `found`, or
+    until `not_before` if that is later (the update then covers every day in between)."""
     cancel_timers(session, item.client_id, subject_id=item.id, kind=UPDATE)
     day = service.next_activity_day(item, found, after) or after + _IDLE_RECHECK
+    due_at = datetime.combine(day, time(), UTC)
     schedule_timer(
         session,
         item.client_id,
-        due_at=datetime.combine(day, time(), UTC),
+        due_at=max(due_at, not_before) if not_before is not None else due_at,
         kind=UPDATE,
         subject_id=item.id,
     )
@@ -52,7 +59,8 @@ def _update(timer: TimerContext) -> None:
     )
     if item.error is None:
         service.announce_updates(timer.session, item, found, timer.now)
-    schedule_next_update(timer.session, item, found, timer.now.date())
+    # A long clock advance brings the activity days it skips in one update at its end.
+    schedule_next_update(timer.session, item, found, timer.now.date(), not_before=timer.until)
 
 
 register_timer_handler(UPDATE, _update)

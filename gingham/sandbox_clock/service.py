@@ -144,12 +144,20 @@ class ClientClocks:
 @dataclass(slots=True)
 class TimerContext:
     """What a timer handler gets: the unit of work it runs in, the client's time as the timer
-    fires (its due time during an advance), and the timer."""
+    fires (its due time during an advance), the timer, and the time this run of timers goes
+    to (an advance's target; `now` when real time fired the timer)."""
 
     session: Session
     client_id: str
     now: datetime
     timer: SandboxTimer
+    until: datetime
+
+    def coalesced(self, due_at: datetime) -> datetime:
+        """When to run a periodic job next that would be due at `due_at`: then, or, when this
+        run goes further, at its end. A year's advance then runs a daily job twice rather than
+        365 times; the job catches up on the days between, as it would after any gap."""
+        return max(due_at, self.until)
 
     def schedule(
         self,
@@ -295,7 +303,7 @@ def _fire_until(
         for timer in batch:
             scheduled = session.info.get(_SCHEDULED, 0)
             now = max(now, timer.due_at)
-            _fire(session, timer, now)
+            _fire(session, timer, now, end)
             fired.append(FiredTimer(timer.kind, timer.subject_id, timer.due_at, now))
             if len(fired) > MAX_TIMERS_PER_ADVANCE:
                 raise RuntimeError(
@@ -308,7 +316,7 @@ def _fire_until(
     return fired
 
 
-def _fire(session: Session, timer: SandboxTimer, now: datetime) -> None:
+def _fire(session: Session, timer: SandboxTimer, now: datetime, until: datetime) -> None:
     timer.fired_at = now
     handler = TIMER_HANDLERS.get(timer.kind)
     if handler is None:
@@ -319,7 +327,7 @@ def _fire(session: Session, timer: SandboxTimer, now: datetime) -> None:
             timer.client_id,
         )
         return
-    handler(TimerContext(session, timer.client_id, now, timer))
+    handler(TimerContext(session, timer.client_id, now, timer, max(now, until)))
     session.flush()
 
 

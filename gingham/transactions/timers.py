@@ -97,7 +97,7 @@ def _initial_pull(timer: TimerContext) -> None:
     if item.error is not None:
         # The bank cannot be reached while the Item needs its user: try again tomorrow.
         timer.schedule(
-            due_at=timer.now + UPDATE_INTERVAL,
+            due_at=timer.coalesced(timer.now + UPDATE_INTERVAL),
             kind=INITIAL_PULL,
             subject_id=item.id,
             payload=timer.timer.payload,
@@ -129,7 +129,11 @@ def _daily_update(timer: TimerContext) -> None:
     # up on every day missed.
     if item.error is None:
         pulls.update(timer.session, item, state, timer.now)
-    timer.schedule(due_at=timer.now + UPDATE_INTERVAL, kind=DAILY_UPDATE, subject_id=item.id)
+    # A long clock advance brings the days it skips in one update at its end (one webhook for
+    # the whole jump); day-by-day time gets an update a day.
+    timer.schedule(
+        due_at=timer.coalesced(timer.now + UPDATE_INTERVAL), kind=DAILY_UPDATE, subject_id=item.id
+    )
 
 
 register_timer_handler(INITIAL_PULL, _initial_pull)
