@@ -80,7 +80,7 @@ def schedule_soon(
             due_at=datetime.now(UTC) + due_in,
             kind=kind,
             subject_id=subject_id,
-        ).id
+        )
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
