@@ -6,7 +6,7 @@ from datetime import date
 
 from gingham import errors
 from gingham.accounts.service import accounts_of_item
-from gingham.investments import schemas, service
+from gingham.investments import schemas, service, timers
 from gingham.items.schemas import item_json
 from gingham.products.access import open_product
 from gingham.sandbox_data.securities import Security
@@ -20,7 +20,7 @@ DEFAULT_COUNT = 100
 def get_holdings(ctx: RequestContext, body: JSONObject) -> JSONObject:
     access = open_product(ctx, body, PRODUCT)
     service.require_investment_accounts(ctx.session, access.item)
-    found = service.portfolios(ctx.session, access.item, access.accounts, ctx.now)
+    found = timers.read_portfolios(ctx.session, access.item, access.accounts, ctx.now)
     holdings, securities = schemas.holdings_json(service.seed_of(access.item), found, ctx.now)
     return {
         "accounts": [
@@ -44,7 +44,7 @@ def get_transactions(ctx: RequestContext, body: JSONObject) -> JSONObject:
     access = open_product(ctx, body, PRODUCT)
     service.require_investment_accounts(ctx.session, access.item)
     first_read = service.never_read(ctx.session, access.item)
-    found = service.portfolios(ctx.session, access.item, access.accounts, ctx.now)
+    found = timers.read_portfolios(ctx.session, access.item, access.accounts, ctx.now)
     # Nothing is dated after today on the client's clock.
     until = min(end, ctx.now.date())
     listed = schemas.transactions_json(
@@ -101,7 +101,7 @@ def refresh(ctx: RequestContext, body: JSONObject) -> JSONObject:
     does."""
     access = open_product(ctx, body, PRODUCT)
     service.require_investment_accounts(ctx.session, access.item)
-    found = service.portfolios(
+    found = timers.read_portfolios(
         ctx.session, access.item, accounts_of_item(ctx.session, access.item.id), ctx.now
     )
     service.announce_updates(ctx.session, access.item, found, ctx.now)

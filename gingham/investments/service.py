@@ -65,18 +65,19 @@ def portfolios(
     session: Session, item: ItemRecord, accounts: Sequence[AccountRecord], now: datetime
 ) -> list[Portfolio]:
     """The investment accounts among `accounts`, each with its data, their balances brought up
-    to `now` (the holdings always add up to the balance /accounts/get reports). The first call
-    for an Item starts its updates on the clock."""
+    to `now` (the holdings always add up to the balance /accounts/get reports)."""
+    return opened_portfolios(session, item, accounts, now)[0]
+
+
+def opened_portfolios(
+    session: Session, item: ItemRecord, accounts: Sequence[AccountRecord], now: datetime
+) -> tuple[list[Portfolio], bool]:
+    """portfolios(), and whether this was the Item's first read (which starts its updates on
+    the clock: gingham.investments.timers.read_portfolios)."""
     invested = [account for account in accounts if account.type == INVESTMENT_TYPE]
     state, created = _state(session, item, invested, now)
     found = _portfolios_of(session, item, invested, state.opening_balances)
-    found = _with_current_balances(session, item, found, now.date())
-    if created:
-        # Imported here: the timers module schedules with this module's functions.
-        from gingham.investments import timers
-
-        timers.schedule_next_update(session, item, found, now.date())
-    return found
+    return _with_current_balances(session, item, found, now.date()), created
 
 
 def _portfolios_of(

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from gingham.accounts.service import accounts_of_item
+from gingham.accounts.service import AccountRecord, accounts_of_item
 from gingham.investments import service
 from gingham.items.service import ItemRecord, item_by_id
 from gingham.sandbox_clock.service import (
@@ -48,6 +48,17 @@ def schedule_next_update(
         kind=UPDATE,
         subject_id=item.id,
     )
+
+
+def read_portfolios(
+    session: Session, item: ItemRecord, accounts: Sequence[AccountRecord], now: datetime
+) -> list[service.Portfolio]:
+    """The Item's portfolios (service.portfolios); the first read starts its updates on the
+    clock."""
+    found, first_read = service.opened_portfolios(session, item, accounts, now)
+    if first_read:
+        schedule_next_update(session, item, found, now.date())
+    return found
 
 
 def _update(timer: TimerContext) -> None:

@@ -35,6 +35,7 @@ from gingham.sandbox_data.transactions import (
     generate,
 )
 from gingham.transactions import service
+from gingham.transactions.models import Transaction
 from gingham.transactions.schemas import transaction_id, wire_text
 from gingham.transactions.service import NewTransaction, ProductState
 from gingham.webhooks.outbox import enqueue_webhook
@@ -276,7 +277,6 @@ def update(
 def _posted(session: Session, item_id: str, pending_id: str) -> NewTransaction:
     """The posted transaction for a pending one: the same purchase, a new transaction_id, and
     pending_transaction_id pointing back."""
-    from gingham.transactions.models import Transaction
 
     row = session.execute(
         select(Transaction.wire, Transaction.original_description, Transaction.stream).where(
