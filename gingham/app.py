@@ -16,6 +16,8 @@ from starlette.routing import BaseRoute, Route
 
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
+from gingham.assets import api as assets_api
+from gingham.bank_income import api as bank_income_api
 from gingham.bank_simulation import api as bank_simulation_api
 from gingham.clients import api as clients_api
 from gingham.clock import Clock, SystemClock
@@ -40,16 +42,17 @@ from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
 from gingham.sandbox_clock.timer_loop import TimerLoop
 from gingham.signal import api as signal_api
+from gingham.statements import api as statements_api
 from gingham.transactions import api as transactions_api
 from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
-from gingham.wire.endpoint import Handler, Runtime, error_response, json_response, plaid_route
+from gingham.wire.endpoint import AnyHandler, Runtime, error_response, json_response, plaid_route
 from gingham.wire.ids import new_request_id
 
 # Plaid's endpoints, path → handler. Each runs through wire.endpoint.plaid_route.
-PLAID_ENDPOINTS: dict[str, Handler] = {
+PLAID_ENDPOINTS: dict[str, AnyHandler] = {
     "/link/token/create": link_tokens_api.create_link_token,
     "/link/token/get": link_tokens_api.get_link_token,
     "/item/public_token/exchange": items_api.exchange_public_token,
@@ -75,6 +78,9 @@ PLAID_ENDPOINTS: dict[str, Handler] = {
     **signal_api.ENDPOINTS,
     **investments_api.ENDPOINTS,
     **liabilities_api.ENDPOINTS,
+    **assets_api.ENDPOINTS,
+    **statements_api.ENDPOINTS,
+    **bank_income_api.ENDPOINTS,
 }
 # Endpoints that accept more than Plaid's request schema says (a Gingham extension).
 PLAID_SCHEMA_OVERRIDES = {"/sandbox/item/fire_webhook": sandbox_api.FIRE_WEBHOOK_SCHEMA}

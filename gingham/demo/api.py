@@ -30,8 +30,9 @@ from gingham.items.schemas import item_json
 from gingham.link_tokens import service as link_tokens_service
 from gingham.wire.endpoint import (
     AfterCommit,
+    AnyHandler,
     Caller,
-    Handler,
+    FileBody,
     JSONObject,
     RequestContext,
     Runtime,
@@ -91,7 +92,7 @@ def _link_products(chosen: list[str]) -> JSONObject:
     return fields
 
 
-def routes(runtime: Runtime, plaid_endpoints: Mapping[str, Handler]) -> list[Route]:
+def routes(runtime: Runtime, plaid_endpoints: Mapping[str, AnyHandler]) -> list[Route]:
     """The demo's JSON routes; `plaid_endpoints` are the handlers it may call for its Item."""
     # The start page is also the demo's OAuth redirect URI: in a webview, Link comes back to it
     # with ?oauth_state_id=… and the page opens Link again to finish.
@@ -140,7 +141,7 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, Handler]) -> list[Rou
 
     def call_plaid(
         request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
-    ) -> JSONObject:
+    ) -> JSONObject | FileBody:
         validate(body, CALL_SCHEMA)
         path = body["endpoint"]
         call = DEMO_CALLS[path]
@@ -155,7 +156,7 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, Handler]) -> list[Rou
             access_token = item_cookie.open_sealed(runtime.secrets, caller, request)
 
             # The request the app's server writes, dated on the caller's sandbox clock.
-            def as_the_app(ctx: RequestContext, params: JSONObject) -> JSONObject:
+            def as_the_app(ctx: RequestContext, params: JSONObject) -> JSONObject | FileBody:
                 plaid_body = {"access_token": access_token, **call.build(params, ctx.now.date())}
                 validate(plaid_body, request_schema(path))
                 return handler(ctx, plaid_body)

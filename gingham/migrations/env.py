@@ -6,7 +6,9 @@ from __future__ import annotations
 from alembic import context
 
 from gingham.accounts import models as _accounts  # noqa: F401  (registers tables)
+from gingham.assets import models as _assets  # noqa: F401
 from gingham.bank import models as _bank  # noqa: F401
+from gingham.bank_income import models as _bank_income  # noqa: F401
 from gingham.clients import models as _clients  # noqa: F401
 from gingham.config import Settings
 from gingham.db import Base, make_engine
@@ -19,6 +21,7 @@ from gingham.link_tokens import models as _link_tokens  # noqa: F401
 from gingham.oauth_bank import models as _oauth_bank  # noqa: F401
 from gingham.sandbox_clock import models as _sandbox_clock  # noqa: F401
 from gingham.signal import models as _signal  # noqa: F401
+from gingham.statements import models as _statements  # noqa: F401
 from gingham.transactions import models as _transactions  # noqa: F401
 from gingham.users import models as _users  # noqa: F401
 from gingham.webhooks import models as _webhooks  # noqa: F401

@@ -46,6 +46,9 @@ TIMER_HANDLER_MODULES: tuple[str, ...] = (
     "gingham.bank_simulation.institutions",
     "gingham.transactions.timers",
     "gingham.investments.timers",
+    "gingham.assets.timers",
+    "gingham.statements.timers",
+    "gingham.bank_income.timers",
 )
 
 

@@ -85,6 +85,21 @@ class RequestContext:
 Handler = Callable[[RequestContext, JSONObject], JSONObject]
 
 
+@dataclass(frozen=True, slots=True)
+class FileBody:
+    """What an endpoint that answers with a file (a PDF) returns instead of JSON. Plaid sends
+    such files as the whole response body, with the request id in a header."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+FileHandler = Callable[[RequestContext, JSONObject], FileBody]
+# Either kind: a JSON endpoint or a file endpoint.
+AnyHandler = Callable[[RequestContext, JSONObject], JSONObject | FileBody]
+
+
 def json_response(body: JSONObject, status: int = 200) -> Response:
     return Response(json.dumps(body), status_code=status, media_type="application/json")
 
@@ -121,7 +136,7 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
     return client_id, secret
 
 
-UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject]
+UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject | FileBody]
 # Finishes a successful response from what the unit of work left in `request.state` (a cookie).
 FinishResponse = Callable[[Request, Response], None]
 
@@ -147,6 +162,8 @@ def json_route(
             else:
                 result = unit_of_work(request, body, request_id, after_commit)
             # The unit of work has returned, so its transaction has committed.
+            if isinstance(result, FileBody):
+                return file_response(result, request_id)
             for hook in after_commit:
                 await hook(result)
         except errors.PlaidError as error:
@@ -163,8 +180,19 @@ def json_route(
     return Route(path, endpoint, methods=["POST"], name=path)
 
 
+def file_response(body: FileBody, request_id: str) -> Response:
+    return Response(
+        body.content,
+        media_type=body.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{body.filename}"',
+            "Plaid-Request-ID": request_id,
+        },
+    )
+
+
 def plaid_route(
-    path: str, handler: Handler, runtime: Runtime, *, schema: Schema | None = None
+    path: str, handler: AnyHandler, runtime: Runtime, *, schema: Schema | None = None
 ) -> Route:
     """A route for a Plaid endpoint: credentials from the headers or the body, authenticated,
     then the body validated against Plaid's schema for `path` (or, for Gingham's own endpoints
@@ -174,7 +202,7 @@ def plaid_route(
 
     def unit_of_work(
         request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
-    ) -> JSONObject:
+    ) -> JSONObject | FileBody:
         client_id, secret = _credentials(request, body)
         with runtime.session_factory() as session, session.begin():
             environment = clients_service.authenticate(
@@ -188,14 +216,14 @@ def plaid_route(
 
 
 def run_handler(
-    handler: Handler,
+    handler: AnyHandler,
     body: JSONObject,
     session: Session,
     caller: Caller,
     runtime: Runtime,
     request_id: str,
     after_commit: list[AfterCommit],
-) -> JSONObject:
+) -> JSONObject | FileBody:
     """`handler(context, body)` for an authenticated `caller`, in the transaction open on
     `session`, at the caller's time on its sandbox clock."""
     context = RequestContext(

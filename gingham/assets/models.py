@@ -1,0 +1,3 @@
+"""The tables of assets."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""What assets does later on the client's sandbox clock."""
+
+from __future__ import annotations

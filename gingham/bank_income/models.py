@@ -1,0 +1,3 @@
+"""The tables of bank income."""
+
+from __future__ import annotations

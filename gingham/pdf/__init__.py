@@ -1,0 +1,1 @@
+"""Report PDFs (asset reports, bank statements, bank income reports), drawn with ReportLab."""

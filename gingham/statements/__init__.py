@@ -1,0 +1,1 @@
+"""Statements: an account's monthly bank statements, listed and downloaded as PDFs, and their refresh."""

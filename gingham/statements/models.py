@@ -1,0 +1,3 @@
+"""The tables of statements."""
+
+from __future__ import annotations
