@@ -39,6 +39,10 @@ class Settings:
     # (the last 30 days), and again from there to its historical pull (the rest of its ~24
     # months): Plaid's take a few seconds in the Sandbox, and apps poll or wait for webhooks.
     transactions_pull_seconds: float = 5.0
+    # Seconds of the client's time an asset report, a statements refresh or a bank income
+    # refresh takes to build: until then its endpoints answer PRODUCT_NOT_READY, as Plaid's do
+    # for a few seconds in the Sandbox (Plaid's quickstart polls for up to 20 s).
+    report_build_seconds: float = 3.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -83,6 +87,8 @@ class Settings:
             values["webhook_retry"] = value
         if value := env.get(ENV_PREFIX + "TRANSACTIONS_PULL_SECONDS"):
             values["transactions_pull_seconds"] = float(value)
+        if value := env.get(ENV_PREFIX + "REPORT_BUILD_SECONDS"):
+            values["report_build_seconds"] = float(value)
         if value := env.get(ENV_PREFIX + "WORKER"):
             values["webhook_worker"] = value.strip().lower() not in ("0", "false", "no", "off")
         values.update({k: v for k, v in overrides.items() if v is not None})
