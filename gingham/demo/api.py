@@ -3,13 +3,15 @@ public tokens, and reads the linked Item's data for the default API client.
 
 It runs inside Gingham and calls the same services and handlers the Plaid endpoints call, so it
 needs no secret (Gingham keeps only hashes of those). The access token never reaches the page:
-it is kept sealed in an HttpOnly cookie (item_cookie), and the page asks for the Item's data by
+it is kept sealed in an HttpOnly cookie (item_cookie), as is the latest asset report's token,
+and the page asks for the Item's data by
 naming one of an allow-listed set of Plaid endpoints (calls).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +26,7 @@ from gingham.accounts.service import accounts_of_item
 from gingham.clients.models import ApiClient, ClientSecret
 from gingham.clients.redirect_uris import add_redirect_uri
 from gingham.demo import item_cookie
-from gingham.demo.calls import CALL_SCHEMA, DEMO_CALLS
+from gingham.demo.calls import CALL_SCHEMA, DEMO_CALLS, Credential
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
 from gingham.link_tokens import service as link_tokens_service
@@ -43,13 +45,33 @@ from gingham.wire.endpoint import (
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import Schema, request_schema, validate
 
-DEMO_PRODUCTS = ("transactions", "auth", "identity", "investments", "liabilities", "signal")
+DEMO_PRODUCTS = (
+    "transactions",
+    "auth",
+    "identity",
+    "investments",
+    "liabilities",
+    "signal",
+    "assets",
+    "statements",
+)
 # Link offers only the accounts that suit every product in `products` (Auth: checking and savings;
 # Investments: investment accounts), so one Item could never show everything. The demo asks for
 # the chosen product that narrows the choice least and lists the others as optional_products:
 # the Item gets each one the shared accounts can serve, and the page shows Plaid's error for
 # the rest.
-_NARROWS_LEAST_FIRST = ("identity", "transactions", "liabilities", "auth", "signal", "investments")
+_NARROWS_LEAST_FIRST = (
+    "identity",
+    "transactions",
+    "statements",
+    "assets",
+    "liabilities",
+    "auth",
+    "signal",
+    "investments",
+)
+# The months of statements the demo's link token asks for (Plaid requires a window).
+STATEMENTS_DAYS = 90
 
 _LINK_TOKEN_SCHEMA: Schema = {
     "type": "object",
@@ -84,11 +106,16 @@ def default_caller(session: Session) -> Caller:
     return Caller(client_id, "sandbox")
 
 
-def _link_products(chosen: list[str]) -> JSONObject:
+def _link_products(chosen: list[str], today: date) -> JSONObject:
     ordered = [product for product in _NARROWS_LEAST_FIRST if product in chosen]
     fields: JSONObject = {"products": ordered[:1]}
     if len(ordered) > 1:
         fields["optional_products"] = ordered[1:]
+    if "statements" in ordered:
+        fields["statements"] = {
+            "start_date": (today - timedelta(days=STATEMENTS_DAYS)).isoformat(),
+            "end_date": today.isoformat(),
+        }
     return fields
 
 
@@ -110,7 +137,7 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, AnyHandler]) -> list[
                 "client_name": "Gingham Demo",
                 "language": "en",
                 "country_codes": ["US"],
-                **_link_products(body.get("products") or ["transactions"]),
+                **_link_products(body.get("products") or ["transactions"], now.date()),
                 "user": {"client_user_id": "gingham-demo-user"},
                 "redirect_uri": redirect_uri,
             },
@@ -131,13 +158,22 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, AnyHandler]) -> list[
             item = items_service.item_for_access_token(session, caller, access_token)
             accounts = accounts_of_item(session, item_id)
         # Handed to keep_item once the exchange has committed.
-        request.state.sealed_access_token = item_cookie.seal(runtime.secrets, caller, access_token)
+        request.state.sealed_access_token = item_cookie.ACCESS_TOKEN.seal(
+            runtime.secrets, caller, access_token
+        )
         return {"item": item_json(item), "accounts": [account_json(a) for a in accounts]}
 
     secure_cookie = runtime.settings.base_url.startswith("https://")
 
     def keep_item(request: Request, response: Response) -> None:
-        item_cookie.keep(response, request.state.sealed_access_token, secure=secure_cookie)
+        item_cookie.ACCESS_TOKEN.keep(
+            response, request.state.sealed_access_token, secure=secure_cookie
+        )
+
+    def keep_asset_report(request: Request, response: Response) -> None:
+        sealed = getattr(request.state, "sealed_asset_report_token", None)
+        if sealed is not None:
+            item_cookie.ASSET_REPORT_TOKEN.keep(response, sealed, secure=secure_cookie)
 
     def call_plaid(
         request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
@@ -153,17 +189,32 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, AnyHandler]) -> list[
 
         with runtime.session_factory() as session, session.begin():
             caller = default_caller(session)
-            access_token = item_cookie.open_sealed(runtime.secrets, caller, request)
+            credential = _credential(call.credential, caller, request)
 
             # The request the app's server writes, dated on the caller's sandbox clock.
             def as_the_app(ctx: RequestContext, params: JSONObject) -> JSONObject | FileBody:
-                plaid_body = {"access_token": access_token, **call.build(params, ctx.now.date())}
+                plaid_body = {**credential, **call.build(params, ctx.now.date())}
                 validate(plaid_body, request_schema(path))
                 return handler(ctx, plaid_body)
 
-            return run_handler(
+            result = run_handler(
                 as_the_app, params, session, caller, runtime, request_id, after_commit
             )
+        if isinstance(result, dict) and "asset_report_token" in result:
+            # Kept like the access token: handed to keep_asset_report, never to the page.
+            request.state.sealed_asset_report_token = item_cookie.ASSET_REPORT_TOKEN.seal(
+                runtime.secrets, caller, result.pop("asset_report_token")
+            )
+        return result
+
+    def _credential(kind: Credential, caller: Caller, request: Request) -> JSONObject:
+        if kind is Credential.ASSET_REPORT_TOKEN:
+            token = item_cookie.ASSET_REPORT_TOKEN.open_sealed(runtime.secrets, caller, request)
+            return {"asset_report_token": token}
+        access_token = item_cookie.ACCESS_TOKEN.open_sealed(runtime.secrets, caller, request)
+        if kind is Credential.ACCESS_TOKENS:
+            return {"access_tokens": [access_token]}
+        return {"access_token": access_token}
 
     return [
         internal_route(
@@ -172,5 +223,5 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, AnyHandler]) -> list[
         json_route("/_gingham/demo/exchange", runtime, exchange, finish=keep_item),
         # One of DEMO_CALLS for the Item this browser linked, answered with Plaid's response
         # body or Plaid's error, exactly as the endpoint answers an app.
-        json_route("/_gingham/demo/plaid", runtime, call_plaid),
+        json_route("/_gingham/demo/plaid", runtime, call_plaid, finish=keep_asset_report),
     ]

@@ -1,8 +1,8 @@
 """The Plaid product endpoints the demo page may have its backend call for the linked Item.
 
 The page names an endpoint and, for a few, a parameter or two (a sync cursor, the account and
-amount of a Signal debit); the backend writes the rest of the request as an app's server would:
-the access token it keeps, date windows on the client's sandbox clock, page sizes that fit a
+amount of a Signal debit, a statement id); the backend writes the rest of the request as an app's
+server would: the access token or asset report token it keeps, date windows on the client's sandbox clock, page sizes that fit a
 dashboard. Anything else is refused, so the page can never read more than this list allows.
 """
 
@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from gingham.wire.endpoint import JSONObject
 from gingham.wire.validation import Schema
@@ -20,16 +21,28 @@ from gingham.wire.validation import Schema
 TRANSACTIONS_WINDOW = timedelta(days=90)
 INVESTMENT_TRANSACTIONS_WINDOW = timedelta(days=365)
 LATEST_ROWS = 25
+# An asset report as a lender would ask for one: the last three months.
+ASSET_REPORT_DAYS = 90
 DEMO_USER_ID = "gingham-demo-user"
+
+
+class Credential(StrEnum):
+    """Which of the backend's sealed tokens a call carries, and in which field."""
+
+    ACCESS_TOKEN = "access_token"
+    # /asset_report/create takes a list of the Items' access tokens.
+    ACCESS_TOKENS = "access_tokens"
+    ASSET_REPORT_TOKEN = "asset_report_token"
 
 
 @dataclass(frozen=True, slots=True)
 class DemoCall:
     """`params` is what the page may choose; `build(params, today)` is the request body without
-    the access token."""
+    the token named by `credential`."""
 
     params: Schema
     build: Callable[[JSONObject, date], JSONObject]
+    credential: Credential = Credential.ACCESS_TOKEN
 
 
 _NO_PARAMS: Schema = {"type": "object", "properties": {}}
@@ -65,6 +78,26 @@ def _signal(params: JSONObject, today: date) -> JSONObject:
     }
 
 
+def _asset_report(params: JSONObject, today: date) -> JSONObject:
+    return {
+        "days_requested": ASSET_REPORT_DAYS,
+        "options": {
+            "client_report_id": "gingham-demo",
+            "user": {"client_user_id": DEMO_USER_ID},
+        },
+    }
+
+
+def _statement(params: JSONObject, today: date) -> JSONObject:
+    return {"statement_id": params["statement_id"]}
+
+
+_STATEMENT_PARAMS: Schema = {
+    "type": "object",
+    "required": ["statement_id"],
+    "properties": {"statement_id": {"type": "string", "minLength": 1, "maxLength": 100}},
+}
+
 DEMO_CALLS: dict[str, DemoCall] = {
     "/accounts/get": DemoCall(_NO_PARAMS, _nothing),
     "/auth/get": DemoCall(_NO_PARAMS, _nothing),
@@ -95,6 +128,11 @@ DEMO_CALLS: dict[str, DemoCall] = {
         },
         _signal,
     ),
+    "/asset_report/create": DemoCall(_NO_PARAMS, _asset_report, Credential.ACCESS_TOKENS),
+    "/asset_report/get": DemoCall(_NO_PARAMS, _nothing, Credential.ASSET_REPORT_TOKEN),
+    "/asset_report/pdf/get": DemoCall(_NO_PARAMS, _nothing, Credential.ASSET_REPORT_TOKEN),
+    "/statements/list": DemoCall(_NO_PARAMS, _nothing),
+    "/statements/download": DemoCall(_STATEMENT_PARAMS, _statement),
 }
 
 CALL_SCHEMA: Schema = {

@@ -93,6 +93,8 @@
       if (session.alive) P.fill(holdings, [D.errorBox(error, "holdings")]);
     });
     load("liabilities", "liabilities", function () { return D.plaid("/liabilities/get"); }, P.liabilities);
+    window.DemoReports.assets(panel("assets"), session);
+    load("statements", "statements", function () { return D.plaid("/statements/list"); }, window.DemoReports.statements);
   }
 
   // --- Tabs (WAI-ARIA tabs: arrow keys move between them, the panel follows) -----------------

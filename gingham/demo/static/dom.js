@@ -22,6 +22,20 @@
     return post("/_gingham/demo/plaid", { endpoint: endpoint, params: params || {} });
   }
 
+  // An allow-listed endpoint that answers with a file (a PDF): the file as a Blob, or Plaid's
+  // error body thrown as `post` throws it.
+  function plaidFile(endpoint, params) {
+    return fetch("/_gingham/demo/plaid", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ endpoint: endpoint, params: params || {} }),
+      credentials: "same-origin",
+    }).then(function (response) {
+      if (response.ok) return response.blob();
+      return response.json().then(function (json) { throw json; });
+    });
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) {
@@ -135,6 +149,7 @@
   window.Demo = {
     post: post,
     plaid: plaid,
+    plaidFile: plaidFile,
     el: el,
     money: money,
     number: number,
