@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -48,6 +49,7 @@ from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
+from gingham.wire.body import BoundedBodies
 from gingham.wire.endpoint import AnyHandler, Runtime, error_response, json_response, plaid_route
 from gingham.wire.ids import new_request_id
 
@@ -105,6 +107,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
     else:
         error = errors.internal_server_error()
     return error_response(error, new_request_id())
+
+
+async def plaid_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.PlaidError)
+    return error_response(exc, new_request_id())
 
 
 def _bank_connector(
@@ -204,7 +211,20 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: http_error, Exception: http_error},
+        exception_handlers={
+            HTTPException: http_error,
+            # A body refused as it streamed in (gingham.wire.body), on a route that is not a
+            # JSON endpoint (those render Plaid errors themselves).
+            errors.PlaidError: plaid_error,
+            Exception: http_error,
+        },
+        middleware=[
+            Middleware(
+                BoundedBodies,
+                limit=settings.max_body_bytes,
+                timeout=settings.body_timeout_seconds,
+            )
+        ],
         lifespan=lifespan,
     )
     app.state.runtime = runtime

@@ -129,6 +129,8 @@ def serve(settings: Settings, *, access_log: bool) -> None:
             clock=clock,
             secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
             public_url=settings.bank_url,
+            max_body_bytes=settings.max_body_bytes,
+            body_timeout_seconds=settings.body_timeout_seconds,
         ),
         settings.bank_listen_port,
     )

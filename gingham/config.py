@@ -43,6 +43,13 @@ class Settings:
     # refresh takes to build: until then its endpoints answer PRODUCT_NOT_READY, as Plaid's do
     # for a few seconds in the Sandbox (Plaid's quickstart polls for up to 20 s).
     report_build_seconds: float = 3.0
+    # The largest request body Gingham reads (Plaid's requests are a few kilobytes; a user_custom
+    # login or a batch of custom transactions is the largest): 1 MiB. Larger bodies are refused
+    # with 413 as they stream in, before any of them is parsed.
+    max_body_bytes: int = 1 << 20
+    # How long a client may take to send a request's body before it is refused (408): a slow
+    # client cannot hold a connection and its buffer open indefinitely.
+    body_timeout_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -89,6 +96,10 @@ class Settings:
             values["transactions_pull_seconds"] = float(value)
         if value := env.get(ENV_PREFIX + "REPORT_BUILD_SECONDS"):
             values["report_build_seconds"] = float(value)
+        if value := env.get(ENV_PREFIX + "MAX_BODY_BYTES"):
+            values["max_body_bytes"] = int(value)
+        if value := env.get(ENV_PREFIX + "BODY_TIMEOUT_SECONDS"):
+            values["body_timeout_seconds"] = float(value)
         if value := env.get(ENV_PREFIX + "WORKER"):
             values["webhook_worker"] = value.strip().lower() not in ("0", "false", "no", "off")
         values.update({k: v for k, v in overrides.items() if v is not None})

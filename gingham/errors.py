@@ -110,6 +110,21 @@ def invalid_body(message: str) -> InvalidRequest:
     return InvalidRequest("INVALID_BODY", message)
 
 
+def body_too_large(limit: int) -> InvalidRequest:
+    return InvalidRequest(
+        "INVALID_BODY",
+        f"request body is larger than this server accepts ({limit} bytes); "
+        "set GINGHAM_MAX_BODY_BYTES to change the limit",
+        status=413,
+    )
+
+
+def body_too_slow(seconds: float) -> InvalidRequest:
+    return InvalidRequest(
+        "INVALID_BODY", f"request body did not arrive within {seconds:g} seconds", status=408
+    )
+
+
 def invalid_api_keys() -> InvalidInput:
     return InvalidInput(
         "INVALID_API_KEYS",

@@ -22,16 +22,21 @@ from importlib import resources
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from gingham import errors
 from gingham.clock import Clock
 from gingham.crypto import SecretBox
 from gingham.oauth_bank import api, pages, views
 from gingham.oauth_bank.authorization import Lifetimes
 from gingham.oauth_bank.runtime import BankRuntime, json_error
+from gingham.wire import json
+from gingham.wire.body import BoundedBodies
+from gingham.wire.ids import new_request_id
 
 
 def create_bank_app(
@@ -41,9 +46,12 @@ def create_bank_app(
     secrets: SecretBox,
     public_url: str,
     lifetimes: Lifetimes | None = None,
+    max_body_bytes: int = 1 << 20,
+    body_timeout_seconds: float = 30.0,
 ) -> Starlette:
     """The bank. `public_url` is where browsers and clients reach it (the issuer's base);
-    `lifetimes` sets the access-token and code lifetimes (15 and 5 minutes by default)."""
+    `lifetimes` sets the access-token and code lifetimes (15 and 5 minutes by default); request
+    bodies are bounded as Gingham's are."""
     runtime = BankRuntime(
         session_factory=session_factory,
         clock=clock,
@@ -71,6 +79,19 @@ def create_bank_app(
         *pages.routes(runtime),
         *api.routes(runtime),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+
+    async def refused_body(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, errors.PlaidError)
+        return Response(
+            json.dumps(exc.body(new_request_id())),
+            status_code=exc.status,
+            media_type="application/json",
+        )
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: http_error, errors.PlaidError: refused_body},
+        middleware=[Middleware(BoundedBodies, limit=max_body_bytes, timeout=body_timeout_seconds)],
+    )
     app.state.bank = runtime
     return app

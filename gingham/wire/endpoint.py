@@ -29,7 +29,7 @@ from gingham.config import Settings
 from gingham.crypto import SecretBox
 from gingham.sandbox_clock.service import ClientClocks
 from gingham.wire import json
-from gingham.wire.ids import new_request_id
+from gingham.wire.ids import new_request_id, token_hash
 from gingham.wire.validation import Schema, request_schema, validate
 
 if TYPE_CHECKING:
@@ -139,21 +139,30 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
 UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject | FileBody]
 # Finishes a successful response from what the unit of work left in `request.state` (a cookie).
 FinishResponse = Callable[[Request, Response], None]
+# Checks made before the body is read (credentials sent in headers); raise a Plaid error to refuse.
+BeforeBody = Callable[[Request], Awaitable[None]]
 
 
 def json_route(
-    path: str, runtime: Runtime, unit_of_work: UnitOfWork, *, finish: FinishResponse | None = None
+    path: str,
+    runtime: Runtime,
+    unit_of_work: UnitOfWork,
+    *,
+    finish: FinishResponse | None = None,
+    before_body: BeforeBody | None = None,
 ) -> Route:
-    """POST `path` with a JSON object body: parse it, run `unit_of_work(request, body,
-    request_id, after_commit)` (on the event loop, or in a worker thread for a network database),
-    then the hooks it added to `after_commit`, and answer its result (passed through `finish`)
-    or its Plaid error. Anything unexpected is logged and answered as INTERNAL_SERVER_ERROR,
-    without internals on the wire."""
+    """POST `path` with a JSON object body: run `before_body(request)`, parse the body, run
+    `unit_of_work(request, body, request_id, after_commit)` (on the event loop, or in a worker
+    thread for a network database), then the hooks it added to `after_commit`, and answer its
+    result (passed through `finish`) or its Plaid error. Anything unexpected is logged and
+    answered as INTERNAL_SERVER_ERROR, without internals on the wire."""
 
     async def endpoint(request: Request) -> Response:
         request_id = new_request_id()
         after_commit: list[AfterCommit] = []
         try:
+            if before_body is not None:
+                await before_body(request)
             body = parse_json_object(await request.body(), request.headers.get("content-type"))
             if runtime.database_in_threads:
                 result = await run_in_threadpool(
@@ -212,7 +221,32 @@ def plaid_route(
             caller = Caller(client_id, environment)
             return run_handler(handler, body, session, caller, runtime, request_id, after_commit)
 
-    return json_route(path, runtime, unit_of_work)
+    return json_route(path, runtime, unit_of_work, before_body=_header_credentials_checker(runtime))
+
+
+def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
+    """Credentials sent in headers are checked before the body is read, so a caller without
+    valid keys cannot make Gingham buffer and parse a body (and is told so at once). Recently
+    verified secrets cost no query; credentials in the body are checked after parsing, as
+    they must be."""
+
+    def authenticate(client_id: str, secret: str) -> None:
+        with runtime.session_factory() as session, session.begin():
+            clients_service.authenticate(session, client_id, secret, runtime.verified_secrets)
+
+    async def check(request: Request) -> None:
+        client_id = request.headers.get("plaid-client-id")
+        secret = request.headers.get("plaid-secret")
+        if not client_id or not secret:
+            return
+        if runtime.verified_secrets.get(client_id, token_hash(secret)) is not None:
+            return
+        if runtime.database_in_threads:
+            await run_in_threadpool(authenticate, client_id, secret)
+        else:
+            authenticate(client_id, secret)
+
+    return check
 
 
 def run_handler(
