@@ -205,7 +205,7 @@ def create_app(
         *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
-        *demo_api.routes(runtime, PLAID_ENDPOINTS),
+        *(demo_api.routes(runtime, PLAID_ENDPOINTS) if settings.demo_enabled else []),
         *demo_pages.routes(runtime),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
     ]

@@ -75,7 +75,11 @@ def _banner(settings: Settings, created: IssuedCredentials | None) -> str:
             if settings.webhook_worker
             else "  webhooks: queued for `gingham worker` processes (GINGHAM_WORKER=0)"
         ),
-        f"  open {url}/ to try Link in the demo app",
+        (
+            f"  open {url}/ to try Link in the demo app"
+            if settings.demo_enabled
+            else "  demo app: off (GINGHAM_DEMO=1 switches it on)"
+        ),
     ]
     if created is not None:
         lines += [

@@ -50,6 +50,10 @@ class Settings:
     # How long a client may take to send a request's body before it is refused (408): a slow
     # client cannot hold a connection and its buffer open indefinitely.
     body_timeout_seconds: float = 30.0
+    # The demo app at / acts for the first API client without credentials (for its own page
+    # only). None: on when Gingham listens on a loopback address, off when it listens on a
+    # network a colleague could reach; GINGHAM_DEMO=0/1 decides either way.
+    demo: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -66,6 +70,12 @@ class Settings:
     @property
     def bank_url(self) -> str:
         return self.bank_public_url.rstrip("/") or f"http://{self.host}:{self.bank_listen_port}"
+
+    @property
+    def demo_enabled(self) -> bool:
+        if self.demo is not None:
+            return self.demo
+        return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
 
     @property
     def is_sqlite(self) -> bool:
@@ -100,7 +110,13 @@ class Settings:
             values["max_body_bytes"] = int(value)
         if value := env.get(ENV_PREFIX + "BODY_TIMEOUT_SECONDS"):
             values["body_timeout_seconds"] = float(value)
+        if value := env.get(ENV_PREFIX + "DEMO"):
+            values["demo"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "WORKER"):
-            values["webhook_worker"] = value.strip().lower() not in ("0", "false", "no", "off")
+            values["webhook_worker"] = _truthy(value)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off")

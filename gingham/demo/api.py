@@ -27,6 +27,7 @@ from gingham.clients.models import ApiClient, ClientSecret
 from gingham.clients.redirect_uris import add_redirect_uri
 from gingham.demo import item_cookie
 from gingham.demo.calls import CALL_SCHEMA, DEMO_CALLS, Credential
+from gingham.demo.guard import from_the_demo_page
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
 from gingham.link_tokens import service as link_tokens_service
@@ -216,12 +217,25 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, AnyHandler]) -> list[
             return {"access_tokens": [access_token]}
         return {"access_token": access_token}
 
+    own_page = from_the_demo_page(runtime)
     return [
         internal_route(
-            "/_gingham/demo/link_token", create_link_token, runtime, schema=_LINK_TOKEN_SCHEMA
+            "/_gingham/demo/link_token",
+            create_link_token,
+            runtime,
+            schema=_LINK_TOKEN_SCHEMA,
+            before_body=own_page,
         ),
-        json_route("/_gingham/demo/exchange", runtime, exchange, finish=keep_item),
+        json_route(
+            "/_gingham/demo/exchange", runtime, exchange, finish=keep_item, before_body=own_page
+        ),
         # One of DEMO_CALLS for the Item this browser linked, answered with Plaid's response
         # body or Plaid's error, exactly as the endpoint answers an app.
-        json_route("/_gingham/demo/plaid", runtime, call_plaid, finish=keep_asset_report),
+        json_route(
+            "/_gingham/demo/plaid",
+            runtime,
+            call_plaid,
+            finish=keep_asset_report,
+            before_body=own_page,
+        ),
     ]

@@ -1,4 +1,4 @@
-"""Gingham's start page, which is also the demo app's page."""
+"""Gingham's start page, which is also the demo app's page (or says the demo is off)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gingham import __version__
+from gingham.demo.guard import keep_csrf_token, new_csrf_token
 from gingham.link.pages import gingham_origin
 from gingham.wire.endpoint import Runtime
 
@@ -19,18 +20,29 @@ _PACKAGE = resources.files("gingham.demo")
 
 
 @cache
-def _template() -> str:
-    return _PACKAGE.joinpath("templates/index.html").read_text(encoding="utf-8")
+def _template(name: str = "index.html") -> str:
+    return _PACKAGE.joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def routes(runtime: Runtime) -> list[BaseRoute]:
-    async def start_page(request: Request) -> Response:
-        page = _template().replace("__VERSION__", html.escape(__version__))
+    secure_cookie = runtime.settings.base_url.startswith("https://")
+
+    async def demo_off_page(request: Request) -> Response:
+        page = _template("off.html").replace("__VERSION__", html.escape(__version__))
         page = page.replace("__BASE_URL__", html.escape(gingham_origin(request, runtime)))
         return HTMLResponse(page)
 
+    async def start_page(request: Request) -> Response:
+        csrf_token = new_csrf_token()
+        page = _template().replace("__VERSION__", html.escape(__version__))
+        page = page.replace("__BASE_URL__", html.escape(gingham_origin(request, runtime)))
+        page = page.replace("__CSRF_TOKEN__", csrf_token)
+        response = HTMLResponse(page)
+        keep_csrf_token(response, csrf_token, secure=secure_cookie)
+        return response
+
     return [
-        Route("/", start_page, methods=["GET"]),
+        Route("/", start_page if runtime.settings.demo_enabled else demo_off_page, methods=["GET"]),
         Mount(
             "/_gingham/demo/static",
             app=StaticFiles(directory=str(_PACKAGE.joinpath("static"))),

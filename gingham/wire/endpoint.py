@@ -274,7 +274,14 @@ def run_handler(
 InternalWork = Callable[[Session, JSONObject, dict[str, Any], str], JSONObject]
 
 
-def internal_route(path: str, work: InternalWork, runtime: Runtime, *, schema: Schema) -> Route:
+def internal_route(
+    path: str,
+    work: InternalWork,
+    runtime: Runtime,
+    *,
+    schema: Schema,
+    before_body: BeforeBody | None = None,
+) -> Route:
     """A route for one of Gingham's own JSON endpoints that take no API credentials (the Link
     frame's, authenticated by the link token in the body; the demo app's).
 
@@ -288,4 +295,4 @@ def internal_route(path: str, work: InternalWork, runtime: Runtime, *, schema: S
         with runtime.session_factory() as session, session.begin():
             return work(session, body, dict(request.path_params), request_id)
 
-    return json_route(path, runtime, unit_of_work)
+    return json_route(path, runtime, unit_of_work, before_body=before_body)

@@ -184,7 +184,7 @@ class TestKeyboardAndPhone:
         self, page: Page, gingham: LiveGingham
     ) -> None:
         page.goto(f"{gingham.base_url}/")
-        expect(page.get_by_test_id("demo-products").get_by_role("checkbox")).to_have_count(6)
+        expect(page.get_by_test_id("demo-products").get_by_role("checkbox")).to_have_count(8)
         assert_accessible(page, "on the start page")
         # The product choice is a group of checkboxes a keyboard reaches in order.
         page.get_by_role("checkbox", name="Transactions").focus()

@@ -4,19 +4,40 @@ it through an allow-list of Plaid endpoints."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
 import httpx2 as httpx
 import pytest
+from starlette.testclient import TestClient
 
 from gingham.clock import FrozenClock
 from gingham.demo.calls import INVESTMENT_TRANSACTIONS_WINDOW, LATEST_ROWS
+from gingham.demo.guard import CSRF_HEADER
 from gingham.demo.item_cookie import COOKIE_NAME
 from tests.builders import PlaidCaller
 
 EXCHANGE = "/_gingham/demo/exchange"
 CALL = "/_gingham/demo/plaid"
+ORIGIN = "http://testserver"
+
+
+def open_demo_page(client: TestClient) -> dict[str, str]:
+    """Load the demo page as a browser does: it sets the CSRF cookie, and the page sends the
+    token from its meta tag with every call (and the browser its Origin)."""
+    page = client.get("/")
+    assert page.status_code == 200
+    token = re.search(r'name="gingham-demo-csrf" content="([^"]+)"', page.text)
+    assert token is not None
+    return {"Origin": ORIGIN, CSRF_HEADER: token.group(1)}
+
+
+@pytest.fixture(autouse=True)
+def demo_page(plaid: PlaidCaller) -> dict[str, str]:
+    headers = open_demo_page(plaid.client)
+    plaid.client.headers.update(headers)
+    return headers
 
 
 def link_in_demo(plaid: PlaidCaller, **overrides: Any) -> httpx.Response:
@@ -70,7 +91,7 @@ class TestCallPlaid:
     def test_a_tampered_cookie_reaches_no_item(self, plaid: PlaidCaller) -> None:
         link_in_demo(plaid)
         sealed = plaid.client.cookies[COOKIE_NAME]
-        plaid.client.cookies.clear()
+        plaid.client.cookies.delete(COOKIE_NAME)
         forged = sealed[:-4] + ("AAAA" if not sealed.endswith("AAAA") else "BBBB")
         plaid.client.cookies.set(COOKIE_NAME, forged, path="/_gingham/demo")
         response = call(plaid, "/auth/get")
@@ -157,3 +178,59 @@ class TestProductData:
         error = response.json()
         assert error["error_type"] == "ITEM_ERROR"
         assert error["error_code"] == "NO_INVESTMENT_ACCOUNTS"
+
+
+class TestOnlyTheDemoPage:
+    """The demo acts for the default API client without credentials: only its own page may
+    make it act, never another site, a form, or a script that has not loaded the page."""
+
+    def test_another_origin_is_refused_before_anything_happens(self, plaid: PlaidCaller) -> None:
+        response = plaid.client.post(
+            EXCHANGE,
+            json={"public_token": plaid.public_token()},
+            headers={"Origin": "https://attacker.example"},
+        )
+        assert response.status_code == 403
+        body = response.json()
+        assert body["error_code"] == "DEMO_REQUEST_REFUSED"
+        assert "https://attacker.example" in body["error_message"]
+        assert "set-cookie" not in response.headers
+
+    def test_a_request_without_origin_is_refused(self, plaid: PlaidCaller) -> None:
+        del plaid.client.headers["Origin"]
+        response = call(plaid, "/accounts/get")
+        assert response.status_code == 403
+        assert "missing" in response.json()["error_message"]
+
+    def test_a_wrong_csrf_token_is_refused(self, plaid: PlaidCaller) -> None:
+        link_in_demo(plaid)
+        plaid.client.headers[CSRF_HEADER] = "guessed"
+        response = call(plaid, "/accounts/get")
+        assert response.status_code == 403
+        assert CSRF_HEADER in response.json()["error_message"]
+
+    def test_the_token_of_another_browser_is_refused(
+        self, plaid: PlaidCaller, demo_page: dict[str, str]
+    ) -> None:
+        # Another browser's page token, sent with this browser's cookie.
+        with TestClient(plaid.client.app) as other:
+            theirs = open_demo_page(other)
+        plaid.client.headers[CSRF_HEADER] = theirs[CSRF_HEADER]
+        response = call(plaid, "/accounts/get")
+        assert response.status_code == 403
+
+    def test_a_form_post_is_refused(self, plaid: PlaidCaller) -> None:
+        # What a cross-site HTML form could send (no JSON content type).
+        response = plaid.client.post(
+            CALL,
+            content=b'{"endpoint": "/accounts/get"}',
+            headers={"Content-Type": "text/plain"},
+        )
+        assert response.status_code == 403
+        assert "application/json" in response.json()["error_message"]
+
+    def test_the_csrf_cookie_is_httponly_and_strict(self, plaid: PlaidCaller) -> None:
+        page = plaid.client.get("/")
+        cookie = page.headers["set-cookie"]
+        attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+        assert {"httponly", "samesite=strict", "path=/_gingham/demo"} <= attributes

@@ -2,10 +2,14 @@
 (function () {
   "use strict";
 
+  // The demo's backend acts only for this page: it checks the token the page was served with.
+  var CSRF = document.querySelector('meta[name="gingham-demo-csrf"]').content;
+  var HEADERS = { "Content-Type": "application/json", "X-Gingham-Demo-CSRF": CSRF };
+
   function post(path, body) {
     return fetch(path, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: HEADERS,
       body: JSON.stringify(body),
       // The backend keeps the Item's access token in an HttpOnly cookie scoped to its paths.
       credentials: "same-origin",
@@ -27,7 +31,7 @@
   function plaidFile(endpoint, params) {
     return fetch("/_gingham/demo/plaid", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: HEADERS,
       body: JSON.stringify({ endpoint: endpoint, params: params || {} }),
       credentials: "same-origin",
     }).then(function (response) {
