@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -23,6 +23,7 @@ from gingham.products import (
     check_link_token_options,
     check_requested_products,
 )
+from gingham.statements.windows import check_window
 from gingham.users import service as users_service
 from gingham.users.models import User
 from gingham.wire.endpoint import Caller
@@ -198,6 +199,19 @@ def _check_oauth_return(session: Session, caller: Caller, body: dict[str, Any]) 
         )
 
 
+def _check_statements_window(body: dict[str, Any], now: datetime) -> None:
+    """The `statements` window must be in order and reach back at most two years. Without one,
+    Plaid extracts the three months before linking (gingham.statements.windows.default_window)."""
+    window = body.get("statements")
+    if window is not None:
+        check_window(
+            date.fromisoformat(window["start_date"]),
+            date.fromisoformat(window["end_date"]),
+            now.date(),
+            prefix="statements.",
+        )
+
+
 _INSERT_LINK_TOKEN = insert(LinkToken)
 _LINK_TOKEN_COLUMNS = tuple(column.key for column in LinkToken.__table__.columns)
 
@@ -213,6 +227,7 @@ def create_link_token(
         )
     _check_product_fields(body)
     check_link_token_options(body)
+    _check_statements_window(body, now)
     if (customization := body.get("link_customization_name")) is not None:
         customization_named(session, caller, customization)
     owner = _user_of_request(session, caller, body)

@@ -102,7 +102,7 @@ _CATALOGUE: Final = (
     # Update mode adds these after their own consent panes; every field keeps taking them, as
     # before their endpoints exist, so that an app's requests keep working when they arrive.
     _accepted("assets", "Assets"),
-    _accepted("statements", "Statements"),
+    _served("statements", "Statements"),
     _accepted("income_verification", "Income"),
     _refused("balance_plus", "Balance Plus"),
     _refused("beacon", "Beacon"),

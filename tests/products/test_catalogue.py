@@ -30,13 +30,13 @@ class TestCatalogue:
             "liabilities",
             "recurring_transactions",
             "signal",
+            "statements",
             "transactions",
             "transactions_refresh",
         ]
         assert sorted(catalogue.LISTED - catalogue.SERVED) == [
             "assets",
             "income_verification",
-            "statements",
         ]
 
     def test_link_fields_take_only_base_products(self) -> None:
