@@ -8,6 +8,7 @@ Plaid error. It is the only place that does any of this, so every endpoint behav
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -196,6 +197,8 @@ def file_response(body: FileBody, request_id: str) -> Response:
         headers={
             "Content-Disposition": f'attachment; filename="{body.filename}"',
             "Plaid-Request-ID": request_id,
+            # Plaid's checksum of a downloaded statement, for apps that verify what they store.
+            "Plaid-Content-Hash": hashlib.sha256(body.content).hexdigest(),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,8 @@ def download(plaid: PlaidCaller, access_token: str, statement_id: str) -> bytes:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["plaid-request-id"]
+    # Plaid's checksum of the statement, which apps may verify before storing it.
+    assert response.headers["plaid-content-hash"] == hashlib.sha256(response.content).hexdigest()
     return response.content
 
 
