@@ -86,7 +86,7 @@ def _checking(login: Login, day: Day) -> list[GeneratedTransaction]:
         made.append(_electric(login, day))
     for transfer in login.transfers:
         target = login.first.get(transfer.role)
-        if target is not None and transfer.happens_on(when):
+        if target is not None and transfer.amount > 0 and transfer.happens_on(when):
             made.append(
                 plain(
                     day,
@@ -264,7 +264,7 @@ def _transfers_in(login: Login, day: Day, role: str) -> list[GeneratedTransactio
     for transfer in login.transfers:
         if transfer.role != role or login.first.get(role) is not day.account:
             continue
-        if transfer.happens_on(day.date):
+        if transfer.amount > 0 and transfer.happens_on(day.date):
             source = (
                 f"{checking.name.upper()} XXXXXX{checking.key[-4:]}" if checking else "EXTERNAL"
             )

@@ -87,7 +87,7 @@ class Login:
                 "savings",
                 "to-savings",
                 "transfer:savings",
-                save,
+                self._affordable(save, "savings", per_year=12),
                 lambda day: monthly_day(day, 16),
                 "TRANSFER_OUT_SAVINGS",
                 "TRANSFER_IN_SAVINGS",
@@ -96,7 +96,7 @@ class Login:
                 "cash_management",
                 "to-cash-management",
                 "transfer:cash_management",
-                round(save / 2, 2),
+                self._affordable(round(save / 2, 2), "cash_management", per_year=12),
                 lambda day: monthly_day(day, 20),
                 "TRANSFER_OUT_ACCOUNT_TRANSFER",
                 "TRANSFER_IN_ACCOUNT_TRANSFER",
@@ -105,7 +105,7 @@ class Login:
                 "money_market",
                 "to-money-market",
                 "transfer:money_market",
-                1000.0,
+                self._affordable(1000.0, "money_market", per_year=4),
                 lambda day: day.month % 3 == 0 and monthly_day(day, 25),
                 "TRANSFER_OUT_SAVINGS",
                 "TRANSFER_IN_SAVINGS",
@@ -117,6 +117,20 @@ class Login:
             for kind in ("internet", "phone", "insurance")
             for merchant in self.persona.favourites[kind][:1]
         }
+
+    def _affordable(self, amount: float, role: str, *, per_year: int) -> float:
+        """`amount`, or less when the account it feeds holds too little for it.
+
+        Money only flows into these accounts, and their past balances are today's less what came
+        in since (gingham.sandbox_data.balances): a $210 savings account fed $200 a month would
+        have been overdrawn two months ago. Capping the transfer at what today's balance spread
+        over the whole history allows keeps every past balance at or above zero."""
+        target = self.first.get(role)
+        if target is None or target.current_balance is None:
+            return amount
+        history_years = 2.1
+        whole_dollars = float(int(target.current_balance / (per_year * history_years)))
+        return min(amount, max(whole_dollars, 0.0))
 
     @property
     def has_personal_card(self) -> bool:

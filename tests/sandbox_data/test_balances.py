@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
+from gingham.bank.accounts import DEFAULT_ACCOUNTS
 from gingham.sandbox_data.balances import daily_balances
 from gingham.sandbox_data.transactions import AccountProfile, generate
 
@@ -52,3 +53,34 @@ class TestDailyBalances:
         )
         total_since_start = sum(t.amount for t in card if t.date > start)
         assert round(balances[start] + total_since_start, 2) == 410.0
+
+
+class TestSavingsNeverOverdrawn:
+    def test_plaids_sandbox_accounts_never_went_below_zero_in_two_years(self) -> None:
+        # Savings-like accounts only receive money, so their past is today's balance less what
+        # came in: the transfers into them must fit what they hold today.
+        profiles = [
+            AccountProfile(
+                key=t.mask or "",
+                type=t.type,
+                subtype=t.subtype,
+                name=t.name,
+                iso_currency_code="USD",
+                current_balance=t.current,
+            )
+            for t in DEFAULT_ACCOUNTS
+        ]
+        start = TODAY - timedelta(days=730)
+        for seed in ("user_good", "login-1", "login-2"):
+            made = generate(seed, profiles, start, TODAY)
+            for profile in profiles:
+                if profile.type != "depository" or profile.subtype == "checking":
+                    continue
+                balances = daily_balances(
+                    current_balance=profile.current_balance or 0.0,
+                    account_type=profile.type,
+                    transactions=[t for t in made if t.account_key == profile.key],
+                    start=start,
+                    today=TODAY,
+                )
+                assert min(balances.values()) >= 0, (seed, profile.name)
