@@ -15,6 +15,7 @@ from gingham import __version__
 from gingham.demo.guard import keep_csrf_token, new_csrf_token
 from gingham.link.pages import gingham_origin
 from gingham.wire.endpoint import Runtime
+from gingham.wire.page_headers import page_headers
 
 _PACKAGE = resources.files("gingham.demo")
 
@@ -30,14 +31,14 @@ def routes(runtime: Runtime) -> list[BaseRoute]:
     async def demo_off_page(request: Request) -> Response:
         page = _template("off.html").replace("__VERSION__", html.escape(__version__))
         page = page.replace("__BASE_URL__", html.escape(gingham_origin(request, runtime)))
-        return HTMLResponse(page)
+        return HTMLResponse(page, headers=page_headers())
 
     async def start_page(request: Request) -> Response:
         csrf_token = new_csrf_token()
         page = _template().replace("__VERSION__", html.escape(__version__))
         page = page.replace("__BASE_URL__", html.escape(gingham_origin(request, runtime)))
         page = page.replace("__CSRF_TOKEN__", csrf_token)
-        response = HTMLResponse(page)
+        response = HTMLResponse(page, headers=page_headers())
         keep_csrf_token(response, csrf_token, secure=secure_cookie)
         return response
 

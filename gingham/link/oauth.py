@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import logging
+import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -28,6 +29,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from gingham import errors
 from gingham.link.models import LinkOAuthState, LinkSession
 from gingham.link_tokens.models import LinkToken
+from gingham.wire.page_headers import page_headers
 
 if TYPE_CHECKING:
     from gingham.link.flow import LinkFlow
@@ -236,7 +238,9 @@ async def _exchange(
     }
 
 
-def _page(title: str, text: str, *, status: int = 200, script: str = "") -> HTMLResponse:
+def _page(
+    title: str, text: str, *, status: int = 200, script: str = "", nonce: str | None = None
+) -> HTMLResponse:
     return HTMLResponse(
         f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>
@@ -244,20 +248,29 @@ def _page(title: str, text: str, *, status: int = 200, script: str = "") -> HTML
 main{{max-width:28rem;padding:24px;text-align:center}}</style></head>
 <body><main><h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></main>{script}</body></html>""",
         status_code=status,
+        headers=page_headers(script_nonce=nonce),
     )
 
 
 def _popup_done(state_id: str, authorized: bool) -> HTMLResponse:
     # The pop-up was opened by the Link frame, which is on this same origin: tell it, then close.
+    nonce = secrets.token_urlsafe(16)
     script = (
-        "<script>(function(){try{if(window.opener){window.opener.postMessage("
+        f'<script nonce="{nonce}">'
+        "(function(){try{if(window.opener){window.opener.postMessage("
         f"{{gingham_oauth:1,oauth_state_id:{state_id!r}}},window.location.origin);}}}}catch(e){{}}"
         "setTimeout(function(){window.close();},50);})();</script>"
     )
     if authorized:
         return _page(
-            "You're all set", "You can close this window and return to the app.", script=script
+            "You're all set",
+            "You can close this window and return to the app.",
+            script=script,
+            nonce=nonce,
         )
     return _page(
-        "Nothing was shared", "You can close this window and return to the app.", script=script
+        "Nothing was shared",
+        "You can close this window and return to the app.",
+        script=script,
+        nonce=nonce,
     )

@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gingham.wire.endpoint import Runtime
+from gingham.wire.page_headers import frame_ancestor, page_headers
 
 ORIGIN_PLACEHOLDER = "__GINGHAM_ORIGIN__"
 _PACKAGE = resources.files("gingham.link")
@@ -42,7 +43,12 @@ def routes(runtime: Runtime) -> list[BaseRoute]:
         )
 
     async def link_frame(request: Request) -> Response:
-        return HTMLResponse(_asset("templates/link.html"), headers={"Cache-Control": "no-cache"})
+        # link-initialize.js names the page that opens the frame; only that page may frame it.
+        framer = frame_ancestor(request.query_params.get("parent_origin"))
+        return HTMLResponse(
+            _asset("templates/link.html"),
+            headers={"Cache-Control": "no-cache", **page_headers(frame_ancestors=framer)},
+        )
 
     static_dir = str(_PACKAGE.joinpath("static"))
     return [
