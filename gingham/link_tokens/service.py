@@ -166,9 +166,10 @@ def _check_user_update_mode(session: Session, body: dict[str, Any], user: User |
 
 
 def _check_income_verification(body: dict[str, Any], user: User | None) -> None:
-    """Income is about a user, not an Item: a link token for it carries the user's token, and
-    `income_verification` says which income to verify (Gingham verifies bank income) and, for
-    bank income, over how many days."""
+    """Income is about a user, not an Item: a link token that links an Item for it carries the
+    user's token, and `income_verification` says which income to verify (Gingham verifies bank
+    income) and, for bank income, over how many days. (Update mode adds the product to an Item
+    after its consent pane, under update mode's own rules.)"""
     if "income_verification" not in (body.get("products") or ()):
         return
     if user is None:
@@ -240,7 +241,6 @@ def create_link_token(
     if (customization := body.get("link_customization_name")) is not None:
         customization_named(session, caller, customization)
     owner = _user_of_request(session, caller, body)
-    _check_income_verification(body, owner)
     if webhook := body.get("webhook"):
         check_url(webhook, "webhook")
     _check_oauth_return(session, caller, body)
@@ -268,6 +268,7 @@ def create_link_token(
         lifetime = UPDATE_MODE_LIFETIME
     else:
         _check_new_item_mode(body)
+        _check_income_verification(body, owner)
         lifetime = LIFETIME
 
     token = new_token("link", caller.environment)

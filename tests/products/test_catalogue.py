@@ -26,6 +26,7 @@ class TestCatalogue:
             "balance",
             "identity",
             "identity_match",
+            "income_verification",
             "investments",
             "liabilities",
             "recurring_transactions",
@@ -33,11 +34,7 @@ class TestCatalogue:
             "transactions",
             "transactions_refresh",
         ]
-        assert sorted(catalogue.LISTED - catalogue.SERVED) == [
-            "assets",
-            "income_verification",
-            "statements",
-        ]
+        assert sorted(catalogue.LISTED - catalogue.SERVED) == ["assets", "statements"]
 
     def test_link_fields_take_only_base_products(self) -> None:
         for field in catalogue.LINK_PRODUCT_FIELDS:
