@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from gingham import errors
-from gingham.bank_income import pdf, service, timers
-from gingham.bank_income.models import BankIncomeWebhookSetting
+from gingham.bank_income import pdf, service, timers, watch
 from gingham.link.models import LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.users import service as users_service
@@ -71,14 +70,7 @@ def refresh_bank_income(ctx: RequestContext, body: JSONObject) -> JSONObject:
 
 
 def update_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    user = _user(ctx, body)
-    setting = ctx.session.get(BankIncomeWebhookSetting, user.id)
-    if setting is None:
-        setting = BankIncomeWebhookSetting(user_id=user.id)
-        ctx.session.add(setting)
-    setting.enabled = body["enable_webhooks"]
-    setting.updated_at = ctx.now
-    ctx.session.flush()
+    watch.subscribe(ctx.session, _user(ctx, body), body["enable_webhooks"], ctx.now)
     return {}
 
 

@@ -41,7 +41,13 @@ class BankIncomeReport(Base):
 
 class BankIncomeWebhookSetting(Base):
     """Whether a user is subscribed to BANK_INCOME_REFRESH_UPDATE (/credit/bank_income/webhook/update);
-    users without a row are not, as at Plaid."""
+    users without a row are not, as at Plaid.
+
+    A subscribed user's income is looked at once a day of the client's clock (the timer due at
+    `watch_due_at`; an older timer is stale): when its income sources are no longer
+    `known_sources` (those when the subscription began, the last refresh finished or the last
+    UPDATE was sent), BANK_INCOME_REFRESH_UPDATE prompts the app to refresh.
+    """
 
     __tablename__ = "bank_income_webhook_settings"
 
@@ -50,3 +56,5 @@ class BankIncomeWebhookSetting(Base):
     )
     enabled: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    known_sources: Mapped[list[str] | None] = mapped_column(JSON)
+    watch_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -144,6 +144,29 @@ def income_items(session: Session, user: User) -> list[ItemRecord]:
     return list(items.values())
 
 
+def income_webhook(session: Session, user: User, items: Sequence[ItemRecord]) -> str | None:
+    """Where the user's INCOME webhooks go: the webhook of the latest Link session for income
+    that had one, else that of one of its Items."""
+    sessions = income_sessions(session, user)
+    found = next((s.webhook for s in reversed(sessions) if s.webhook), None)
+    return found or next((i.webhook for i in items if i.webhook), None)
+
+
+def current_source_ids(session: Session, user: User, days_requested: int, today: date) -> list[str]:
+    """The income sources the user's healthy income Items show today, sorted."""
+    window = Window.ending(today, days_requested)
+    found: set[str] = set()
+    for item in income_items(session, user):
+        if item.error is not None:
+            continue
+        shared = {a.id for a in accounts_of_item(session, item.id) if a.type == "depository"}
+        deposits = income_deposits(
+            item.id, seed_of(item), bank_accounts(session, item.id), shared, window
+        )
+        found.update(s.income_source_id for s in income_sources(item.id, deposits))
+    return sorted(found)
+
+
 def _warning(item: ItemRecord) -> dict[str, Any]:
     error = item.error or {}
     code = str(error.get("error_code") or "ITEM_LOGIN_REQUIRED")

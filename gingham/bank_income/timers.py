@@ -1,5 +1,6 @@
 """What bank income does later on the client's sandbox clock: a refresh is requested now and
-its report is built `report_build_seconds` later, when BANK_INCOME_REFRESH_COMPLETE is sent."""
+its report is built `report_build_seconds` later, when BANK_INCOME_REFRESH_COMPLETE is sent; a
+user subscribed to refresh webhooks has their income looked at daily (gingham.bank_income.watch)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from gingham import errors
-from gingham.bank_income import service
+from gingham.bank_income import service, watch
 from gingham.bank_income.models import BankIncomeReport
 from gingham.items import service as items_service
 from gingham.sandbox_clock.service import TimerContext, register_timer_handler, schedule_timer
@@ -44,8 +45,6 @@ def request_refresh(
     # With every Item broken there is nothing to read: the first one's error says why.
     if all(item.error is not None for item in items):
         items_service.raise_if_unhealthy(items[0])
-    sessions = service.income_sessions(session, user)
-    webhook = next((s.webhook for s in reversed(sessions) if s.webhook), None)
     report = BankIncomeReport(
         id=str(uuid.uuid4()),
         client_id=user.client_id,
@@ -56,7 +55,7 @@ def request_refresh(
         status="building",
         requested_at=now,
         generated_at=None,
-        webhook=webhook or next((i.webhook for i in items if i.webhook), None),
+        webhook=service.income_webhook(session, user, items),
         report=None,
     )
     session.add(report)
@@ -85,6 +84,7 @@ def _build_refresh(timer: TimerContext) -> None:
     report.status = "ready"
     report.generated_at = timer.now
     timer.session.flush()
+    watch.refreshed(timer.session, user, report.report)
     if report.webhook:
         enqueue_event(
             timer.session,
@@ -104,3 +104,4 @@ def _build_refresh(timer: TimerContext) -> None:
 
 
 register_timer_handler(BUILD_REFRESH, _build_refresh)
+register_timer_handler(watch.WATCH, watch.look_at_income)

@@ -142,17 +142,78 @@ class TestRefresh:
         assert error["error_code"] == "INVALID_USER_TOKEN"
 
 
-class TestWebhookUpdate:
-    def test_enables_and_disables(self, plaid: PlaidCaller) -> None:
+def subscribe(plaid: PlaidCaller, user_token: str, enabled: bool = True) -> None:
+    assert (
+        plaid.ok(
+            "/credit/bank_income/webhook/update",
+            {"user_token": user_token, "enable_webhooks": enabled},
+        )
+        == {}
+    )
+
+
+def codes(plaid: PlaidCaller) -> list[str]:
+    return [w["webhook_code"] for w in income_webhooks(plaid)]
+
+
+class TestRefreshUpdateWebhook:
+    def test_a_new_income_item_prompts_one_update(self, plaid: PlaidCaller) -> None:
         user = new_user(plaid)
-        for enabled in (True, False, True):
-            assert (
-                plaid.ok(
-                    "/credit/bank_income/webhook/update",
-                    {"user_token": user["user_token"], "enable_webhooks": enabled},
-                )
-                == {}
-            )
+        link_for_income(plaid, user["user_token"])
+        subscribe(plaid, user["user_token"])
+        advance(plaid, "P1D")
+        assert codes(plaid) == []
+        link_for_income(plaid, user["user_token"])
+        advance(plaid, "P1D")
+        [webhook] = income_webhooks(plaid)
+        assert webhook == {
+            "webhook_type": "INCOME",
+            "webhook_code": "BANK_INCOME_REFRESH_UPDATE",
+            "user_id": user["user_id"],
+            "environment": "sandbox",
+        }
+        # Told once; the next day has nothing new.
+        advance(plaid, "P1D")
+        assert codes(plaid) == ["BANK_INCOME_REFRESH_UPDATE"]
+
+    def test_a_removed_item_is_a_change_too(self, plaid: PlaidCaller) -> None:
+        user = new_user(plaid)
+        link_for_income(plaid, user["user_token"])
+        second = link_for_income(plaid, user["user_token"])
+        subscribe(plaid, user["user_token"])
+        plaid.ok("/item/remove", {"access_token": second})
+        advance(plaid, "P1D")
+        assert codes(plaid) == ["BANK_INCOME_REFRESH_UPDATE"]
+
+    def test_users_are_not_subscribed_until_they_are(self, plaid: PlaidCaller) -> None:
+        user = new_user(plaid)
+        link_for_income(plaid, user["user_token"])
+        link_for_income(plaid, user["user_token"])
+        advance(plaid, "P1D")
+        assert codes(plaid) == []
+
+    def test_unsubscribed_users_hear_nothing(self, plaid: PlaidCaller) -> None:
+        user = new_user(plaid)
+        link_for_income(plaid, user["user_token"])
+        subscribe(plaid, user["user_token"])
+        subscribe(plaid, user["user_token"], False)
+        link_for_income(plaid, user["user_token"])
+        advance(plaid, "P2D")
+        assert codes(plaid) == []
+        # Subscribing again starts from what the income is then.
+        subscribe(plaid, user["user_token"])
+        advance(plaid, "P2D")
+        assert codes(plaid) == []
+
+    def test_a_finished_refresh_is_what_the_app_knows(self, plaid: PlaidCaller) -> None:
+        user = new_user(plaid)
+        link_for_income(plaid, user["user_token"])
+        subscribe(plaid, user["user_token"])
+        link_for_income(plaid, user["user_token"])
+        refresh(plaid, user["user_token"])
+        advance(plaid, BUILD)
+        advance(plaid, "P1D")
+        assert codes(plaid) == ["BANK_INCOME_REFRESH_COMPLETE"]
 
     def test_enable_webhooks_is_required(self, plaid: PlaidCaller) -> None:
         user = new_user(plaid)

@@ -62,6 +62,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=37), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("known_sources", sa.JSON(), nullable=True),
+        sa.Column("watch_due_at", UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
