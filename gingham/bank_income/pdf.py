@@ -203,6 +203,6 @@ def _item(document: ReportDocument, item: dict[str, Any], currency: str) -> None
         document.space(4)
         deposits = [t for m in source["historical_summary"] for t in m["transactions"]]
         document.table(
-            [Column("Date", 0.2), Column("Description", 0.58), Column("Amount", 0.22, "right")],
+            [Column("Date", 0.18), Column("Description", 0.64), Column("Amount", 0.18, "right")],
             [[_day(t["date"]), t["name"], format_money(t["amount"], currency)] for t in deposits],
         )

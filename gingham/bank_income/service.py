@@ -23,6 +23,7 @@ from gingham.bank_income.sources import (
     source_json,
     summary_json,
 )
+from gingham.db import add_once
 from gingham.identity.service import owners_by_account
 from gingham.institutions import catalogue
 from gingham.items import service as items_service
@@ -281,7 +282,9 @@ def materialise_session_reports(session: Session, user: User) -> None:
             found.finished_at,
             found.finished_at.date(),
         )
-        session.add(
+        # Two reads at once may both make it: one row wins, the other read uses it.
+        add_once(
+            session,
             BankIncomeReport(
                 id=report_id,
                 client_id=user.client_id,
@@ -294,9 +297,8 @@ def materialise_session_reports(session: Session, user: User) -> None:
                 generated_at=found.finished_at,
                 webhook=found.webhook,
                 report=report,
-            )
+            ),
         )
-    session.flush()
 
 
 def ready_reports(session: Session, user: User, count: int) -> list[BankIncomeReport]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from gingham.bank_income import service
 from gingham.bank_income.models import BankIncomeWebhookSetting
+from gingham.db import add_once
 from gingham.sandbox_clock.service import TimerContext, schedule_timer
 from gingham.users.models import User
 from gingham.webhooks.outbox import enqueue_event
@@ -42,8 +43,9 @@ def _watch_from(
 def subscribe(session: Session, user: User, enabled: bool, now: datetime) -> None:
     setting = session.get(BankIncomeWebhookSetting, user.id)
     if setting is None:
-        setting = BankIncomeWebhookSetting(user_id=user.id, enabled=False)
-        session.add(setting)
+        add_once(session, BankIncomeWebhookSetting(user_id=user.id, enabled=False, updated_at=now))
+        setting = session.get(BankIncomeWebhookSetting, user.id)
+        assert setting is not None
     was_enabled = setting.enabled
     setting.enabled = enabled
     setting.updated_at = now
