@@ -71,6 +71,11 @@ _CAUSE_TYPES = frozenset(
 )
 
 
+class IncomeVerificationError(errors.PlaidError):
+    # Plaid's Income errors; gingham.errors holds the types every product shares.
+    error_type = "INCOME_VERIFICATION_ERROR"
+
+
 def income_verification_not_found() -> errors.PlaidError:
     return IncomeVerificationError(
         "INCOME_VERIFICATION_NOT_FOUND",
@@ -78,10 +83,6 @@ def income_verification_not_found() -> errors.PlaidError:
         'with a link token created with their user_token and products ["income_verification"] '
         '(income_verification.income_source_types ["bank"]) first',
     )
-
-
-class IncomeVerificationError(errors.PlaidError):
-    error_type = "INCOME_VERIFICATION_ERROR"
 
 
 @dataclass(frozen=True, slots=True)
