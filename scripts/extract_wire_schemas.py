@@ -102,7 +102,6 @@ ENDPOINTS: tuple[str, ...] = (
     "/credit/bank_income/refresh",
     "/credit/bank_income/webhook/update",
     "/credit/sessions/get",
-    "/sandbox/income/fire_webhook",
     "/transactions/get",
     "/transactions/refresh",
     "/transactions/recurring/get",

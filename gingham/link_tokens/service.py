@@ -166,6 +166,31 @@ def _check_user_update_mode(session: Session, body: dict[str, Any], user: User |
     _check_update_mode(body)
 
 
+def _check_income_verification(body: dict[str, Any], user: User | None) -> None:
+    """Income is about a user, not an Item: a link token that links an Item for it carries the
+    user's token, and `income_verification` says which income to verify (Gingham verifies bank
+    income) and, for bank income, over how many days. (Update mode adds the product to an Item
+    after its consent pane, under update mode's own rules.)"""
+    if "income_verification" not in (body.get("products") or ()):
+        return
+    if user is None:
+        raise errors.invalid_field(
+            "user_token is required when products includes income_verification: create the user "
+            "with /user/create and pass its user_token"
+        )
+    options = body.get("income_verification") or {}
+    if not options.get("income_source_types"):
+        raise errors.invalid_field(
+            "income_verification.income_source_types is required when products includes "
+            'income_verification (["bank"] for Bank Income)'
+        )
+    if "bank" in options["income_source_types"] and not options.get("bank_income"):
+        raise errors.invalid_field(
+            "income_verification.bank_income.days_requested is required when "
+            "income_verification.income_source_types includes bank"
+        )
+
+
 def _check_new_item_mode(body: dict[str, Any]) -> None:
     update = body.get("update") or {}
     if (update.get("user") or update.get("item_ids")) and not body.get("user_token"):
@@ -258,6 +283,7 @@ def create_link_token(
         lifetime = UPDATE_MODE_LIFETIME
     else:
         _check_new_item_mode(body)
+        _check_income_verification(body, owner)
         lifetime = LIFETIME
 
     token = new_token("link", caller.environment)

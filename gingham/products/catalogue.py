@@ -103,7 +103,7 @@ _CATALOGUE: Final = (
     # before their endpoints exist, so that an app's requests keep working when they arrive.
     _accepted("assets", "Assets"),
     _served("statements", "Statements"),
-    _accepted("income_verification", "Income"),
+    _served("income_verification", "Income"),
     _refused("balance_plus", "Balance Plus"),
     _refused("beacon", "Beacon"),
     _refused("investments_auth", "Investments Move"),

@@ -47,6 +47,11 @@ COVERED_ENDPOINTS = {
     "/transactions/recurring/get": "transactions_recurring_get",
     "/categories/get": "categories_get",
     "/sandbox/transactions/create": "sandbox_transactions_create",
+    "/credit/bank_income/get": "credit_bank_income_get",
+    "/credit/bank_income/pdf/get": "credit_bank_income_pdf_get",
+    "/credit/bank_income/refresh": "credit_bank_income_refresh",
+    "/credit/bank_income/webhook/update": "credit_bank_income_webhook_update",
+    "/credit/sessions/get": "credit_sessions_get",
 }
 
 

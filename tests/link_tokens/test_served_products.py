@@ -22,7 +22,7 @@ PRODUCT_FIELDS = [
 ]
 LINK_PRODUCTS = ["auth", "identity", "transactions", "investments", "liabilities", "signal"]
 # Served by the next release; update mode already adds them.
-ACCEPTED = ["assets", "statements", "income_verification"]
+ACCEPTED = ["assets", "statements"]
 
 
 def refused_as_unserved(error: dict[str, Any], *products: str) -> None:
@@ -210,11 +210,12 @@ class TestAcceptedOptions:
         plaid.ok("/link/token/create", link_token_request(**fields))
 
     def test_bank_income_is_accepted(self, plaid: PlaidCaller) -> None:
+        user_token = plaid.ok("/user/create", {"client_user_id": "income-user"})["user_token"]
         plaid.ok(
             "/link/token/create",
             link_token_request(
                 products=["income_verification"],
-                user_token=None,
+                user_token=user_token,
                 income_verification={
                     "income_source_types": ["bank"],
                     "bank_income": {"days_requested": 90},

@@ -26,6 +26,7 @@ class TestCatalogue:
             "balance",
             "identity",
             "identity_match",
+            "income_verification",
             "investments",
             "liabilities",
             "recurring_transactions",
@@ -34,10 +35,7 @@ class TestCatalogue:
             "transactions",
             "transactions_refresh",
         ]
-        assert sorted(catalogue.LISTED - catalogue.SERVED) == [
-            "assets",
-            "income_verification",
-        ]
+        assert sorted(catalogue.LISTED - catalogue.SERVED) == ["assets"]
 
     def test_link_fields_take_only_base_products(self) -> None:
         for field in catalogue.LINK_PRODUCT_FIELDS:
