@@ -106,7 +106,12 @@ def sessions_of_link_token(
         .order_by(LinkEvent.link_session_id, LinkEvent.sequence)
     ):
         events_by_session[event.link_session_id].append(_event_json(event))
-    return [_session_json(row, events_by_session[row.id], secrets) for row in rows]
+    # Bank Income's Link sessions report each Item they added for income.
+    for_income = "income_verification" in (token.config.get("products") or ())
+    return [
+        _session_json(row, events_by_session[row.id], secrets, for_income=for_income)
+        for row in rows
+    ]
 
 
 def _event_json(event: LinkEvent) -> dict[str, Any]:
@@ -125,7 +130,7 @@ def _event_json(event: LinkEvent) -> dict[str, Any]:
 
 
 def _session_json(
-    row: LinkSession, events: list[dict[str, Any]], secrets: SecretBox
+    row: LinkSession, events: list[dict[str, Any]], secrets: SecretBox, *, for_income: bool
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "link_session_id": row.id,
@@ -148,7 +153,17 @@ def _session_json(
             ],
             "cra_item_add_results": [],
             "cra_update_results": [],
-            "bank_income_results": [],
+            "bank_income_results": (
+                [
+                    {
+                        "status": "APPROVED",
+                        "item_id": row.item_id,
+                        "institution": metadata["institution"],
+                    }
+                ]
+                if for_income and row.item_id
+                else []
+            ),
             "payroll_income_results": [],
             "document_income_results": None,
         }

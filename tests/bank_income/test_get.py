@@ -16,7 +16,7 @@ from tests.bank_income.helpers import (
     link_for_income,
     new_user,
 )
-from tests.builders import PlaidCaller
+from tests.builders import PlaidCaller, link_token_request
 from tests.transactions.helpers import PULL, advance
 from tests.users.helpers import item_id_of, link_for_user
 
@@ -247,3 +247,29 @@ class TestLinkTokenForIncome:
         )
         assert error["error_code"] == "INVALID_FIELD"
         assert "days_requested" in error["error_message"]
+
+
+class TestLinkTokenGet:
+    def test_the_session_reports_the_item_it_added_for_income(self, plaid: PlaidCaller) -> None:
+        user = new_user(plaid)
+        link_token = plaid.ok("/link/token/create", income_link_token_request(user["user_token"]))[
+            "link_token"
+        ]
+        done = plaid.ok("/_gingham/link/complete", {"link_token": link_token})
+        item_id = plaid.ok("/item/public_token/exchange", {"public_token": done["public_token"]})[
+            "item_id"
+        ]
+        session = plaid.ok("/link/token/get", {"link_token": link_token})["link_sessions"][0]
+        assert session["results"]["bank_income_results"] == [
+            {
+                "status": "APPROVED",
+                "item_id": item_id,
+                "institution": {"name": "First Platypus Bank", "institution_id": "ins_109508"},
+            }
+        ]
+
+    def test_other_sessions_report_no_income(self, plaid: PlaidCaller) -> None:
+        link_token = plaid.ok("/link/token/create", link_token_request())["link_token"]
+        plaid.ok("/_gingham/link/complete", {"link_token": link_token})
+        session = plaid.ok("/link/token/get", {"link_token": link_token})["link_sessions"][0]
+        assert session["results"]["bank_income_results"] == []
