@@ -21,7 +21,7 @@ from gingham.clients.service import IssuedCredentials
 from gingham.clock import SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
-from gingham.db import make_engine, make_session_factory, migrate
+from gingham.db import create_private_sqlite_file, make_engine, make_session_factory, migrate
 from gingham.sandbox_clock import api as clock_api
 from gingham.sandbox_clock import service as clock_service
 from gingham.sandbox_clock.durations import DurationError, parse_duration
@@ -43,7 +43,7 @@ def _configure_logging(settings: Settings) -> None:
 
 def _prepare_database(settings: Settings) -> None:
     if settings.is_sqlite:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        create_private_sqlite_file(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         migrate(engine)

@@ -42,7 +42,8 @@ def load_or_create_key(configured: str, data_dir: Path) -> bytes:
         return base64.urlsafe_b64decode(configured.encode())
     path = data_dir / KEY_FILE_NAME
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # Only its owner may list the data directory, where the key and the database live.
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

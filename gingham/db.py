@@ -6,10 +6,13 @@ generated in Python, datetimes are always timezone-aware UTC, JSON columns use t
 
 from __future__ import annotations
 
+import contextlib
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -62,6 +65,20 @@ def _configure_sqlite(dbapi_connection: Any, _record: ConnectionPoolEntry) -> No
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def create_private_sqlite_file(database_url: str) -> None:
+    """Create a SQLite database file (and its directory) readable by its owner only, before
+    SQLite would create it with the process's umask: it holds hashed secrets, sealed bank
+    tokens and users' data. SQLite gives its -wal and -shm files the database's permissions.
+    Existing files and directories are left as they are."""
+    path = make_url(database_url).database
+    if not path or path == ":memory:":
+        return
+    database = Path(path)
+    database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def make_engine(database_url: str) -> Engine:

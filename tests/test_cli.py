@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+
+from gingham.crypto import KEY_FILE_NAME, load_or_create_key
 
 
 def run_gingham(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -174,3 +177,20 @@ class TestClientAndroidPackage:
         assert result.stderr.startswith(
             "gingham: android_package_name must be an Android package name"
         )
+
+
+class TestFilePermissions:
+    def test_the_data_directory_and_database_are_the_owners_alone(self, tmp_path: Path) -> None:
+        data_dir = tmp_path / "fresh"
+        created = run_gingham("client", "create", "--name", "Perm", "--json", data_dir=data_dir)
+        assert created.returncode == 0, created.stderr
+        assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+        database = data_dir / "gingham.db"
+        assert stat.S_IMODE(database.stat().st_mode) == 0o600
+        for companion in data_dir.glob("gingham.db-*"):
+            assert stat.S_IMODE(companion.stat().st_mode) == 0o600, companion.name
+
+    def test_the_key_file_is_the_owners_alone(self, tmp_path: Path) -> None:
+        load_or_create_key("", tmp_path / "keys")
+        assert stat.S_IMODE((tmp_path / "keys").stat().st_mode) == 0o700
+        assert stat.S_IMODE((tmp_path / "keys" / KEY_FILE_NAME).stat().st_mode) == 0o600
