@@ -9,6 +9,7 @@ alone still yields nothing usable.
 from __future__ import annotations
 
 import base64
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -52,3 +53,10 @@ def load_or_create_key(configured: str, data_dir: Path) -> bytes:
             with os.fdopen(fd, "w") as key_file:
                 key_file.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     return base64.urlsafe_b64decode(path.read_text().strip().encode())
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Whether `given` is `expected`, compared in time that does not depend on where they
+    differ: used for every password, code and token compared in Gingham's own code (tokens
+    looked up by their hash need not be)."""
+    return hmac.compare_digest(given.encode(), expected.encode())

@@ -19,6 +19,7 @@ from gingham.bank.accounts import (
     is_ach_account,
     sandbox_account_number,
 )
+from gingham.crypto import same_secret
 from gingham.sandbox_data.bank_numbers import is_valid_iban
 from gingham.sandbox_data.identity import parse_custom_identity
 
@@ -101,7 +102,7 @@ def sign_in(username: str, password: str) -> BankLogin:
     if username == "user_custom":
         return _custom_login(password)
     if username == DEFAULT_USERNAME and (
-        password == DEFAULT_PASSWORD or _MFA_PASSWORD.match(password)
+        same_secret(password, DEFAULT_PASSWORD) or _MFA_PASSWORD.match(password)
     ):
         mfa = _mfa_from_password(password)
         return BankLogin(username, DEFAULT_ACCOUNTS, mfa=mfa)

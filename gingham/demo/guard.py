@@ -9,13 +9,13 @@ no HTML form can send). Anything else is refused with a Plaid-shaped 403 before 
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gingham import errors
+from gingham.crypto import same_secret
 from gingham.demo.item_cookie import COOKIE_PATH
 from gingham.link.pages import gingham_origin
 from gingham.wire.endpoint import BeforeBody, Runtime
@@ -54,7 +54,7 @@ def from_the_demo_page(runtime: Runtime) -> BeforeBody:
             )
         sent = request.headers.get(CSRF_HEADER, "")
         kept = request.cookies.get(CSRF_COOKIE, "")
-        if not sent or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+        if not sent or not kept or not same_secret(sent, kept):
             raise _refused(
                 f"missing or wrong {CSRF_HEADER} header: reload the demo page at {expected}/"
             )

@@ -24,7 +24,7 @@ from gingham.accounts.service import accounts_of_item
 from gingham.bank import mfa
 from gingham.bank.accounts import AccountTemplate
 from gingham.bank.logins import accounts_of_login, login_id, sign_in_at, username_of
-from gingham.crypto import SecretBox
+from gingham.crypto import SecretBox, same_secret
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health, LoginKind, SandboxInstitution
 from gingham.institutions.state import effective_institution, effective_institutions
@@ -860,7 +860,10 @@ class LinkFlow:
         self.record("SUBMIT_MFA", mfa_type=step)
         self._show("LOADING", mfa_type=step)
         expected = mfa.expected_answers(step, progress["round"], plan)
-        if [a.strip() for a in answers] != expected:
+        given = [a.strip() for a in answers]
+        if len(given) != len(expected) or not all(
+            same_secret(a, b) for a, b in zip(given, expected, strict=True)
+        ):
             error = errors.ItemError(
                 "INVALID_MFA",
                 "the provided MFA responses were not correct",
