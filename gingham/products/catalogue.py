@@ -99,9 +99,10 @@ _CATALOGUE: Final = (
     _served("investments", "Investments"),
     _served("liabilities", "Liabilities"),
     _served("signal", "Signal"),
+    # Update mode adds Assets to an Item after its own consent pane.
+    _served("assets", "Assets"),
     # Update mode adds these after their own consent panes; every field keeps taking them, as
     # before their endpoints exist, so that an app's requests keep working when they arrive.
-    _accepted("assets", "Assets"),
     _accepted("statements", "Statements"),
     _accepted("income_verification", "Income"),
     _refused("balance_plus", "Balance Plus"),
