@@ -19,9 +19,20 @@ _ITEM_COLUMNS: Final = (
     Column("Accounts", 0.12, "right"),
     Column("Deposits", 0.18, "right"),
     Column("Investments", 0.18, "right"),
-    Column("Owed (credit, loans)", 0.18, "right"),
+    Column("Credit and loans", 0.18, "right"),
 )
-_HISTORY_COLUMNS: Final = (Column("Date", 0.5), Column("Balance", 0.5, "right"))
+_ACCOUNT_COLUMNS: Final = (
+    Column("Account", 0.3),
+    Column("Mask", 0.08),
+    Column("Type", 0.28),
+    Column("Current balance", 0.18, "right"),
+    Column("Days available", 0.16, "right"),
+)
+_HISTORY_COLUMNS: Final = (
+    Column("Date", 0.4),
+    Column("Balance", 0.3, "right"),
+    Column("Change on the week", 0.3, "right"),
+)
 _TRANSACTION_COLUMNS: Final = (
     Column("Date", 0.13),
     Column("Description", 0.5),
@@ -65,10 +76,30 @@ def render(report: dict[str, Any]) -> bytes:
         muted=True,
     )
     for item in report["items"]:
+        document.subheading(f"{item['institution_name']} (Item {item['item_id']})")
+        document.table(_ACCOUNT_COLUMNS, [_account_row(a) for a in item["accounts"]])
+    for item in report["items"]:
+        first = True
         for account in item["accounts"]:
-            document.page_break()
+            # Accounts with a history start a page; the others follow on the same one.
+            if first or account["historical_balances"] or account["transactions"]:
+                document.page_break()
+            else:
+                document.space(10)
+            first = False
             _account(document, item, account)
     return document.render()
+
+
+def _account_row(account: dict[str, Any]) -> list[str]:
+    balances = account["balances"]
+    return [
+        account["name"],
+        account["mask"] or _NONE,
+        f"{account['type']} / {account['subtype'] or _NONE}",
+        format_money(balances["current"], balances["iso_currency_code"]),
+        str(account["days_available"]),
+    ]
 
 
 def _item_row(item: dict[str, Any]) -> list[str]:
@@ -112,9 +143,16 @@ def _account(document: ReportDocument, item: dict[str, Any], account: dict[str, 
     history = account["historical_balances"]
     if history:
         document.subheading("Historical balances (weekly)")
+        weekly = history[::_HISTORY_STEP]
         rows = [
-            [_long_date(entry["date"]), format_money(entry["current"], currency)]
-            for entry in history[::_HISTORY_STEP]
+            [
+                _long_date(entry["date"]),
+                format_money(entry["current"], currency),
+                format_money(entry["current"] - earlier["current"], currency)
+                if earlier is not None
+                else _NONE,
+            ]
+            for entry, earlier in zip(weekly, [*weekly[1:], None], strict=True)
         ]
         document.table(_HISTORY_COLUMNS, rows)
     if account["type"] in ("depository", "credit"):
