@@ -252,7 +252,7 @@ def audit_copy_for_token(
     ).one_or_none()
     if found is None:
         raise _invalid_audit_copy_token("could not find matching audit copy token")
-    copy, report = found.tuple()
+    copy, report = found
     if owner_only and report.client_id != caller.client_id:
         raise _invalid_audit_copy_token("could not find matching audit copy token")
     if copy.removed_at is not None:

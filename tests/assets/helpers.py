@@ -60,7 +60,7 @@ def pdf_text(content: bytes) -> str:
 def pdf_page_renders(content: bytes) -> bytes:
     """Page 1 as a PNG, as a viewer draws it."""
     return subprocess.run(
-        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-", "-"],
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", "-singlefile", "-"],
         input=content,
         capture_output=True,
         check=True,
