@@ -17,7 +17,9 @@ from gingham.assets import build
 from gingham.assets.models import AssetReport
 from gingham.assets.service import (
     BUILD_TIMER,
+    BUILDING,
     FAILED,
+    FAST_BUILD_TIMER,
     READY,
     AssetReportError,
     report_by_id,
@@ -30,7 +32,7 @@ from gingham.webhooks.outbox import enqueue_event
 
 def _build(timer: TimerContext) -> None:
     report = report_by_id(timer.session, timer.timer.subject_id or "")
-    if report is None or report.status != "building" or report.removed_at is not None:
+    if report is None or report.status != BUILDING or report.removed_at is not None:
         return
     try:
         built = _built_report(timer.session, report, timer.now)
@@ -41,7 +43,8 @@ def _build(timer: TimerContext) -> None:
         _notify(timer.session, report, {"webhook_code": "ERROR", "error": report.error}, timer.now)
         return
     report.report = built
-    if report.options.get("include_fast_report"):
+    if report.options.get("include_fast_report") and report.fast_report is None:
+        # The fast build could not read every Item then; the full report's day stands in.
         report.fast_report = build.fast_version(built)
         _notify(timer.session, report, _ready("FAST"), timer.now)
     report.status = READY
@@ -49,7 +52,22 @@ def _build(timer: TimerContext) -> None:
     _notify(timer.session, report, _ready("FULL"), timer.now)
 
 
-def _built_report(session: Session, report: AssetReport, now: datetime) -> dict[str, Any]:
+def _build_fast(timer: TimerContext) -> None:
+    report = report_by_id(timer.session, timer.timer.subject_id or "")
+    if report is None or report.status != BUILDING or report.removed_at is not None:
+        return
+    try:
+        built = _built_report(timer.session, report, timer.now, history=False)
+    except AssetReportError:
+        # Left to the full build, which reports the failure.
+        return
+    report.fast_report = build.fast_version(built)
+    _notify(timer.session, report, _ready("FAST"), timer.now)
+
+
+def _built_report(
+    session: Session, report: AssetReport, now: datetime, *, history: bool = True
+) -> dict[str, Any]:
     if report.source_report_id is not None:
         # A filtered report is cut from its source's data, which was built before it was asked.
         source = report_by_id(session, report.source_report_id)
@@ -84,7 +102,8 @@ def _built_report(session: Session, report: AssetReport, now: datetime) -> dict[
             build.item_json(
                 session,
                 item,
-                days_requested=report.days_requested,
+                # Without history no transactions are generated (a fast report has none).
+                days_requested=report.days_requested if history else 0,
                 excluded_account_ids=report.excluded_account_ids,
                 now=now,
             )
@@ -124,3 +143,4 @@ def _notify(session: Session, report: AssetReport, fields: dict[str, Any], now: 
 
 
 register_timer_handler(BUILD_TIMER, _build)
+register_timer_handler(FAST_BUILD_TIMER, _build_fast)

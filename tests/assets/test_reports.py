@@ -4,6 +4,7 @@ insights, fast reports)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from datetime import date, timedelta
@@ -123,7 +124,7 @@ class TestReport:
             moved: dict[str, Decimal] = {}
             for t in account["transactions"]:
                 moved[t["date"]] = moved.get(t["date"], Decimal(0)) + Decimal(str(t["amount"]))
-            for later, earlier in zip(history, history[1:]):
+            for later, earlier in itertools.pairwise(history):
                 change = moved.get(later["date"], Decimal(0))
                 expected = Decimal(str(later["current"])) + (-change if owed else change)
                 assert Decimal(str(earlier["current"])) == expected
@@ -250,17 +251,27 @@ class TestReadOptions:
         )
 
     def test_fast_report(self, plaid: PlaidCaller) -> None:
-        created = built(
+        created = create(
             plaid, [assets_item(plaid)], add_ons=["fast_assets"], webhook=REPORT_WEBHOOK
         )
+        token = created["asset_report_token"]
+        # The fast report is ready in half the build time; the full one is not yet.
+        advance(plaid, "PT2S")
+        fast = get(plaid, token, fast_report=True)["report"]
+        assert plaid.error("/asset_report/get", {"asset_report_token": token})["error_code"] == (
+            "PRODUCT_NOT_READY"
+        )
+        advance(plaid, "PT1S")
         assert [(w["webhook_code"], w["report_type"]) for w in assets_webhooks(plaid)] == [
             ("PRODUCT_READY", "FAST"),
             ("PRODUCT_READY", "FULL"),
         ]
-        fast = get(plaid, created["asset_report_token"], fast_report=True)["report"]
-        full = get(plaid, created["asset_report_token"])["report"]
+        full = get(plaid, token)["report"]
+        assert fast["asset_report_id"] == full["asset_report_id"] == created["asset_report_id"]
+        assert get(plaid, token, fast_report=True)["report"] == fast
         for mask, account in accounts_by_mask(fast).items():
             assert account["transactions"] == account["historical_balances"] == []
+            assert account["days_available"] == 0
             assert account["balances"] == accounts_by_mask(full)[mask]["balances"]
 
     def test_fast_report_needs_fast_assets(self, plaid: PlaidCaller) -> None:

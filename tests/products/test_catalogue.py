@@ -22,6 +22,7 @@ class TestCatalogue:
 
     def test_served_products(self) -> None:
         assert sorted(catalogue.SERVED) == [
+            "assets",
             "auth",
             "balance",
             "identity",
@@ -34,7 +35,6 @@ class TestCatalogue:
             "transactions_refresh",
         ]
         assert sorted(catalogue.LISTED - catalogue.SERVED) == [
-            "assets",
             "income_verification",
             "statements",
         ]
