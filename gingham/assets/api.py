@@ -15,7 +15,13 @@ from gingham.items.service import ItemRecord
 from gingham.wire.endpoint import AnyHandler, FileBody, JSONObject, RequestContext
 
 # The create options a report keeps (and a refresh may override).
-_KEPT_OPTIONS = ("client_report_id", "webhook", "user", "include_fast_report", "require_all_items")
+_KEPT_OPTIONS = (
+    "client_report_id",
+    "webhook",
+    "user",
+    "include_fast_report",
+    "require_all_items",
+)
 
 
 def _report_token(body: JSONObject) -> str:
@@ -42,8 +48,12 @@ def create(ctx: RequestContext, body: JSONObject) -> JSONObject:
     given = body.get("options") or {}
     options: dict[str, Any] = {key: given[key] for key in _KEPT_OPTIONS if key in given}
     # options.add_ons ["fast_assets"] is the current name of include_fast_report.
-    if "fast_assets" in (given.get("add_ons") or []):
+    add_ons = given.get("add_ons") or []
+    if "fast_assets" in add_ons:
         options["include_fast_report"] = True
+    # options.products ["investments"] is the deprecated name of the investments add-on.
+    if "investments" in add_ons or "investments" in (given.get("products") or []):
+        options["include_investments"] = True
     return _issue(ctx, [item.id for item in items], body["days_requested"], options)
 
 
@@ -79,7 +89,7 @@ def _view(report: AssetReport, body: JSONObject, *, insights: bool) -> dict[str,
 def get(ctx: RequestContext, body: JSONObject) -> JSONObject:
     report = service.report_for_token(ctx.session, ctx.caller, _report_token(body))
     view = _view(report, body, insights=bool(body.get("include_insights")))
-    return {"report": view, "warnings": []}
+    return {"report": view, "warnings": report.warnings}
 
 
 def _pdf(report: AssetReport, body: JSONObject) -> FileBody:
@@ -166,7 +176,7 @@ def get_audit_copy(ctx: RequestContext, body: JSONObject) -> JSONObject:
     _, report = service.audit_copy_for_token(
         ctx.session, ctx.caller, body["audit_copy_token"], owner_only=False
     )
-    return {"report": _view(report, {}, insights=False), "warnings": []}
+    return {"report": _view(report, {}, insights=False), "warnings": report.warnings}
 
 
 def get_audit_copy_pdf(ctx: RequestContext, body: JSONObject) -> FileBody:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gingham.accounts.service import AccountRecord, accounts_of_item
+from gingham.assets import investments as investments_addon
 from gingham.assets.schemas import asset_transaction, user_json
 from gingham.identity.service import owners_by_account
 from gingham.institutions.catalogue import find as find_institution
@@ -57,8 +58,10 @@ def item_json(
     days_requested: int,
     excluded_account_ids: Sequence[str],
     now: datetime,
+    with_investments: bool = False,
 ) -> dict[str, Any]:
-    """One Item of the report, with its shared accounts but those excluded by a filter."""
+    """One Item of the report, with its shared accounts but those excluded by a filter (and
+    with the investments add-on, its investment accounts' holdings and activity)."""
     excluded = set(excluded_account_ids)
     accounts = [a for a in accounts_of_item(session, item.id) if a.id not in excluded]
     owners = owners_by_account(session, item, accounts)
@@ -66,6 +69,11 @@ def item_json(
     # The window is days_requested days ending today (none for 0).
     start = today - timedelta(days=days_requested - 1)
     history = _History(session, item, accounts, start, today) if days_requested > 0 else None
+    invested: dict[str, dict[str, Any]] = {}
+    if with_investments and investments_addon.has_investments(item):
+        accounts, invested = investments_addon.investments_by_account(
+            session, item, accounts, start if days_requested > 0 else None, now
+        )
     institution = find_institution(item.institution_id) if item.institution_id else None
     return {
         "item_id": item.id,
@@ -73,7 +81,7 @@ def item_json(
         "institution_name": institution.name if institution else item.institution_id,
         "date_last_updated": format_datetime(now),
         "accounts": [
-            _account_json(account, owners.get(account.id, []), history, days_requested)
+            _account_json(account, owners.get(account.id, []), history, days_requested, invested)
             for account in accounts
         ],
     }
@@ -84,10 +92,11 @@ def _account_json(
     owners: list[dict[str, Any]],
     history: _History | None,
     days_requested: int,
+    invested: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     has_history = history is not None and account.type in TRANSACTION_ACCOUNT_TYPES
     names = [name for owner in owners for name in owner.get("names", [])]
-    return {
+    body: dict[str, Any] = {
         "account_id": account.id,
         "balances": {
             "available": account.available_balance,
@@ -109,6 +118,9 @@ def _account_json(
         "type": account.type,
         "subtype": account.subtype,
     }
+    if account.id in invested:
+        body["investments"] = invested[account.id]
+    return body
 
 
 class _History:
@@ -201,7 +213,12 @@ def fast_version(report: dict[str, Any]) -> dict[str, Any]:
         {
             **item,
             "accounts": [
-                {**account, "transactions": [], "historical_balances": [], "days_available": 0}
+                {
+                    **{key: value for key, value in account.items() if key != "investments"},
+                    "transactions": [],
+                    "historical_balances": [],
+                    "days_available": 0,
+                }
                 for account in item["accounts"]
             ],
         }

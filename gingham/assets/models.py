@@ -45,6 +45,8 @@ class AssetReport(Base):
     # report when one was asked for.
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     fast_report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The report's ASSET_REPORT_WARNINGs (INVESTMENTS_UNAVAILABLE…), answered with every read.
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # Why the build failed: the PlaidError body /asset_report/get answers.
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

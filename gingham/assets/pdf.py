@@ -39,6 +39,13 @@ _TRANSACTION_COLUMNS: Final = (
     Column("Debits", 0.17, "right"),
     Column("Credits", 0.2, "right"),
 )
+_HOLDING_COLUMNS: Final = (
+    Column("Security", 0.4),
+    Column("Ticker", 0.12),
+    Column("Quantity", 0.16, "right"),
+    Column("Price", 0.14, "right"),
+    Column("Value", 0.18, "right"),
+)
 _OWED_TYPES: Final = frozenset({"credit", "loan"})
 _NONE: Final = "\u2014"
 
@@ -140,6 +147,8 @@ def _account(document: ReportDocument, item: dict[str, Any], account: dict[str, 
             ("Ownership", account.get("ownership_type") or _NONE),
         ]
     )
+    if "investments" in account:
+        _holdings(document, account["investments"], currency)
     history = account["historical_balances"]
     if history:
         document.subheading("Historical balances (weekly)")
@@ -166,6 +175,33 @@ def _account(document: ReportDocument, item: dict[str, Any], account: dict[str, 
             total=["", "Total", format_money(debits, currency), format_money(credits, currency)],
             empty="No transactions in the period of this report.",
         )
+
+
+def _holdings(document: ReportDocument, investments: dict[str, Any], currency: str | None) -> None:
+    names = {s["security_id"]: s["name"] or s["security_id"] for s in investments["securities"]}
+    holdings = investments["holdings"]
+    document.subheading(f"Holdings ({len(holdings)})")
+    document.table(
+        _HOLDING_COLUMNS,
+        [
+            [
+                names.get(h["security_id"], h["security_id"]),
+                h["ticker_symbol"] or _NONE,
+                f"{h['quantity']:,.4f}".rstrip("0").rstrip("."),
+                format_money(h["institution_price"], currency),
+                format_money(h["institution_value"], currency),
+            ]
+            for h in holdings
+        ],
+        total=[
+            "Total",
+            "",
+            "",
+            "",
+            format_money(sum(h["institution_value"] for h in holdings), currency),
+        ],
+        empty="No holdings.",
+    )
 
 
 def _transaction_row(transaction: dict[str, Any], currency: str | None) -> list[str]:

@@ -145,6 +145,7 @@ def create_report(
         source_report_id=source_report_id,
         status=BUILDING,
         created_at=now,
+        warnings=[],
     )
     session.add(report)
     session.flush()

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gingham.assets import build
+from gingham.assets import investments as investments_addon
 from gingham.assets.models import AssetReport
 from gingham.assets.service import (
     BUILD_TIMER,
@@ -35,7 +36,7 @@ def _build(timer: TimerContext) -> None:
     if report is None or report.status != BUILDING or report.removed_at is not None:
         return
     try:
-        built = _built_report(timer.session, report, timer.now)
+        built, warnings = _built_report(timer.session, report, timer.now)
     except AssetReportError as error:
         report.status = FAILED
         report.error = error.body(None)
@@ -43,6 +44,7 @@ def _build(timer: TimerContext) -> None:
         _notify(timer.session, report, {"webhook_code": "ERROR", "error": report.error}, timer.now)
         return
     report.report = built
+    report.warnings = warnings
     if report.options.get("include_fast_report") and report.fast_report is None:
         # The fast build could not read every Item then; the full report's day stands in.
         report.fast_report = build.fast_version(built)
@@ -57,7 +59,7 @@ def _build_fast(timer: TimerContext) -> None:
     if report is None or report.status != BUILDING or report.removed_at is not None:
         return
     try:
-        built = _built_report(timer.session, report, timer.now, history=False)
+        built, _ = _built_report(timer.session, report, timer.now, history=False)
     except AssetReportError:
         # Left to the full build, which reports the failure.
         return
@@ -67,12 +69,15 @@ def _build_fast(timer: TimerContext) -> None:
 
 def _built_report(
     session: Session, report: AssetReport, now: datetime, *, history: bool = True
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The report object and its warnings."""
     if report.source_report_id is not None:
         # A filtered report is cut from its source's data, which was built before it was asked.
         source = report_by_id(session, report.source_report_id)
         assert source is not None and source.report is not None
-        return build.filtered(source.report, report.id, report.excluded_account_ids)
+        return build.filtered(source.report, report.id, report.excluded_account_ids), list(
+            source.warnings
+        )
     items = [items_service.item_by_id(session, item_id) for item_id in report.item_ids]
     readable: list[ItemRecord] = []
     causes: list[dict[str, Any]] = []
@@ -96,6 +101,12 @@ def _built_report(
             f"{failed}. Repair them with Link's update mode, then create the report again",
             causes=causes,
         )
+    with_investments = bool(report.options.get("include_investments")) and history
+    warnings = [
+        investments_addon.unavailable_warning(item)
+        for item in readable
+        if with_investments and not investments_addon.has_investments(item)
+    ]
     return build.report_json(
         report_id=report.id,
         items=[
@@ -106,13 +117,14 @@ def _built_report(
                 days_requested=report.days_requested if history else 0,
                 excluded_account_ids=report.excluded_account_ids,
                 now=now,
+                with_investments=with_investments,
             )
             for item in readable
         ],
         days_requested=report.days_requested,
         options=report.options,
         now=now,
-    )
+    ), warnings
 
 
 def _ready(report_type: str) -> dict[str, Any]:

@@ -320,3 +320,39 @@ class TestItemBreaksWhileBuilding:
         plaid.ok("/item/remove", {"access_token": access_token})
         advance(plaid)
         assert len(get(plaid, created["asset_report_token"])["report"]["items"]) == 1
+
+
+class TestInvestmentsAddOn:
+    def test_holdings_as_investments_serves_them(self, plaid: PlaidCaller) -> None:
+        access_token = assets_item(plaid, initial_products=["assets", "investments"])
+        token = built(plaid, [access_token], 90, add_ons=["investments"])["asset_report_token"]
+        answer = get(plaid, token)
+        assert answer["warnings"] == []
+        accounts = accounts_by_mask(answer["report"])
+        served = plaid.ok("/investments/holdings/get", {"access_token": access_token})
+        for mask in ("5555", "6666"):
+            account = accounts[mask]
+            investments = account["investments"]
+            mine = [h for h in served["holdings"] if h["account_id"] == account["account_id"]]
+            assert [(h["security_id"], h["quantity"], h["institution_value"]) for h in mine] == [
+                (h["security_id"], h["quantity"], h["institution_value"])
+                for h in investments["holdings"]
+            ]
+            held = {h["security_id"] for h in investments["holdings"]}
+            assert held <= {s["security_id"] for s in investments["securities"]}
+            total = sum(Decimal(str(h["institution_value"])) for h in investments["holdings"])
+            assert abs(total - Decimal(str(account["balances"]["current"]))) < Decimal("0.05")
+        assert "investments" not in accounts["0000"]
+
+    def test_an_item_without_investments_gets_a_warning(self, plaid: PlaidCaller) -> None:
+        access_token = assets_item(plaid)
+        item_id = plaid.ok("/item/get", {"access_token": access_token})["item"]["item_id"]
+        token = built(plaid, [access_token], add_ons=["investments"])["asset_report_token"]
+        answer = get(plaid, token)
+        [warning] = answer["warnings"]
+        assert (warning["warning_type"], warning["warning_code"]) == (
+            "ASSET_REPORT_WARNING",
+            "INVESTMENTS_UNAVAILABLE",
+        )
+        assert warning["cause"]["item_id"] == item_id
+        assert all("investments" not in a for a in accounts_by_mask(answer["report"]).values())

@@ -12,6 +12,7 @@ from typing import Any
 import plaid
 import pytest
 from plaid.api import plaid_api
+from plaid.model.asset_report_add_ons import AssetReportAddOns
 from plaid.model.asset_report_audit_copy_create_request import AssetReportAuditCopyCreateRequest
 from plaid.model.asset_report_audit_copy_get_request import AssetReportAuditCopyGetRequest
 from plaid.model.asset_report_audit_copy_pdf_get_request import AssetReportAuditCopyPdfGetRequest
@@ -106,15 +107,26 @@ class TestQuickstart:
 
 class TestReportsFromReports:
     def test_insights_refresh_filter_audit_copy_and_remove(
-        self, plaid_client: plaid_api.PlaidApi, assets_item: LinkedItem
+        self, plaid_client: plaid_api.PlaidApi
     ) -> None:
+        item = link_item(plaid_client, products=("assets", "investments"))
         created = plaid_client.asset_report_create(
-            AssetReportCreateRequest(access_tokens=[assets_item.access_token], days_requested=30)
+            AssetReportCreateRequest(
+                access_tokens=[item.access_token],
+                days_requested=30,
+                options=AssetReportCreateRequestOptions(
+                    add_ons=[AssetReportAddOns("investments"), AssetReportAddOns("fast_assets")]
+                ),
+            )
         )
         token = created.asset_report_token
         rich = report_of(plaid_client, token, include_insights=True).report
         checking = next(a for a in rich.items[0].accounts if a.mask == "0000")
         assert checking.transactions[0].category
+        ira = next(a for a in rich.items[0].accounts if a.mask == "5555")
+        assert ira.investments.holdings and ira.investments.securities
+        fast = report_of(plaid_client, token, fast_report=True).report
+        assert fast.items[0].accounts[0].transactions == []
 
         refreshed = plaid_client.asset_report_refresh(
             AssetReportRefreshRequest(asset_report_token=token, days_requested=10)

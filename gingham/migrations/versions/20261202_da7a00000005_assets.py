@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("removed_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("report", sa.JSON(), nullable=True),
         sa.Column("fast_report", sa.JSON(), nullable=True),
+        sa.Column("warnings", sa.JSON(), nullable=False),
         sa.Column("error", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["client_id"],
