@@ -8,7 +8,7 @@ filter is a new report with its own token, and the old one keeps working until r
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -54,6 +54,10 @@ class AssetReportError(errors.PlaidError):
 
     def body(self, request_id: str | None) -> dict[str, Any]:
         body = super().body(request_id)
+        # Plaid documents these on its "Assets errors" page.
+        body["documentation_url"] = (
+            f"https://plaid.com/docs/errors/assets/#{self.error_code.lower()}"
+        )
         if self.causes is not None:
             body["causes"] = self.causes
         return body
@@ -171,7 +175,9 @@ def _invalid_report_token(message: str) -> errors.PlaidError:
     return errors.InvalidInput("INVALID_ASSET_REPORT_TOKEN", message)
 
 
-def _check_shape(token: str, kind: str, caller: Caller, what: str, make: Any) -> None:
+def _check_shape(
+    token: str, kind: str, caller: Caller, what: str, make: Callable[[str], errors.PlaidError]
+) -> None:
     environment = token_environment(token, kind)
     if environment is None:
         raise make(

@@ -48,7 +48,10 @@ class TestBuild:
                 "PRODUCT_NOT_READY",
             )
         advance(plaid, "PT2S")
-        plaid.error("/asset_report/get", {"asset_report_token": token})
+        error = plaid.error("/asset_report/get", {"asset_report_token": token})
+        assert (
+            error["documentation_url"] == "https://plaid.com/docs/errors/assets/#product_not_ready"
+        )
         assert assets_webhooks(plaid) == []
         advance(plaid, "PT1S")
         assert get(plaid, token)["warnings"] == []
