@@ -25,9 +25,6 @@ from typing import Final
 class Serving(StrEnum):
     # Its endpoints answer with data.
     SERVED = "served"
-    # Accepted so that Items can hold it (update mode adds it after its consent pane); its
-    # endpoints arrive with the next release.
-    ACCEPTED = "accepted"
     # Refused wherever it is asked for.
     NOT_SERVED = "not_served"
 
@@ -57,7 +54,7 @@ class Product:
 
     @property
     def listed(self) -> bool:
-        """Whether Items and institutions may list it: served, or accepted for the next release."""
+        """Whether Items and institutions may list it: only products Gingham serves."""
         return self.serving is not Serving.NOT_SERVED
 
 
@@ -67,10 +64,6 @@ def _served(name: str, title: str, fields: frozenset[str] = _EVERY_FIELD) -> Pro
 
 def _add_on(name: str, title: str, *, part_of: str, endpoint: str) -> Product:
     return Product(name, title, Serving.SERVED, _NOT_IN_LINK, part_of, endpoint)
-
-
-def _accepted(name: str, title: str) -> Product:
-    return Product(name, title, Serving.ACCEPTED, _EVERY_FIELD)
 
 
 def _refused(name: str, title: str) -> Product:
@@ -99,9 +92,8 @@ _CATALOGUE: Final = (
     _served("investments", "Investments"),
     _served("liabilities", "Liabilities"),
     _served("signal", "Signal"),
-    # Update mode adds these after their own consent panes; every field keeps taking them, as
-    # before their endpoints exist, so that an app's requests keep working when they arrive.
-    _accepted("assets", "Assets"),
+    # Update mode adds these to an Item after their own consent panes.
+    _served("assets", "Assets"),
     _served("statements", "Statements"),
     _served("income_verification", "Income"),
     _refused("balance_plus", "Balance Plus"),

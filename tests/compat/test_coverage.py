@@ -52,6 +52,16 @@ COVERED_ENDPOINTS = {
     "/credit/bank_income/refresh": "credit_bank_income_refresh",
     "/credit/bank_income/webhook/update": "credit_bank_income_webhook_update",
     "/credit/sessions/get": "credit_sessions_get",
+    "/asset_report/create": "asset_report_create",
+    "/asset_report/get": "asset_report_get",
+    "/asset_report/pdf/get": "asset_report_pdf_get",
+    "/asset_report/refresh": "asset_report_refresh",
+    "/asset_report/filter": "asset_report_filter",
+    "/asset_report/remove": "asset_report_remove",
+    "/asset_report/audit_copy/create": "asset_report_audit_copy_create",
+    "/asset_report/audit_copy/get": "asset_report_audit_copy_get",
+    "/asset_report/audit_copy/pdf/get": "asset_report_audit_copy_pdf_get",
+    "/asset_report/audit_copy/remove": "asset_report_audit_copy_remove",
 }
 
 

@@ -21,8 +21,8 @@ PRODUCT_FIELDS = [
     "additional_consented_products",
 ]
 LINK_PRODUCTS = ["auth", "identity", "transactions", "investments", "liabilities", "signal"]
-# Served by the next release; update mode already adds them.
-ACCEPTED = ["assets", "statements"]
+# Products with reports; update mode also adds them to existing Items.
+REPORT_PRODUCTS = ["assets", "statements"]
 
 
 def refused_as_unserved(error: dict[str, Any], *products: str) -> None:
@@ -117,7 +117,7 @@ class TestAddOns:
 
 
 class TestServedProducts:
-    @pytest.mark.parametrize("product", LINK_PRODUCTS + ACCEPTED)
+    @pytest.mark.parametrize("product", LINK_PRODUCTS + REPORT_PRODUCTS)
     def test_are_accepted_in_products(self, plaid: PlaidCaller, product: str) -> None:
         plaid.ok("/link/token/create", link_token_request(products=[product]))
 

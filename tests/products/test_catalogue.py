@@ -22,6 +22,7 @@ class TestCatalogue:
 
     def test_served_products(self) -> None:
         assert sorted(catalogue.SERVED) == [
+            "assets",
             "auth",
             "balance",
             "identity",
@@ -35,7 +36,7 @@ class TestCatalogue:
             "transactions",
             "transactions_refresh",
         ]
-        assert sorted(catalogue.LISTED - catalogue.SERVED) == ["assets"]
+        assert catalogue.LISTED == catalogue.SERVED
 
     def test_link_fields_take_only_base_products(self) -> None:
         for field in catalogue.LINK_PRODUCT_FIELDS:

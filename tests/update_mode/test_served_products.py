@@ -78,7 +78,7 @@ class TestFieldsUpdateModeIgnores:
 
 class TestAddingProducts:
     @pytest.mark.parametrize("product", ["assets", "statements", "income_verification"])
-    def test_assets_statements_and_income_are_still_accepted(
+    def test_assets_statements_and_income_are_accepted(
         self, plaid: PlaidCaller, product: str
     ) -> None:
         plaid.ok("/link/token/create", update_request(plaid.access_token(), products=[product]))
