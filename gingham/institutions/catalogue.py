@@ -146,7 +146,7 @@ class SandboxInstitution:
 _PLATYPUS_URL: Final = "https://plaid.com"
 
 # Products of a full-featured US credential bank in Sandbox.
-# Only products Gingham serves (or accepts for the next release, such as Assets): an institution
+# Only products Gingham serves: an institution
 # never offers what an Item could not then use (validated below against gingham.products).
 _US_FULL: Final = (
     "assets",

@@ -127,7 +127,7 @@ _CATALOGUE: Final = (
 
 CATALOGUE: Final[Mapping[str, Product]] = MappingProxyType({p.name: p for p in _CATALOGUE})
 
-# Products Items and institutions may list (served, or accepted for the next release).
+# Products Items and institutions may list: the served ones.
 LISTED: Final = frozenset(p.name for p in _CATALOGUE if p.listed)
 # Products whose endpoints answer today.
 SERVED: Final = frozenset(p.name for p in _CATALOGUE if p.serving is Serving.SERVED)
@@ -140,7 +140,7 @@ def is_listed(name: str) -> bool:
 
 
 def link_products(field_name: str) -> list[str]:
-    """The served or accepted product names a /link/token/create field takes."""
+    """The served product names a /link/token/create field takes."""
     return sorted(p.name for p in _CATALOGUE if p.listed and field_name in p.link_fields)
 
 

@@ -80,7 +80,7 @@ REFUSED_OPTIONS: Final = (
         _document_upload,
         "identity.is_document_upload: true",
     ),
-    # Bank income is Income as the next release serves it; payroll and document income are not.
+    # Income is bank income here; payroll and document income are not served.
     RefusedOption(
         "income_verification",
         "Payroll Income",
