@@ -104,7 +104,8 @@ def days_requested_of(config: dict[str, Any]) -> int:
 
 def income_sessions(session: Session, user: User) -> list[IncomeSession]:
     """The user's successful Link sessions for bank income, oldest first (those of removed
-    Items included: their reports stay)."""
+    Items included: their reports stay). Update mode that adds Income to an existing Item
+    with the user's token counts too: that Item is then the user's for income."""
     rows = session.execute(
         select(
             LinkSession.id,
@@ -116,7 +117,6 @@ def income_sessions(session: Session, user: User) -> list[IncomeSession]:
         .join(LinkToken, LinkToken.id == LinkSession.link_token_id)
         .where(
             LinkToken.user_id == user.id,
-            LinkToken.item_id.is_(None),
             LinkSession.status == "success",
             LinkSession.item_id.is_not(None),
         )
