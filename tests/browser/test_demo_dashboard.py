@@ -4,7 +4,9 @@ phone."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, Response, expect
@@ -17,7 +19,17 @@ from tests.live_server import LiveGingham, live_gingham_on
 
 # Transactions wait for Gingham's initial pull, a few seconds after linking.
 INITIAL_PULL_TIMEOUT_MS = 60_000
-TABS = ("accounts", "auth", "transactions", "identity", "investments", "liabilities", "signal")
+TABS = (
+    "accounts",
+    "auth",
+    "transactions",
+    "identity",
+    "investments",
+    "liabilities",
+    "assets",
+    "statements",
+    "signal",
+)
 
 
 def link_every_account(
@@ -177,6 +189,62 @@ class TestDashboard:
         expect(error).to_contain_text("NO_INVESTMENT_ACCOUNTS")
         shot(page, "demo-dashboard-missing-product")
         assert_accessible(page, "showing a Plaid error")
+
+
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "download.pdf"
+    path.write_bytes(content)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    )
+    return done.stdout
+
+
+def download(page: Page, link: Locator) -> bytes:
+    with page.expect_download() as started:
+        link.click()
+    return Path(started.value.path()).read_bytes()
+
+
+class TestReports:
+    def test_an_asset_report_and_a_statement_with_their_pdfs(
+        self, page: Page, gingham: LiveGingham, responses: list[Response], tmp_path: Path
+    ) -> None:
+        link_every_account(page, gingham, ["assets", "statements"])
+
+        assets = open_tab(page, "assets")
+        assets.get_by_test_id("assets-create").click()
+        # Built on the sandbox clock a few seconds after it is asked for.
+        table = assets.get_by_test_id("assets-accounts")
+        expect(table).to_be_visible(timeout=INITIAL_PULL_TIMEOUT_MS)
+        expect(table).to_contain_text("Plaid Checking")
+        assets.get_by_test_id("assets-pdf").click()
+        report = download(page, assets.get_by_test_id("assets-pdf-link"))
+        assert report.startswith(b"%PDF-")
+        text = pdf_text(report, tmp_path)
+        assert "Plaid Checking" in text and "0000" in text
+        shot(page, "demo-dashboard-assets")
+        assert_accessible(page, "on the Assets tab")
+
+        statements = open_tab(page, "statements")
+        rows = statements.get_by_test_id("statements-list").locator("tbody tr")
+        expect(rows.first).to_be_visible()
+        assert rows.count() >= 3
+        rows.first.get_by_test_id("statement-download").click()
+        statement = download(page, rows.first.get_by_test_id("statement-download-link"))
+        assert "statement" in pdf_text(statement, tmp_path).lower()
+        shot(page, "demo-dashboard-statements")
+        assert_accessible(page, "on the Statements tab")
+
+        # The report's token stays with the backend, like the access token.
+        for response in responses:
+            if response.request.resource_type in ("fetch", "xhr"):
+                try:
+                    assert "assets-sandbox" not in response.text(), response.url
+                except UnicodeDecodeError:  # the PDFs
+                    continue
+        (cookie,) = [c for c in page.context.cookies() if c["name"] == "gingham_demo_asset_report"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
 
 
 class TestKeyboardAndPhone:
