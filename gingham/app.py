@@ -21,6 +21,7 @@ from gingham.assets import api as assets_api
 from gingham.bank_income import api as bank_income_api
 from gingham.bank_simulation import api as bank_simulation_api
 from gingham.clients import api as clients_api
+from gingham.clients.attempts import FailedCredentials
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
@@ -161,6 +162,7 @@ def create_app(
         secrets=secrets,
         bank=_bank_connector(settings, session_factory, secrets, clock, http),
         database_in_threads=not settings.is_sqlite,
+        failed_credentials=FailedCredentials(limit=settings.failed_credentials_limit),
     )
 
     worker = None

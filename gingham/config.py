@@ -14,6 +14,10 @@ def _default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'gingham.db'}"
 
 
+# Failed credentials a source address (or a client_id) may send per minute before it is refused.
+DEFAULT_FAILED_CREDENTIALS_LIMIT = 30
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path = field(default_factory=lambda: Path(".gingham"))
@@ -54,6 +58,7 @@ class Settings:
     # only). None: on when Gingham listens on a loopback address, off when it listens on a
     # network a colleague could reach; GINGHAM_DEMO=0/1 decides either way.
     demo: bool | None = None
+    failed_credentials_limit: int = DEFAULT_FAILED_CREDENTIALS_LIMIT
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -110,6 +115,8 @@ class Settings:
             values["max_body_bytes"] = int(value)
         if value := env.get(ENV_PREFIX + "BODY_TIMEOUT_SECONDS"):
             values["body_timeout_seconds"] = float(value)
+        if value := env.get(ENV_PREFIX + "FAILED_CREDENTIALS_LIMIT"):
+            values["failed_credentials_limit"] = int(value)
         if value := env.get(ENV_PREFIX + "DEMO"):
             values["demo"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "WORKER"):

@@ -82,6 +82,11 @@ class OAuthError(PlaidError):
     error_type = "OAUTH_ERROR"
 
 
+class RateLimitExceeded(PlaidError):
+    error_type = "RATE_LIMIT_EXCEEDED"
+    status = 429
+
+
 class TransactionsError(PlaidError):
     error_type = "TRANSACTIONS_ERROR"
 
@@ -122,6 +127,15 @@ def body_too_large(limit: int) -> InvalidRequest:
 def body_too_slow(seconds: float) -> InvalidRequest:
     return InvalidRequest(
         "INVALID_BODY", f"request body did not arrive within {seconds:g} seconds", status=408
+    )
+
+
+def too_many_failed_credentials(who: str, seconds: int) -> RateLimitExceeded:
+    return RateLimitExceeded(
+        "RATE_LIMIT",
+        f"too many requests with invalid client_id or secret from {who}; "
+        f"try again in {seconds} seconds",
+        display_message="Too many requests. Please try again later.",
     )
 
 

@@ -24,9 +24,10 @@ from starlette.routing import Route
 
 from gingham import errors
 from gingham.clients import service as clients_service
+from gingham.clients.attempts import FailedCredentials
 from gingham.clients.service import VerifiedSecrets
 from gingham.clock import Clock
-from gingham.config import Settings
+from gingham.config import DEFAULT_FAILED_CREDENTIALS_LIMIT, Settings
 from gingham.crypto import SecretBox
 from gingham.sandbox_clock.service import ClientClocks
 from gingham.wire import json
@@ -55,6 +56,9 @@ class Runtime:
     clock: Clock
     secrets: SecretBox
     verified_secrets: VerifiedSecrets = field(default_factory=VerifiedSecrets)
+    failed_credentials: FailedCredentials = field(
+        default_factory=lambda: FailedCredentials(limit=DEFAULT_FAILED_CREDENTIALS_LIMIT)
+    )
     client_clocks: ClientClocks = field(default_factory=ClientClocks)
     # Gingham's connector to the sandbox OAuth bank (None where no bank is served).
     bank: BankConnector | None = None
@@ -217,9 +221,7 @@ def plaid_route(
     ) -> JSONObject | FileBody:
         client_id, secret = _credentials(request, body)
         with runtime.session_factory() as session, session.begin():
-            environment = clients_service.authenticate(
-                session, client_id, secret, runtime.verified_secrets
-            )
+            environment = _authenticate(runtime, session, request, client_id, secret)
             validate(body, schema)
             caller = Caller(client_id, environment)
             return run_handler(handler, body, session, caller, runtime, request_id, after_commit)
@@ -233,9 +235,9 @@ def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
     verified secrets cost no query; credentials in the body are checked after parsing, as
     they must be."""
 
-    def authenticate(client_id: str, secret: str) -> None:
+    def authenticate(request: Request, client_id: str, secret: str) -> None:
         with runtime.session_factory() as session, session.begin():
-            clients_service.authenticate(session, client_id, secret, runtime.verified_secrets)
+            _authenticate(runtime, session, request, client_id, secret)
 
     async def check(request: Request) -> None:
         client_id = request.headers.get("plaid-client-id")
@@ -245,11 +247,26 @@ def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
         if runtime.verified_secrets.get(client_id, token_hash(secret)) is not None:
             return
         if runtime.database_in_threads:
-            await run_in_threadpool(authenticate, client_id, secret)
+            await run_in_threadpool(authenticate, request, client_id, secret)
         else:
-            authenticate(client_id, secret)
+            authenticate(request, client_id, secret)
 
     return check
+
+
+def _authenticate(
+    runtime: Runtime, session: Session, request: Request, client_id: str, secret: str
+) -> str:
+    """The secret's environment; failures are counted, and an address or client_id that fails
+    too often is refused for a while (gingham.clients.attempts)."""
+    address = request.client.host if request.client else None
+    runtime.failed_credentials.refuse_if_limited(address)
+    try:
+        return clients_service.authenticate(session, client_id, secret, runtime.verified_secrets)
+    except errors.InvalidInput as error:
+        if error.error_code != "INVALID_API_KEYS":
+            raise
+        raise runtime.failed_credentials.failed(client_id, address) from None
 
 
 def run_handler(
