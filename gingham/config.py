@@ -59,6 +59,9 @@ class Settings:
     # network a colleague could reach; GINGHAM_DEMO=0/1 decides either way.
     demo: bool | None = None
     failed_credentials_limit: int = DEFAULT_FAILED_CREDENTIALS_LIMIT
+    # Whether webhooks may go to loopback and private addresses: yes in a sandbox, where
+    # receivers run beside Gingham; a server shared on a network can refuse them.
+    webhook_private_addresses: bool = True
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -117,6 +120,8 @@ class Settings:
             values["body_timeout_seconds"] = float(value)
         if value := env.get(ENV_PREFIX + "FAILED_CREDENTIALS_LIMIT"):
             values["failed_credentials_limit"] = int(value)
+        if value := env.get(ENV_PREFIX + "WEBHOOK_PRIVATE_ADDRESSES"):
+            values["webhook_private_addresses"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "DEMO"):
             values["demo"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "WORKER"):

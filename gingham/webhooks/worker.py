@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import os
 import socket
@@ -60,15 +61,40 @@ class WebhookTransport(Protocol):
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response: ...
 
 
+class PrivateAddressRefused(Exception):
+    """The webhook URL leads to a private or loopback address, which this server refuses."""
+
+
+async def refuse_private_addresses(url: str) -> None:
+    """Raise PrivateAddressRefused when `url`'s host is, or resolves to, an address that is not
+    on the public internet (loopback, private, link-local, reserved): on a shared server, a
+    webhook URL must not make Gingham reach into its own network."""
+    host = httpx.URL(url).host
+    try:
+        found = [ipaddress.ip_address(host)]
+    except ValueError:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+        found = [ipaddress.ip_address(info[4][0]) for info in infos]
+    for address in found:
+        if not address.is_global:
+            raise PrivateAddressRefused(
+                f"{host} is {address}, a private or loopback address; this server refuses "
+                "webhooks to such addresses (GINGHAM_WEBHOOK_PRIVATE_ADDRESSES=1 allows them)"
+            )
+
+
 class HttpTransport:
     """POSTs through the one injected httpx client. Redirects are not followed (a 3xx fails, as
-    at Plaid); loopback and private addresses are allowed, since receivers in a sandbox live
-    there."""
+    at Plaid). Loopback and private addresses are allowed unless `allow_private` is off, since
+    receivers in a sandbox live there; a shared server switches them off."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, *, allow_private: bool = True) -> None:
         self._http = http
+        self._allow_private = allow_private
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response:
+        if not self._allow_private:
+            await refuse_private_addresses(url)
         # httpx's timeouts bound each phase; Plaid's 10 s bound the whole exchange.
         async with asyncio.timeout(DELIVERY_TIMEOUT_SECONDS):
             async with self._http.stream(
@@ -358,7 +384,7 @@ def delivery_worker(
     """The worker as `gingham serve` and `gingham worker` run it, from the settings."""
     return DeliveryWorker(
         session_factory=session_factory,
-        transport=HttpTransport(http),
+        transport=HttpTransport(http, allow_private=settings.webhook_private_addresses),
         secrets=secrets,
         clock=clock,
         profile=outbox.retry_profile(settings.webhook_retry),
