@@ -386,6 +386,52 @@ def _last_attempt(session: Session, event_id: str) -> int:
     )
 
 
+def renew_leases(
+    session: Session, attempt_ids: Iterable[str], *, worker_id: str, until: datetime
+) -> None:
+    """Extend the leases a live worker holds, so that a short lease can stand for "the worker
+    is alive" and a dead worker's attempts are taken over within one lease."""
+    ids = list(attempt_ids)
+    if not ids:
+        return
+    session.execute(
+        update(WebhookAttempt)
+        .where(
+            WebhookAttempt.id.in_(ids),
+            WebhookAttempt.status == IN_FLIGHT,
+            WebhookAttempt.claimed_by == worker_id,
+        )
+        .values(claimed_until=until),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def free_attempts_of_dead_workers(
+    session: Session, *, host: str, is_alive: Callable[[int], bool], wall_now: datetime
+) -> int:
+    """End at once the leases of workers on this host whose process is gone (a worker's id is
+    `host:pid:…`), so a restarted server sends their in-flight attempts without waiting for the
+    leases to run out. The number of attempts freed."""
+    holders = session.scalars(
+        select(WebhookAttempt.claimed_by).where(WebhookAttempt.status == IN_FLIGHT).distinct()
+    ).all()
+    dead = []
+    for holder in holders:
+        parts = (holder or "").split(":")
+        mine = len(parts) >= 2 and parts[0] == host and parts[1].isdigit()
+        if mine and not is_alive(int(parts[1])):
+            dead.append(holder)
+    if not dead:
+        return 0
+    freed = session.execute(
+        update(WebhookAttempt)
+        .where(WebhookAttempt.status == IN_FLIGHT, WebhookAttempt.claimed_by.in_(dead))
+        .values(claimed_until=wall_now),
+        execution_options={"synchronize_session": False},
+    )
+    return int(getattr(freed, "rowcount", 0) or 0)
+
+
 def release_attempts(session: Session, attempt_ids: Iterable[str], *, worker_id: str) -> None:
     """Give back attempts a stopping worker did not finish: pending again, due as they were."""
     ids = list(attempt_ids)

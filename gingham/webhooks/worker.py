@@ -39,7 +39,9 @@ DELIVERY_TIMEOUT_SECONDS = 10.0
 # How much of the receiver's answer the delivery log keeps.
 EXCERPT_BYTES = 1024
 # Longer than a delivery can take, so a live worker never loses an attempt to another.
-DEFAULT_LEASE = timedelta(seconds=60)
+# A worker renews its leases every third of a lease while it sends: a lease that runs out means
+# its worker is gone, and another worker (or the same server, restarted) sends the attempt.
+DEFAULT_LEASE = timedelta(seconds=15)
 USER_AGENT = f"Gingham-Webhooks/{__version__}"
 # How often the worker looks for a rotated signing key.
 KEY_CHECK_SECONDS = 1.0
@@ -108,8 +110,22 @@ class HttpTransport:
         return Response(response.status_code, excerpt[:EXCERPT_BYTES].decode("utf-8", "replace"))
 
 
+def _host() -> str:
+    return socket.gethostname()[:32]
+
+
 def default_worker_id() -> str:
-    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return f"{_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True
 
 
 class DeliveryWorker:
@@ -144,6 +160,7 @@ class DeliveryWorker:
         self._database_in_threads = database_in_threads
         self._key: signing.SigningKey | None = None
         self._key_checked = 0.0
+        self._leases_renewed = time.monotonic()
         self._running: dict[asyncio.Task[None], outbox.Claimed] = {}
         self._outcomes: list[outbox.Outcome] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -178,6 +195,12 @@ class DeliveryWorker:
         self._bind()
         assert self._wake is not None
         logger.info("webhook worker %s started (%s retries)", self.worker_id, self._profile.name)
+        with contextlib.suppress(Exception):
+            freed = await self._database(self._free_attempts_of_dead_workers)
+            if freed:
+                logger.info(
+                    "webhook worker %s: %d attempts of stopped workers", self.worker_id, freed
+                )
         try:
             while not self._stopping:
                 try:
@@ -210,7 +233,12 @@ class DeliveryWorker:
             if not self._running and not self._outcomes and pause > 0:
                 return
             if self._running:
-                await asyncio.wait(set(self._running), return_when=asyncio.FIRST_COMPLETED)
+                # Back to a step at least every third of a lease, to renew the leases.
+                await asyncio.wait(
+                    set(self._running),
+                    timeout=self._lease.total_seconds() / 3,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
                 await asyncio.sleep(COALESCE_SECONDS)
 
     # --- One step: record finished sends, claim due attempts, start their sends ----------------
@@ -241,6 +269,12 @@ class DeliveryWorker:
         until_due = (next_due - self._clock.now()).total_seconds()
         return min(max(until_due, 0.0), self._poll_interval)
 
+    def _free_attempts_of_dead_workers(self) -> int:
+        with self._session_factory() as session, session.begin():
+            return outbox.free_attempts_of_dead_workers(
+                session, host=_host(), is_alive=_process_alive, wall_now=self._wall_clock.now()
+            )
+
     def _record_and_claim(
         self, outcomes: list[outbox.Outcome], free: int
     ) -> tuple[list[outbox.Claimed], signing.SigningKey | None, datetime | None]:
@@ -250,6 +284,15 @@ class DeliveryWorker:
                 outbox.record_outcomes(
                     session, outcomes, worker_id=self.worker_id, profile=self._profile, now=now
                 )
+            renewing = time.monotonic()
+            if self._running and renewing - self._leases_renewed >= self._lease.total_seconds() / 3:
+                outbox.renew_leases(
+                    session,
+                    [claimed.attempt_id for claimed in self._running.values()],
+                    worker_id=self.worker_id,
+                    until=self._wall_clock.now() + self._lease,
+                )
+                self._leases_renewed = renewing
             claimed: list[outbox.Claimed] = []
             if free > 0:
                 claimed = outbox.claim_due_attempts(
@@ -335,7 +378,8 @@ class DeliveryWorker:
         try:
             await self._database(self._record_and_release, outcomes, list(unfinished.values()))
         except Exception:
-            # Whatever was not recorded is in flight until its lease runs out, then sent again.
+            # Whatever was not recorded is in flight until its lease runs out (at most one
+            # lease), then sent again.
             logger.exception("webhook worker %s: could not record its last sends", self.worker_id)
 
     def _record_and_release(

@@ -99,7 +99,9 @@ class TestRefresh:
             "PLAID-CLIENT-ID": live_gingham.client_id,
             "PLAID-SECRET": live_gingham.secret,
         }
-        with httpx.Client(base_url=live_gingham.base_url, headers=credentials) as http:
+        # The advance fires every timer the shared server's client has due, which can take a
+        # while on a busy machine.
+        with httpx.Client(base_url=live_gingham.base_url, headers=credentials, timeout=60) as http:
             advanced = http.post("/_gingham/clock/advance", json={"by": "PT3S"})
             assert advanced.status_code == 200, advanced.text
         listed = statements_list(plaid_client, item.access_token)

@@ -63,6 +63,8 @@ class Receiver:
     script: list[int] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     url: str = ""
+    # Seconds to take before answering each delivery: a slow receiver.
+    delay: float = 0.0
     _keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _arrived: threading.Condition = field(default_factory=threading.Condition)
@@ -141,6 +143,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             headers = {name.lower(): value for name, value in self.headers.items()}
+            time.sleep(receiver.delay)
             answer = receiver.receive(self.path, headers, body)
             reply = json.dumps({"received": answer < 300}).encode()
             self.send_response(answer)

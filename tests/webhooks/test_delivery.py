@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import socket
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -438,3 +442,101 @@ class TestInProcessWorker:
             "item_id": item_id,
             "environment": "sandbox",
         }
+
+
+class TestLeaseRenewal:
+    def test_a_slow_send_keeps_its_lease_and_is_not_sent_twice(
+        self,
+        api: PlaidCaller,
+        receiver: Receiver,
+        make_worker: WorkerFactory,
+    ) -> None:
+        # The send takes two and a half leases' time; the sending worker renews its lease
+        # meanwhile, so the other worker, looking all along, never takes the attempt over.
+        receiver.delay = 5.0
+        access_token, _ = linked_item(api, receiver.url)
+        fire(api, access_token)
+
+        async def both() -> None:
+            async with httpx.AsyncClient() as http:
+                sender = make_worker(
+                    http, worker_id="sender", lease=timedelta(seconds=2), poll_interval=0.05
+                )
+                sending = asyncio.create_task(sender.run_until_idle())
+                await asyncio.sleep(0.1)
+                watcher = make_worker(http, worker_id="watcher", poll_interval=0.05)
+                while not sending.done():
+                    await watcher.run_until_idle()
+                    await asyncio.sleep(0.05)
+                await sending
+
+        run_async(both)
+
+        assert [d.delivery_id for d in receiver.deliveries] == [receiver.deliveries[0].delivery_id]
+        assert statuses(api) == [["succeeded"]]
+
+    def test_a_restarted_server_sends_what_its_dead_process_held_at_once(
+        self,
+        api: PlaidCaller,
+        receiver: Receiver,
+        make_worker: WorkerFactory,
+        committed_sessions: sessionmaker[Session],
+        clock: FrozenClock,
+    ) -> None:
+        access_token, _ = linked_item(api, receiver.url)
+        fire(api, access_token)
+        # A process of this host claimed the attempt, with a lease far from running out, and
+        # was killed.
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()
+        dead_worker = f"{socket.gethostname()[:32]}:{gone.pid}:0000dead"
+        with committed_sessions() as session, session.begin():
+            outbox.claim_due_attempts(
+                session,
+                worker_id=dead_worker,
+                now=clock.now(),
+                wall_now=datetime.now(UTC),
+                lease=timedelta(minutes=10),
+                limit=10,
+            )
+
+        async def restart() -> None:
+            async with httpx.AsyncClient() as http:
+                worker = make_worker(http, worker_id=f"{socket.gethostname()[:32]}:1:restarted")
+                running = asyncio.create_task(worker.run())
+                await asyncio.to_thread(receiver.wait_for, 1)
+                worker.stop()
+                await running
+
+        run_async(restart)
+        assert statuses(api) == [["succeeded"]]
+
+    def test_a_live_process_keeps_its_attempts(
+        self,
+        api: PlaidCaller,
+        receiver: Receiver,
+        deliver_due: Deliver,
+        committed_sessions: sessionmaker[Session],
+        clock: FrozenClock,
+    ) -> None:
+        access_token, _ = linked_item(api, receiver.url)
+        fire(api, access_token)
+        alive_worker = f"{socket.gethostname()[:32]}:{os.getpid()}:00alive0"
+        with committed_sessions() as session, session.begin():
+            outbox.claim_due_attempts(
+                session,
+                worker_id=alive_worker,
+                now=clock.now(),
+                wall_now=datetime.now(UTC),
+                lease=timedelta(minutes=10),
+                limit=10,
+            )
+            freed = outbox.free_attempts_of_dead_workers(
+                session,
+                host=socket.gethostname()[:32],
+                is_alive=lambda pid: pid == os.getpid(),
+                wall_now=datetime.now(UTC),
+            )
+        assert freed == 0
+        deliver_due()
+        assert receiver.deliveries == []
