@@ -5,7 +5,10 @@ sender: it reads each POST, notes the Gingham-Delivery-Id and the arrival time (
 answers 200. It does not verify signatures (tests/webhooks/receiver.py does). On SIGTERM it
 writes `<delivery id> <arrival unix time>` lines to the file named by its second argument.
 
-    python bench/webhook_receiver.py PORT OUTPUT
+    python bench/webhook_receiver.py PORT OUTPUT [DELAY_SECONDS]
+
+With DELAY_SECONDS, each delivery is answered that long after it arrived (a slow receiver, so
+that many deliveries are in flight at once).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import time
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
 
-async def main(port: int, output: str) -> None:
+async def main(port: int, output: str, delay: float) -> None:
     arrivals: list[tuple[str, float]] = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -36,6 +39,8 @@ async def main(port: int, output: str) -> None:
                         delivery_id = value.strip().decode()
                 await reader.readexactly(length)
                 arrivals.append((delivery_id, arrived))
+                if delay:
+                    await asyncio.sleep(delay)
                 writer.write(RESPONSE)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
@@ -56,4 +61,6 @@ async def main(port: int, output: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+    asyncio.run(
+        main(int(sys.argv[1]), sys.argv[2], float(sys.argv[3]) if len(sys.argv) > 3 else 0.0)
+    )

@@ -68,7 +68,7 @@ class Measure:
 
 
 @contextlib.contextmanager
-def receiver_process(work_dir: Path) -> Iterator[tuple[str, Path]]:
+def receiver_process(work_dir: Path, delay: float = 0.0) -> Iterator[tuple[str, Path]]:
     port = free_port()
     output = work_dir / f"arrivals-{port}.txt"
     process = subprocess.Popen(
@@ -77,6 +77,7 @@ def receiver_process(work_dir: Path) -> Iterator[tuple[str, Path]]:
             str(Path(__file__).parent / "webhook_receiver.py"),
             str(port),
             str(output),
+            str(delay),
         ],
         stdout=subprocess.PIPE,
     )
@@ -329,14 +330,14 @@ def section(results: list[tuple[str, str, list[Measure]]], argv: list[str]) -> s
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace the webhook section of `path` (or append it), keeping everything else."""
+def write_section(path: Path, text: str, title: str = SECTION_TITLE) -> None:
+    """Replace the `title` section of `path` (or append it), keeping everything else."""
     document = path.read_text()
-    start = document.find(SECTION_TITLE)
+    start = document.find(title)
     if start == -1:
         document = document.rstrip("\n") + "\n\n" + text
     else:
-        end = document.find("\n## ", start + len(SECTION_TITLE))
+        end = document.find("\n## ", start + len(title))
         notes = ""
         if end != -1:
             notes = document[end:]
