@@ -209,9 +209,19 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None) -> None:
             flow.act("select_accounts", {"account_ids": chosen})
         elif view == "CONNECTED":
             flow.act("continue", {})
+        elif view == "OAUTH":
+            institution = flow.institution
+            raise errors.invalid_field(
+                f"{institution.name if institution else 'this institution'} signs users in at "
+                "its OAuth bank, which /_gingham/link/complete does not drive: link it in a "
+                "browser (or with /sandbox/public_token/create), or choose a credential "
+                "institution such as ins_109508"
+            )
         else:
-            raise errors.internal_server_error()
-    raise errors.internal_server_error()
+            raise errors.invalid_field(
+                f"/_gingham/link/complete cannot go on from Link's {view} pane"
+            )
+    raise errors.invalid_field("the Link session did not end within 100 steps")
 
 
 def _answer_mfa(flow: LinkFlow) -> None:
