@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -111,7 +113,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def plaid_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, errors.PlaidError)
+    if isinstance(exc, StatementError) and isinstance(exc.orig, errors.PlaidError):
+        exc = exc.orig  # a value the database would refuse (gingham.db.BoundedString)
+    if not isinstance(exc, errors.PlaidError):
+        logging.getLogger("gingham.api").error(
+            "unhandled error in %s", request.url.path, exc_info=exc
+        )
+        return await http_error(request, exc)
     return error_response(exc, new_request_id())
 
 
@@ -218,6 +226,7 @@ def create_app(
             # A body refused as it streamed in (gingham.wire.body), on a route that is not a
             # JSON endpoint (those render Plaid errors themselves).
             errors.PlaidError: plaid_error,
+            StatementError: plaid_error,
             Exception: http_error,
         },
         middleware=[

@@ -12,12 +12,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    make_url,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from gingham import errors
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +66,42 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class BoundedString(TypeDecorator[str]):
+    """A String(length) column that refuses, on both databases alike, what PostgreSQL would:
+    a value longer than the column or containing NUL. SQLite would store both, so without this
+    the same request would succeed on one database and fail with a database error on the
+    other. The refusal is an INVALID_FIELD naming the column, raised as the value is bound
+    (the request's transaction then rolls back)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int, column: str) -> None:
+        super().__init__(length)
+        self.length = length
+        self.column = column
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise errors.invalid_field(
+                    f"{self.column} must not contain NUL (\\u0000) characters"
+                )
+            if len(value) > self.length:
+                raise errors.invalid_field(
+                    f"{self.column} must be at most {self.length} characters long "
+                    f"(got {len(value)})"
+                )
+        return value
+
+
+@event.listens_for(Column, "after_parent_attach")
+def _bound_strings(column: Column[Any], table: Any) -> None:
+    # Every model's String(n) column, as it joins its table; Enum and Text are left as they are.
+    if type(column.type) is String and column.type.length is not None and isinstance(table, Table):
+        column.type = BoundedString(column.type.length, column.name)
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:

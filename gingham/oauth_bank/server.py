@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -81,7 +82,10 @@ def create_bank_app(
     ]
 
     async def refused_body(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, errors.PlaidError)
+        if isinstance(exc, StatementError) and isinstance(exc.orig, errors.PlaidError):
+            exc = exc.orig  # a value the database would refuse (gingham.db.BoundedString)
+        if not isinstance(exc, errors.PlaidError):
+            raise exc
         return Response(
             json.dumps(exc.body(new_request_id())),
             status_code=exc.status,
@@ -90,7 +94,11 @@ def create_bank_app(
 
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: http_error, errors.PlaidError: refused_body},
+        exception_handlers={
+            HTTPException: http_error,
+            errors.PlaidError: refused_body,
+            StatementError: refused_body,
+        },
         middleware=[Middleware(BoundedBodies, limit=max_body_bytes, timeout=body_timeout_seconds)],
     )
     app.state.bank = runtime

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -182,6 +183,12 @@ def json_route(
                 await hook(result)
         except errors.PlaidError as error:
             return error_response(error, request_id)
+        except StatementError as error:
+            # A value refused as it was bound to a statement (gingham.db.BoundedString).
+            if isinstance(error.orig, errors.PlaidError):
+                return error_response(error.orig, request_id)
+            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
+            return error_response(errors.internal_server_error(), request_id)
         except Exception:
             logger.exception("unhandled error in %s (request_id %s)", path, request_id)
             return error_response(errors.internal_server_error(), request_id)

@@ -53,8 +53,19 @@ class _Problems:
         self.invalid: list[str] = []
 
 
+# The integers both databases store (PostgreSQL's BIGINT) and Python's JSON parser returns.
+INTEGER_LIMIT = 2**63 - 1
+
+
 def validate(body: dict[str, Any], schema: Schema) -> None:
-    """Raise the Plaid error that names what is wrong with `body`, if anything is."""
+    """Raise the Plaid error that names what is wrong with `body`, if anything is.
+
+    Whole-number floats in integer fields (5.0) become integers, as Plaid accepts them; and no
+    string anywhere in the body, schema-checked or not, may contain NUL, which PostgreSQL cannot
+    store and SQLite would: both databases refuse the same requests."""
+    nul = _first_nul(body, "")
+    if nul is not None:
+        raise errors.invalid_field(f"{nul} must not contain NUL (\\u0000) characters")
     problems = _Problems()
     _check_object(body, schema, "", problems)
     if problems.missing:
@@ -82,6 +93,8 @@ def _check_object(value: dict[str, Any], schema: Schema, path: str, problems: _P
                 problems.unknown.append(_join(path, name))
             continue
         _check(item, child, _join(path, name), problems)
+        if _whole_float(item, child):
+            value[name] = int(item)
 
 
 def _check(value: Any, schema: Schema, path: str, problems: _Problems) -> None:
@@ -131,6 +144,32 @@ def _check_array(value: list[Any], schema: Schema, path: str, problems: _Problem
     if items is not None:
         for index, item in enumerate(value):
             _check(item, items, f"{path}[{index}]", problems)
+            if _whole_float(item, items):
+                value[index] = int(item)
+
+
+def _whole_float(value: Any, schema: Schema) -> bool:
+    return schema.get("type") == "integer" and isinstance(value, float) and value.is_integer()
+
+
+def _first_nul(value: Any, path: str) -> str | None:
+    """The path of the first string (or key) containing NUL, if any."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for name, item in value.items():
+            here = _join(path, str(name))
+            if "\x00" in str(name):
+                return here
+            found = _first_nul(item, here)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _first_nul(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def _check_string(value: str, schema: Schema, path: str, problems: _Problems) -> None:
@@ -167,6 +206,9 @@ def _check_string(value: str, schema: Schema, path: str, problems: _Problems) ->
 
 
 def _check_bounds(value: float, schema: Schema, path: str, problems: _Problems) -> None:
+    if schema.get("type") == "integer" and abs(value) > INTEGER_LIMIT:
+        problems.invalid.append(f"{path} must be between -{INTEGER_LIMIT} and {INTEGER_LIMIT}")
+        return
     minimum = schema.get("minimum")
     if minimum is not None and value < minimum:
         problems.invalid.append(f"{path} must be at least {minimum}")

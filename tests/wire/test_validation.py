@@ -8,6 +8,7 @@ import pytest
 
 from gingham import errors
 from gingham.wire.validation import request_schema, validate
+from tests.builders import PlaidCaller, link_token_request
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -86,3 +87,56 @@ class TestValidate:
     def test_fields_plaid_python_46_sends_beyond_the_spec_are_known(self) -> None:
         schema = request_schema("/link/token/create")
         assert "institution_id" in schema["properties"]["institution_data"]["properties"]
+
+
+class TestWhatEitherDatabaseWouldRefuse:
+    """Requests both databases must answer alike: NUL characters, strings longer than their
+    column, integers out of range; never a database error."""
+
+    def test_nul_in_a_field_is_invalid_field_naming_it(self, plaid: PlaidCaller) -> None:
+        error = plaid.error("/link/token/create", link_token_request(client_name="Test\x00App"))
+        assert error["error_code"] == "INVALID_FIELD"
+        assert error["error_message"].startswith("client_name must not contain NUL")
+
+    def test_nul_in_a_free_form_object_is_refused_too(self, plaid: PlaidCaller) -> None:
+        error = plaid.error(
+            "/sandbox/public_token/create",
+            {
+                "institution_id": "ins_109508",
+                "initial_products": ["auth"],
+                "options": {
+                    "override_username": "user_custom",
+                    "override_password": '{"a\x00": 1}',
+                },
+            },
+        )
+        assert error["error_code"] == "INVALID_FIELD"
+        assert "options.override_password" in error["error_message"]
+
+    def test_a_string_longer_than_its_column_is_invalid_field(self, plaid: PlaidCaller) -> None:
+        error = plaid.error(
+            "/link/token/create", link_token_request(user={"client_user_id": "u" * 300})
+        )
+        assert error["error_code"] == "INVALID_FIELD"
+        assert "client_user_id must be at most" in error["error_message"]
+
+    def test_a_whole_number_float_counts_as_the_integer(self, plaid: PlaidCaller) -> None:
+        found = plaid.ok(
+            "/institutions/get", {"count": 3.0, "offset": 1.0, "country_codes": ["US"]}
+        )
+        assert len(found["institutions"]) == 3
+        assert (
+            found["institutions"][0]["institution_id"]
+            == plaid.ok("/institutions/get", {"count": 3, "offset": 1, "country_codes": ["US"]})[
+                "institutions"
+            ][0]["institution_id"]
+        )
+
+    @pytest.mark.parametrize("count", [2**63, -(2**63) - 1, 1e30])
+    def test_integers_out_of_range_are_invalid_field(
+        self, plaid: PlaidCaller, count: float
+    ) -> None:
+        error = plaid.error(
+            "/institutions/get", {"count": count, "offset": 0, "country_codes": ["US"]}
+        )
+        assert error["error_code"] in ("INVALID_FIELD", "INVALID_BODY")
