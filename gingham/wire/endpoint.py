@@ -149,6 +149,15 @@ FinishResponse = Callable[[Request, Response], None]
 BeforeBody = Callable[[Request], Awaitable[None]]
 
 
+class JsonRoute(Route):
+    """A JSON endpoint's route, which knows the schema its body is validated against (the
+    request fuzzing in tests/fuzz reads it)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], schema: Schema | None) -> None:
+        super().__init__(path, endpoint, methods=["POST"], name=path)
+        self.schema = schema
+
+
 def json_route(
     path: str,
     runtime: Runtime,
@@ -156,6 +165,7 @@ def json_route(
     *,
     finish: FinishResponse | None = None,
     before_body: BeforeBody | None = None,
+    schema: Schema | None = None,
 ) -> Route:
     """POST `path` with a JSON object body: run `before_body(request)`, parse the body, run
     `unit_of_work(request, body, request_id, after_commit)` (on the event loop, or in a worker
@@ -198,7 +208,7 @@ def json_route(
             finish(request, response)
         return response
 
-    return Route(path, endpoint, methods=["POST"], name=path)
+    return JsonRoute(path, endpoint, schema)
 
 
 def file_response(body: FileBody, request_id: str) -> Response:
@@ -233,7 +243,13 @@ def plaid_route(
             caller = Caller(client_id, environment)
             return run_handler(handler, body, session, caller, runtime, request_id, after_commit)
 
-    return json_route(path, runtime, unit_of_work, before_body=_header_credentials_checker(runtime))
+    return json_route(
+        path,
+        runtime,
+        unit_of_work,
+        before_body=_header_credentials_checker(runtime),
+        schema=schema,
+    )
 
 
 def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
@@ -322,4 +338,4 @@ def internal_route(
         with runtime.session_factory() as session, session.begin():
             return work(session, body, dict(request.path_params), request_id)
 
-    return json_route(path, runtime, unit_of_work, before_body=before_body)
+    return json_route(path, runtime, unit_of_work, before_body=before_body, schema=schema)
