@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gingham.accounts.schemas import account_json
 from gingham.accounts.service import AccountRecord, accounts_of_item
 from gingham.assets import investments as investments_addon
 from gingham.assets.schemas import asset_transaction, user_json
@@ -96,17 +97,11 @@ def _account_json(
 ) -> dict[str, Any]:
     has_history = history is not None and account.type in TRANSACTION_ACCOUNT_TYPES
     names = [name for owner in owners for name in owner.get("names", [])]
+    # The balances /accounts/get serves, as of when they were last read, with Assets' one more.
+    balances = account_json(account, with_balance_timestamp=True)["balances"]
     body: dict[str, Any] = {
         "account_id": account.id,
-        "balances": {
-            "available": account.available_balance,
-            "current": account.current_balance,
-            "limit": account.limit_balance,
-            "margin_loan_amount": None,
-            "iso_currency_code": account.iso_currency_code,
-            "unofficial_currency_code": account.unofficial_currency_code,
-            "last_updated_datetime": format_datetime(account.balances_updated_at),
-        },
+        "balances": {**balances, "margin_loan_amount": None},
         "days_available": days_requested if has_history else 0,
         "historical_balances": history.balances(account) if history and has_history else [],
         "mask": account.mask,

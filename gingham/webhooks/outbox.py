@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, event, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham import errors
@@ -392,18 +392,11 @@ def renew_leases(
     """Extend the leases a live worker holds, so that a short lease can stand for "the worker
     is alive" and a dead worker's attempts are taken over within one lease."""
     ids = list(attempt_ids)
-    if not ids:
-        return
-    session.execute(
-        update(WebhookAttempt)
-        .where(
-            WebhookAttempt.id.in_(ids),
-            WebhookAttempt.status == IN_FLIGHT,
-            WebhookAttempt.claimed_by == worker_id,
+    if ids:
+        session.execute(
+            update(WebhookAttempt).where(*_held_by(worker_id, ids)).values(claimed_until=until),
+            execution_options={"synchronize_session": False},
         )
-        .values(claimed_until=until),
-        execution_options={"synchronize_session": False},
-    )
 
 
 def free_attempts_of_dead_workers(
@@ -435,17 +428,21 @@ def free_attempts_of_dead_workers(
 def release_attempts(session: Session, attempt_ids: Iterable[str], *, worker_id: str) -> None:
     """Give back attempts a stopping worker did not finish: pending again, due as they were."""
     ids = list(attempt_ids)
-    if not ids:
-        return
-    session.execute(
-        update(WebhookAttempt)
-        .where(
-            WebhookAttempt.id.in_(ids),
-            WebhookAttempt.status == IN_FLIGHT,
-            WebhookAttempt.claimed_by == worker_id,
+    if ids:
+        session.execute(
+            update(WebhookAttempt)
+            .where(*_held_by(worker_id, ids))
+            .values(status=PENDING, claimed_by=None, claimed_until=None, started_at=None),
+            execution_options={"synchronize_session": False},
         )
-        .values(status=PENDING, claimed_by=None, claimed_until=None, started_at=None),
-        execution_options={"synchronize_session": False},
+
+
+def _held_by(worker_id: str, attempt_ids: list[str]) -> tuple[ColumnElement[bool], ...]:
+    """Those of `attempt_ids` still in flight under `worker_id`'s lease."""
+    return (
+        WebhookAttempt.id.in_(attempt_ids),
+        WebhookAttempt.status == IN_FLIGHT,
+        WebhookAttempt.claimed_by == worker_id,
     )
 
 
