@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 import httpx
@@ -11,7 +10,7 @@ import pytest
 from gingham.config import Settings
 from gingham.webhooks.worker import HttpTransport, PrivateAddressRefused, refuse_private_addresses
 from tests.builders import PlaidCaller
-from tests.webhooks.conftest import delivery_log, linked_item
+from tests.webhooks.conftest import delivery_log, linked_item, run_async
 from tests.webhooks.receiver import Receiver
 
 
@@ -29,10 +28,10 @@ class TestRefusingPrivateAddresses:
     )
     def test_private_and_loopback_hosts_are_refused(self, url: str) -> None:
         with pytest.raises(PrivateAddressRefused, match="GINGHAM_WEBHOOK_PRIVATE_ADDRESSES"):
-            asyncio.run(refuse_private_addresses(url))
+            run_async(lambda: refuse_private_addresses(url))
 
     def test_a_public_address_is_allowed(self) -> None:
-        asyncio.run(refuse_private_addresses("https://93.184.216.34/plaid/webhook"))
+        run_async(lambda: refuse_private_addresses("https://93.184.216.34/plaid/webhook"))
 
     def test_a_refused_delivery_is_a_failed_attempt_saying_why(
         self,

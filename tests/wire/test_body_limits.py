@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -154,7 +155,9 @@ class TestSlowBodies:
             "root_path": "",
             "app": app,
         }
-        asyncio.run(app(scope, stalling_receive, send))
+        # On a loop of its own, in a thread of its own: the browser tests keep one running here.
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            executor.submit(asyncio.run, app(scope, stalling_receive, send)).result()
         assert sent[0]["status"] == 408
         body = json.loads(sent[1]["body"])
         assert body["error_code"] == "INVALID_BODY"
