@@ -36,6 +36,7 @@ from gingham.investments import api as investments_api
 from gingham.items import api as items_api
 from gingham.liabilities import api as liabilities_api
 from gingham.link import api as link_api
+from gingham.link import headless as link_headless
 from gingham.link import pages as link_pages
 from gingham.link.oauth import CALLBACK_PATH
 from gingham.link_customizations import api as link_customizations_api
@@ -203,9 +204,9 @@ def create_app(
     routes += [
         plaid_route(
             "/_gingham/link/complete",
-            link_api.complete_link_session,
+            link_headless.complete_link_session,
             runtime,
-            schema=link_api.COMPLETE_SCHEMA,
+            schema=link_headless.COMPLETE_SCHEMA,
         ),
         *transactions_api.routes(runtime),
         *clients_api.routes(runtime),

@@ -17,6 +17,8 @@ import html
 import logging
 import secrets
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -167,14 +169,26 @@ def resume_state(session: Session, token: LinkToken, oauth_state_id: str) -> Lin
     return state
 
 
-async def handle_callback(request: Request, runtime: Runtime) -> Response:
-    """Where the bank sends the browser back: GET with `code` or `error`, and `state`."""
-    params = request.query_params
+@dataclass(frozen=True, slots=True)
+class BankAnswer:
+    """What the bank said when it sent the user back, once recorded on the trip."""
+
+    state_id: str
+    # authorized, denied or failed
+    status: str
+    mode: str
+    redirect_uri: str | None
+
+
+async def record_bank_answer(runtime: Runtime, params: Mapping[str, str]) -> BankAnswer | None:
+    """Take the bank's answer (`code` or `error`, and `state`): exchange a code for the user's
+    tokens, accounts and consent, and record the outcome on the trip; None when the trip is
+    unknown or already answered."""
     state_id = params.get("state", "")
     with runtime.session_factory() as session, session.begin():
         state = session.get(LinkOAuthState, state_id)
         if state is None or state.status != "pending":
-            return _page("This link has expired", "Go back to the app and start again.", status=400)
+            return None
         mode, institution_id = state.mode, state.institution_id
         verifier = runtime.secrets.open(state.code_verifier_sealed, context=state.id)
     outcome: dict[str, Any]
@@ -191,26 +205,35 @@ async def handle_callback(request: Request, runtime: Runtime) -> Response:
     with runtime.session_factory() as session, session.begin():
         state = session.get(LinkOAuthState, state_id, with_for_update=True)
         if state is None or state.status != "pending":
-            return _page("This link has expired", "Go back to the app and start again.", status=400)
+            return None
         state.status = outcome["status"]
         state.result = outcome["result"]
         state.completed_at = runtime.clock.now()
         link_session = session.get(LinkSession, state.link_session_id)
         token = session.get(LinkToken, link_session.link_token_id) if link_session else None
         redirect_uri = token.config.get("redirect_uri") if token else None
-    if mode == "redirect" and redirect_uri:
+    return BankAnswer(state_id, outcome["status"], mode, redirect_uri)
+
+
+async def handle_callback(request: Request, runtime: Runtime) -> Response:
+    """Where the bank sends the browser back: GET with `code` or `error`, and `state`."""
+    answer = await record_bank_answer(runtime, request.query_params)
+    if answer is None:
+        return _page("This link has expired", "Go back to the app and start again.", status=400)
+    if answer.mode == "redirect" and answer.redirect_uri:
         return RedirectResponse(
-            f"{redirect_uri}?{urlencode({'oauth_state_id': state_id})}", status_code=303
+            f"{answer.redirect_uri}?{urlencode({'oauth_state_id': answer.state_id})}",
+            status_code=303,
         )
-    if mode == "qr":
+    if answer.mode == "qr":
         # The phone that scanned the code is done; Link on the computer carries on by itself.
         return _page(
             "Done — go back to your computer"
-            if outcome["status"] == "authorized"
+            if answer.status == "authorized"
             else "Nothing was shared",
             "You can close this page. Link on your computer continues from here.",
         )
-    return _popup_done(state_id, outcome["status"] == "authorized")
+    return _popup_done(answer.state_id, answer.status == "authorized")
 
 
 async def _exchange(

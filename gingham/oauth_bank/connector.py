@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal, Protocol
@@ -19,6 +20,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from gingham.clock import Clock
+from gingham.oauth_bank import headless
 from gingham.wire.json import format_datetime, parse_datetime
 
 DEFAULT_SCOPES: Final = ("accounts", "transactions", "identity", "auth")
@@ -185,6 +187,15 @@ class BankConnector(Protocol):
 
     async def fetch_consent(self, institution_id: str, access_token: str) -> ConsentInfo: ...
 
+    async def consent_as_user(
+        self,
+        authorization_url: str,
+        *,
+        username: str,
+        password: str,
+        account_masks: Sequence[str] | None,
+    ) -> str: ...
+
 
 class OAuthBankConnector:
     def __init__(
@@ -210,6 +221,30 @@ class OAuthBankConnector:
 
     def new_pkce_pair(self) -> tuple[str, str]:
         return new_pkce_pair()
+
+    async def consent_as_user(
+        self,
+        authorization_url: str,
+        *,
+        username: str,
+        password: str,
+        account_masks: Sequence[str] | None,
+    ) -> str:
+        """Play the user at the bank for `authorization_url` without a browser (headless Link):
+        sign in and allow the accounts asked for; where the bank sends the browser back."""
+        if authorization_url.startswith(self._browser_base_url):
+            # The browser's address of the bank may not be Gingham's (a container network).
+            authorization_url = self._base_url + authorization_url[len(self._browser_base_url) :]
+        try:
+            return await headless.consent_as_user(
+                self._http,
+                authorization_url,
+                username=username,
+                password=password,
+                account_masks=account_masks,
+            )
+        except httpx.HTTPError as exc:
+            raise BankUnavailable(0, "unreachable", f"{type(exc).__name__}: {exc}") from exc
 
     def authorization_url(
         self,

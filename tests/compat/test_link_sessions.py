@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import httpx
 from plaid.api import plaid_api
+from plaid.model.auth_get_request import AuthGetRequest
 from plaid.model.country_code import CountryCode
+from plaid.model.item_public_token_exchange_request import ItemPublicTokenExchangeRequest
 from plaid.model.link_token_create_request import LinkTokenCreateRequest
 from plaid.model.link_token_create_request_user import LinkTokenCreateRequestUser
 from plaid.model.link_token_get_request import LinkTokenGetRequest
@@ -63,3 +65,24 @@ class TestLinkTokenGetSessions:
         (session,) = got.link_sessions
         assert session.exit.error.error_code == "INVALID_CREDENTIALS"
         assert session.exit.metadata.status == "requires_credentials"
+
+
+class TestHeadlessLinkAtAnOAuthBank:
+    def test_the_sandbox_oauth_bank_is_driven_over_http(
+        self, plaid_client: plaid_api.PlaidApi, live_gingham: LiveGingham
+    ) -> None:
+        # The live server's OAuth bank listens on a port of its own, as a real bank would.
+        done = _complete(
+            live_gingham,
+            _link_token(plaid_client),
+            institution_id="ins_127287",
+            username="compat-headless-oauth",
+            account_masks=["0000"],
+        )
+        assert done["status"] == "SUCCESS", done
+        exchanged = plaid_client.item_public_token_exchange(
+            ItemPublicTokenExchangeRequest(public_token=done["public_token"])
+        )
+        auth = plaid_client.auth_get(AuthGetRequest(access_token=exchanged.access_token))
+        assert [account.mask for account in auth.accounts] == ["0000"]
+        assert auth.item.institution_id == "ins_127287"
