@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Frame, Page
 
 AXE_PACKAGE = Path(__file__).parent / "axe_core"
 AXE_SCRIPT = AXE_PACKAGE / "node_modules" / "axe-core" / "axe.min.js"
@@ -44,7 +44,7 @@ def install_axe() -> Path:
     return AXE_SCRIPT
 
 
-def blocking_violations(page: Page) -> list[dict[str, Any]]:
+def blocking_violations(page: Page | Frame) -> list[dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it is now, each with the
     selectors of the nodes at fault (an empty list passes)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):

@@ -418,13 +418,32 @@
       .join("");
   }
 
-  // Dark text on light brand colours, white text on dark ones.
-  function readableOn(hex) {
+  // WCAG 2 relative luminance of a #rrggbb colour.
+  function luminance(rgb) {
+    var channels = [rgb >> 16, (rgb >> 8) & 255, rgb & 255].map(function (value) {
+      var c = value / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+  }
+
+  // The brand colour as a background and the text colour that reads on it with WCAG AA contrast
+  // (4.5:1): white or near-black, whichever contrasts more; a brand colour too light for white
+  // and too dark for black (a mid blue) is darkened until white text reads on it.
+  function brandColors(hex) {
     var m = /^#?([0-9a-f]{6})$/i.exec(hex || "");
-    if (!m) return "#fff";
-    var n = parseInt(m[1], 16);
-    var lum = (0.299 * (n >> 16) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;
-    return lum > 0.62 ? "#111827" : "#fff";
+    var rgb = m ? parseInt(m[1], 16) : 0x4b5563;
+    var dark = 0x111827;
+    for (var step = 0; step < 20; step++) {
+      var lum = luminance(rgb);
+      var onWhite = 1.05 / (lum + 0.05);
+      var onDark = (lum + 0.05) / (luminance(dark) + 0.05);
+      var background = "#" + ("00000" + rgb.toString(16)).slice(-6);
+      if (onDark >= 4.5 && onDark >= onWhite) return { background: background, text: "#111827" };
+      if (onWhite >= 4.5) return { background: background, text: "#fff" };
+      rgb = (Math.floor((rgb >> 16) * 0.9) << 16) | (Math.floor(((rgb >> 8) & 255) * 0.9) << 8) | Math.floor((rgb & 255) * 0.9);
+    }
+    return { background: "#111827", text: "#fff" };
   }
 
   function monogram(inst, size) {
@@ -434,8 +453,9 @@
         ? inst.monogram.trim()
         : initials(inst && inst.name);
     var el = h("span", { class: "monogram" + (size ? " monogram-" + size : ""), "aria-hidden": "true" }, text);
-    el.style.backgroundColor = color;
-    el.style.color = readableOn(color);
+    var colors = brandColors(color);
+    el.style.backgroundColor = colors.background;
+    el.style.color = colors.text;
     return el;
   }
 
