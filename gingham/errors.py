@@ -30,6 +30,15 @@ class PlaidError(Exception):
         if status is not None:
             self.status = status  # type: ignore[misc]
 
+    def summary(self) -> dict[str, Any]:
+        """The four fields Link shows and hands to onExit (`PlaidError` in Plaid's SDKs)."""
+        return {
+            "error_type": self.error_type,
+            "error_code": self.error_code,
+            "error_message": self.error_message,
+            "display_message": self.display_message,
+        }
+
     def body(self, request_id: str | None) -> dict[str, Any]:
         body: dict[str, Any] = {
             "error_type": self.error_type,

@@ -23,6 +23,12 @@ def format_datetime(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def format_timestamp_ms(value: datetime) -> str:
+    """ISO 8601 in UTC to the millisecond, as Link events and webhooks carry it
+    (`2020-01-15T13:25:17.766Z`)."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def format_date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
