@@ -169,3 +169,71 @@ def internal_server_error() -> ApiError:
 
 def route_not_found(path: str) -> InvalidRequest:
     return InvalidRequest("NOT_FOUND", f"the route {path} does not exist in this API", status=404)
+
+
+# --- Errors Link shows ------------------------------------------------------------------------
+
+
+def institution_down(name: str) -> InstitutionError:
+    return InstitutionError(
+        "INSTITUTION_DOWN",
+        f"{name} is not currently available",
+        display_message="This financial institution is not currently responding to requests. We apologize for the inconvenience.",
+    )
+
+
+def institution_not_supported(name: str) -> InstitutionError:
+    return InstitutionError(
+        "INSTITUTION_NOT_SUPPORTED",
+        f"{name} is no longer supported",
+        display_message="This institution is not currently supported. Please choose another.",
+    )
+
+
+def invalid_mfa() -> ItemError:
+    return ItemError(
+        "INVALID_MFA",
+        "the provided MFA responses were not correct",
+        display_message="The provided MFA responses were not correct. Please try again.",
+    )
+
+
+def invalid_link_token_in_link() -> InvalidInput:
+    """Link gave up on the link token (too many failed logins): it stops working."""
+    return InvalidInput("INVALID_LINK_TOKEN", "invalid link_token provided")
+
+
+def no_accounts_shared_at_bank() -> ItemError:
+    return ItemError(
+        "NO_ACCOUNTS",
+        "the user shared no accounts at the bank; Link must be started again",
+        display_message="No accounts were shared. Please try again and choose at least one account.",
+    )
+
+
+def access_not_granted(products: list[str], needed: str) -> ItemError:
+    return ItemError(
+        "ACCESS_NOT_GRANTED",
+        "the user did not share the data these products need at the bank: "
+        + ", ".join(products)
+        + "; Link must be started again",
+        display_message="The permissions needed to connect were not granted. "
+        f"Please go back to your bank and share: {needed}.",
+    )
+
+
+def oauth_bank_refused(reason: str) -> ApiError:
+    return ApiError(
+        "INTERNAL_SERVER_ERROR",
+        f"the bank returned the user without access ({reason}); Link must be started again",
+        display_message="The connection to your bank was not completed. Please try again.",
+    )
+
+
+def nothing_to_update() -> ItemError:
+    return ItemError(
+        "ITEM_NO_ERROR",
+        "update.user: none of this user's Items is in an error state, so Link has no Item to "
+        "update; a user's update mode repairs the most recently broken Item (see /user/items/get)",
+        display_message="Your accounts are already connected and working. There is nothing to update.",
+    )

@@ -19,7 +19,6 @@ PACKAGE = Path(__file__).parent.parent / "gingham"
 # Each a set of modules that import one another (a strongly connected component).
 KNOWN_CIRCLES: list[frozenset[str]] = [
     # The state machine starts and ends OAuth trips; the trips take the machine by its type.
-    frozenset({"gingham.link.flow", "gingham.link.oauth"}),
 ]
 
 

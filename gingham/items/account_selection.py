@@ -4,7 +4,7 @@ The user signs in again and Link offers the login's accounts as the bank holds t
 including any opened since the Item was made. Each is matched to the Item's account for it, if
 any, so that an account the Item shares (or used to share) keeps its account_id; the user's
 choice then becomes what the Item shares. At OAuth banks the bank's consent page does this
-instead (lifecycle.share_bank_accounts).
+instead (share_bank_accounts, below).
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from gingham.accounts.models import Account
-from gingham.bank.accounts import AccountTemplate
-from gingham.institutions.catalogue import SandboxInstitution
+from gingham.bank.accounts import AccountTemplate, ach_numbers
+from gingham.institutions.catalogue import Behaviour, SandboxInstitution
 from gingham.items import service
+from gingham.items.service import ItemRecord
 from gingham.transactions import timers as transactions_timers
 from gingham.wire.ids import new_object_id
 
@@ -127,3 +128,100 @@ def share_selected_accounts(
             now=now,
         )
         transactions_timers.accounts_added(session, item_id, now)
+
+
+def share_bank_accounts(
+    session: Session,
+    item: ItemRecord,
+    institution: SandboxInstitution,
+    shared: Sequence[tuple[str, AccountTemplate]],
+    now: datetime,
+) -> None:
+    """After the user went through the bank's consent again (update mode), the Item shares
+    exactly the accounts they ticked there: known ones stay (or come back), new ones are added,
+    and those left out stop being returned. `shared` are the bank's accounts, each with the bank's
+    `bank_account_id`.
+
+    Except at banks with their own account picker (Chase): update mode there can add accounts
+    but not remove them; the user stops sharing an account in the bank's Security Center
+    (here, /_gingham/bank/consent/revoke with its account_id)."""
+    # An Item that reached the bank with credentials before (an institution that migrated to
+    # OAuth) keeps its accounts, and their account_ids: the bank's accounts are matched by mask.
+    legacy = session.execute(
+        select(Account.id, Account.mask).where(
+            Account.item_id == item.id, Account.bank_account_id.is_(None)
+        )
+    ).all()
+    by_mask = {template.mask: bank_id for bank_id, template in shared}
+    for account_id, mask in legacy:
+        if mask in by_mask:
+            session.execute(
+                update(Account)
+                .where(Account.id == account_id)
+                .values(bank_account_id=by_mask.pop(mask))
+            )
+    rows = session.execute(
+        select(Account.bank_account_id, Account.position).where(Account.item_id == item.id)
+    ).all()
+    known = {bank_id for bank_id, _ in rows}
+    wanted = {bank_id for bank_id, _ in shared}
+    session.execute(
+        update(Account)
+        .where(Account.item_id == item.id, Account.bank_account_id.in_(wanted))
+        .values(unshared_at=None)
+    )
+    if not institution.has(Behaviour.ACCOUNT_SELECTION_AT_BANK):
+        session.execute(
+            update(Account)
+            .where(
+                Account.item_id == item.id,
+                or_(Account.bank_account_id.is_(None), Account.bank_account_id.not_in(wanted)),
+                Account.unshared_at.is_(None),
+            )
+            .values(unshared_at=now)
+        )
+    # Known accounts take the numbers the bank sends now: granted again, or no longer shared.
+    numbers = [
+        (bank_id, ach_numbers(template, institution))
+        for bank_id, template in shared
+        if bank_id in known
+    ]
+    if numbers:
+        session.connection().execute(
+            _SET_NUMBERS,
+            [
+                {
+                    "item": item.id,
+                    "bank_id": bank_id,
+                    "number": ach.account if ach else None,
+                    "routing": ach.routing if ach else None,
+                    "wire_routing": ach.wire_routing if ach else None,
+                    "tokenized": ach.tokenized if ach else False,
+                }
+                for bank_id, ach in numbers
+            ],
+        )
+    new = [(bank_id, template) for bank_id, template in shared if bank_id not in known]
+    if new:
+        service.insert_accounts(
+            session,
+            item.id,
+            institution,
+            [template for _, template in new],
+            bank_account_ids=[bank_id for bank_id, _ in new],
+            first_position=max((position for _, position in rows), default=-1) + 1,
+            now=now,
+        )
+        transactions_timers.accounts_added(session, item.id, now)
+
+
+_SET_NUMBERS = (
+    update(Account)
+    .where(Account.item_id == bindparam("item"), Account.bank_account_id == bindparam("bank_id"))
+    .values(
+        account_number=bindparam("number"),
+        routing_number=bindparam("routing"),
+        wire_routing_number=bindparam("wire_routing"),
+        numbers_tokenized=bindparam("tokenized"),
+    )
+)

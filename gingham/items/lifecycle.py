@@ -10,18 +10,17 @@ sees its own client's sandbox time (`client_now`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from gingham.accounts.models import Account
-from gingham.bank.accounts import AccountTemplate, ach_numbers
-from gingham.institutions.catalogue import Behaviour, SandboxInstitution, find
+from gingham.institutions.catalogue import find
 from gingham.items import service
 from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
@@ -35,7 +34,6 @@ from gingham.sandbox_clock.service import (
 from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.outbox import enqueue_webhook
 from gingham.webhooks.payloads import webhook_error, webhook_time
-from gingham.wire.json import parse_datetime
 
 
 class Cause(StrEnum):
@@ -193,211 +191,7 @@ _PENDING_EXPIRATION_COUNTRIES = frozenset(
 )
 
 
-def connect_oauth(
-    session: Session,
-    item_id: str,
-    institution: SandboxInstitution,
-    connection: Mapping[str, Any],
-    now: datetime,
-) -> None:
-    """Record (or replace) how the Item reaches its OAuth bank, its consent's expiry in the
-    client's time, and the timers that warn of and apply that expiry.
-
-    The bank stamps its consent in real time; the Item's expiry is the consent's lifetime from
-    the client's `now`, so a client whose clock runs ahead sees it expire in its own time.
-    At banks that allow one Item per login (Chase, Schwab), the client's earlier Items for the
-    same login stop working, as those banks' documentation describes.
-    """
-    consent = connection["consent"]
-    expires_at = None
-    if consent.get("expires_at"):
-        lifetime = parse_datetime(consent["expires_at"]) - parse_datetime(consent["created_at"])
-        expires_at = now + lifetime
-    existing = session.get(ItemOAuthConnection, item_id)
-    if existing is not None:
-        existing.bank_user = consent["bank_user"]
-        existing.bank_consent_id = consent["consent_id"]
-        existing.scopes = list(connection["scopes"])
-        existing.tokens_sealed = connection["tokens_sealed"]
-    else:
-        session.add(
-            ItemOAuthConnection(
-                item_id=item_id,
-                institution_id=institution.institution_id,
-                bank_user=consent["bank_user"],
-                bank_consent_id=consent["consent_id"],
-                scopes=list(connection["scopes"]),
-                tokens_sealed=connection["tokens_sealed"],
-                created_at=now,
-            )
-        )
-    session.execute(
-        update(Item)
-        .where(Item.id == item_id)
-        .values(consent_expires_at=expires_at, login_id=consent["bank_user"])
-    )
-    item = service.item_by_id(session, item_id)
-    assert item is not None
-    _schedule_consent_timers(session, item, consent["consent_id"], expires_at, now)
-    if institution.has(Behaviour.ONE_ITEM_PER_LOGIN) and existing is None:
-        earlier = session.scalars(
-            select(ItemOAuthConnection.item_id).where(
-                ItemOAuthConnection.institution_id == institution.institution_id,
-                ItemOAuthConnection.bank_user == consent["bank_user"],
-                ItemOAuthConnection.item_id != item_id,
-            )
-        ).all()
-        for earlier_id in earlier:
-            other = service.item_by_id(session, earlier_id)
-            if other is not None and other.client_id == item.client_id:
-                require_login(session, other, Cause.DUPLICATE_LOGIN, now)
-
-
-def share_bank_accounts(
-    session: Session,
-    item: ItemRecord,
-    institution: SandboxInstitution,
-    shared: Sequence[Mapping[str, Any]],
-    now: datetime,
-) -> None:
-    """After the user went through the bank's consent again (update mode), the Item shares
-    exactly the accounts they ticked there: known ones stay (or come back), new ones are added,
-    and those left out stop being returned. `shared` are AccountTemplate fields with the bank's
-    `bank_account_id`.
-
-    Except at banks with their own account picker (Chase): update mode there can add accounts
-    but not remove them; the user stops sharing an account in the bank's Security Center
-    (here, /_gingham/bank/consent/revoke with its account_id)."""
-    # An Item that reached the bank with credentials before (an institution that migrated to
-    # OAuth) keeps its accounts, and their account_ids: the bank's accounts are matched by mask.
-    legacy = session.execute(
-        select(Account.id, Account.mask).where(
-            Account.item_id == item.id, Account.bank_account_id.is_(None)
-        )
-    ).all()
-    by_mask = {entry["mask"]: entry["bank_account_id"] for entry in shared}
-    for account_id, mask in legacy:
-        if mask in by_mask:
-            session.execute(
-                update(Account)
-                .where(Account.id == account_id)
-                .values(bank_account_id=by_mask.pop(mask))
-            )
-    rows = session.execute(
-        select(Account.bank_account_id, Account.position).where(Account.item_id == item.id)
-    ).all()
-    known = {bank_id for bank_id, _ in rows}
-    wanted = {entry["bank_account_id"] for entry in shared}
-    session.execute(
-        update(Account)
-        .where(Account.item_id == item.id, Account.bank_account_id.in_(wanted))
-        .values(unshared_at=None)
-    )
-    if not institution.has(Behaviour.ACCOUNT_SELECTION_AT_BANK):
-        session.execute(
-            update(Account)
-            .where(
-                Account.item_id == item.id,
-                or_(Account.bank_account_id.is_(None), Account.bank_account_id.not_in(wanted)),
-                Account.unshared_at.is_(None),
-            )
-            .values(unshared_at=now)
-        )
-    # Known accounts take the numbers the bank sends now: granted again, or no longer shared.
-    numbers = [
-        (entry["bank_account_id"], ach_numbers(_template(entry), institution))
-        for entry in shared
-        if entry["bank_account_id"] in known
-    ]
-    if numbers:
-        session.connection().execute(
-            _SET_NUMBERS,
-            [
-                {
-                    "item": item.id,
-                    "bank_id": bank_id,
-                    "number": ach.account if ach else None,
-                    "routing": ach.routing if ach else None,
-                    "wire_routing": ach.wire_routing if ach else None,
-                    "tokenized": ach.tokenized if ach else False,
-                }
-                for bank_id, ach in numbers
-            ],
-        )
-    new = [entry for entry in shared if entry["bank_account_id"] not in known]
-    if new:
-        service.insert_accounts(
-            session,
-            item.id,
-            institution,
-            [_template(entry) for entry in new],
-            bank_account_ids=[entry["bank_account_id"] for entry in new],
-            first_position=max((position for _, position in rows), default=-1) + 1,
-            now=now,
-        )
-        transactions_timers.accounts_added(session, item.id, now)
-
-
-def consent_to(
-    session: Session,
-    item_id: str,
-    *,
-    products: Sequence[str] = (),
-    consented_products: Sequence[str] = (),
-    use_cases: Sequence[str] | None,
-    renew: bool,
-    bank_expiry: bool,
-    now: datetime,
-) -> None:
-    """Record what the user consented to when Link finished for the Item (a new Item, or update
-    mode): `products` added to the Item (billed, as Assets, Statements and Income are), products
-    consented to but not billed until first used (`additional_consented_products`), and the
-    use cases of a Data Transparency Messaging pane (None when the session showed none).
-
-    A DTM Item's consent lasts DATA_CONSENT_LIFETIME. It starts when the Item is first consented
-    with DTM and starts again when the user reviews and renews it (`renew`) — unless the Item's
-    consent is its bank's (`bank_expiry`: an OAuth consent with its own expiry, set by
-    connect_oauth), whose expiry stands.
-    """
-    item = service.item_by_id(session, item_id)
-    assert item is not None
-    billed = sorted(set(item.billed_products) | (set(products) - {"balance"}))
-    consented = sorted(set(item.consented_products) | set(billed) | set(consented_products))
-    uses = item.consented_use_cases
-    if use_cases is not None:
-        uses = list(dict.fromkeys([*(uses or []), *use_cases]))
-    values: dict[str, Any] = {
-        "billed_products": billed,
-        "consented_products": consented,
-        "consented_use_cases": uses,
-    }
-    expires_at = item.consent_expires_at
-    restart = uses is not None and not bank_expiry and (renew or expires_at is None)
-    if restart:
-        expires_at = now + DATA_CONSENT_LIFETIME
-        values["consent_expires_at"] = expires_at
-    session.execute(update(Item).where(Item.id == item_id).values(**values))
-    if restart:
-        _schedule_consent_timers(session, item, None, expires_at, now)
-
-
-_SET_NUMBERS = (
-    update(Account)
-    .where(Account.item_id == bindparam("item"), Account.bank_account_id == bindparam("bank_id"))
-    .values(
-        account_number=bindparam("number"),
-        routing_number=bindparam("routing"),
-        wire_routing_number=bindparam("wire_routing"),
-        numbers_tokenized=bindparam("tokenized"),
-    )
-)
-
-
-def _template(entry: Mapping[str, Any]) -> AccountTemplate:
-    return AccountTemplate(**{k: v for k, v in entry.items() if k not in ("id", "bank_account_id")})
-
-
-def _schedule_consent_timers(
+def schedule_consent_timers(
     session: Session,
     item: ItemRecord,
     consent_id: str | None,

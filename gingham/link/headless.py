@@ -10,17 +10,17 @@ on in a second transaction.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 
 from gingham import errors
 from gingham.bank import mfa
-from gingham.link import oauth, service
+from gingham.link import actions, oauth, panes, service
 from gingham.link.api import flow_context
 from gingham.link.flow import LinkFlow
 from gingham.link.models import LinkSession
+from gingham.link.state import MfaStep, View
 from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.oauth_bank.connector import BankError
@@ -65,10 +65,11 @@ def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
         # At the OAuth bank: the rest happens once this transaction has committed.
         if ctx.runtime.bank is None:
             raise errors.invalid_field("this server has no sandbox OAuth bank to sign in at")
-        flow.act("open_oauth", {"mode": "popup"})
-        trip_url: str = flow.state["oauth"]["url"]
+        actions.act(flow, "open_oauth", {"mode": "popup"})
+        assert flow.state.oauth is not None
+        trip_url = flow.state.oauth.url
         flow.save()
-        events = flow.response()["events"]
+        events = list(flow.events)
 
         async def at_the_bank(result: JSONObject) -> None:
             result.update(await _sign_in_at_the_bank(ctx, token.id, row.id, trip_url, body))
@@ -115,7 +116,7 @@ async def _sign_in_at_the_bank(
             row = session.get(LinkSession, session_id)
             assert token is not None and row is not None
             flow = LinkFlow(flow_ctx, token, row)
-            flow.act("oauth_complete", {})
+            actions.act(flow, "oauth_complete", {})
             _drive(flow, body, _exit_from(body), at_oauth="refuse")
             flow.save()
             return _result(flow)
@@ -126,7 +127,7 @@ async def _sign_in_at_the_bank(
 
 
 def _result(flow: LinkFlow) -> JSONObject:
-    response = flow.response()
+    response = panes.response(flow)
     outcome = response["outcome"]
     assert outcome is not None
     if outcome["type"] == "success":
@@ -152,21 +153,21 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None, *, at_oauth:
     for _ in range(_MAX_STEPS):  # a session has a few dozen steps at most; never loop forever
         if flow.outcome is not None:
             return
-        view = flow.row.view
-        if view == exit_from or view == "ERROR":
-            flow.act("force_exit", {})
-        elif view in ("CONSENT", "DATA_TRANSPARENCY_CONSENT", "CONNECTED"):
-            flow.act("continue", {})
-        elif view == "SELECT_INSTITUTION":
+        view = flow.view
+        if view == exit_from or view is View.ERROR:
+            actions.act(flow, "force_exit", {})
+        elif view in (View.CONSENT, View.DATA_TRANSPARENCY_CONSENT, View.CONNECTED):
+            actions.act(flow, "continue", {})
+        elif view is View.SELECT_INSTITUTION:
             institution_id = body.get("institution_id", _DEFAULT_INSTITUTION)
-            flow.act("select_institution", {"institution_id": institution_id})
-        elif view == "CREDENTIAL":
+            actions.act(flow, "select_institution", {"institution_id": institution_id})
+        elif view is View.CREDENTIAL:
             _sign_in(flow, body)
-        elif view == "MFA":
+        elif view is View.MFA:
             _answer_mfa(flow)
-        elif view == "SELECT_ACCOUNT":
+        elif view is View.SELECT_ACCOUNT:
             _select_accounts(flow, body)
-        elif view == "OAUTH" and at_oauth == "stop":
+        elif view is View.OAUTH and at_oauth == "stop":
             return
         else:
             raise errors.invalid_field(f"/_gingham/link/complete cannot go on from Link's {view}")
@@ -174,10 +175,11 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None, *, at_oauth:
 
 
 def _sign_in(flow: LinkFlow, body: JSONObject) -> None:
-    if flow.state.get("error"):
-        flow.act("force_exit", {})  # wrong credentials: retrying would not change them
+    if flow.state.error:
+        actions.act(flow, "force_exit", {})  # wrong credentials: retrying would not change them
         return
-    flow.act(
+    actions.act(
+        flow,
         "submit_credentials",
         {
             "username": body.get("username", "user_good"),
@@ -187,28 +189,26 @@ def _sign_in(flow: LinkFlow, body: JSONObject) -> None:
 
 
 def _select_accounts(flow: LinkFlow, body: JSONObject) -> None:
-    if flow.state.get("error"):
-        flow.act("force_exit", {})  # product validations refused these accounts
+    if flow.state.error:
+        actions.act(flow, "force_exit", {})  # product validations refused these accounts
         return
-    offered: list[dict[str, Any]] = flow.state["offered"]
     masks = body.get("account_masks")
-    chosen = [a["id"] for a in offered if masks is None or a["mask"] in masks]
+    chosen = [a.id for a in flow.state.offered if masks is None or a.template.mask in masks]
     if not chosen:
         raise errors.invalid_field("account_masks matches none of the accounts offered")
     if flow.customization.single_account:
         chosen = chosen[:1]
-    flow.act("select_accounts", {"account_ids": chosen})
+    actions.act(flow, "select_accounts", {"account_ids": chosen})
 
 
 def _answer_mfa(flow: LinkFlow) -> None:
-    if flow.state.get("error"):
-        flow.act("force_exit", {})
+    if flow.state.error:
+        actions.act(flow, "force_exit", {})
         return
-    progress = flow.state["mfa"]
-    if progress["step"] == "device":
-        flow.act("choose_device", {"device_id": mfa.DEVICES[0]["id"]})
+    progress = flow.state.mfa
+    assert progress is not None
+    if progress.step is MfaStep.DEVICE:
+        actions.act(flow, "choose_device", {"device_id": mfa.DEVICES[0]["id"]})
         return
-    plan = mfa.MfaPlan(**progress["plan"])
-    flow.act(
-        "submit_mfa", {"answers": mfa.expected_answers(progress["step"], progress["round"], plan)}
-    )
+    answers = mfa.expected_answers(progress.step, progress.round, progress.plan)
+    actions.act(flow, "submit_mfa", {"answers": answers})

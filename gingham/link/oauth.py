@@ -1,14 +1,11 @@
-"""Link's side of OAuth institutions: the trip to the bank and back.
+"""Link's side of OAuth institutions: the bank's answer, and the app's redirect URI.
 
-1. In the OAUTH pane the user continues to the bank: `start_trip` records OPEN_OAUTH and a
-   LinkOAuthState (Plaid's oauth_state_id, also the OAuth `state`), with a PKCE pair, and returns
-   the bank's authorization URL. The frame opens it in a pop-up, or, in webviews and when no
-   pop-up can open, sends the whole page there.
-2. The bank returns the browser to Gingham's callback (`handle_callback`), which exchanges the
-   code and reads the granted accounts over HTTP, as it would at a real bank, then either tells
-   the pop-up's opener (the frame) or redirects to the app's redirect_uri with oauth_state_id.
-3. The frame (`complete_trip`), or Link re-initialised at the redirect URI with
-   receivedRedirectUri (`resume_from_redirect`), continues the same Link session to CONNECTED.
+The trip to the bank starts on the OAUTH pane (gingham.link.steps.oauth). The bank returns the
+browser to Gingham's callback (`handle_callback`), which exchanges the code and reads the granted
+accounts over HTTP, as it would at a real bank, records them on the trip, then either tells the
+pop-up's opener (the frame) or redirects to the app's redirect_uri with oauth_state_id. Link
+re-initialised there with receivedRedirectUri (`parse_received_redirect_uri`, `resume_state`)
+continues the same session.
 """
 
 from __future__ import annotations
@@ -16,7 +13,6 @@ from __future__ import annotations
 import html
 import logging
 import secrets
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -34,7 +30,6 @@ from gingham.link_tokens.models import LinkToken
 from gingham.wire.page_headers import page_headers
 
 if TYPE_CHECKING:
-    from gingham.link.flow import LinkFlow
     from gingham.wire.endpoint import Runtime
 
 logger = logging.getLogger("gingham.link.oauth")
@@ -58,73 +53,6 @@ def qr_svg(url: str) -> str:
 
 def callback_url(runtime: Runtime) -> str:
     return runtime.settings.base_url + CALLBACK_PATH
-
-
-def start_trip(flow: LinkFlow, mode: str) -> None:
-    bank = flow.ctx.bank
-    institution = flow.institution
-    assert institution is not None and bank is not None
-    if mode == "redirect" and not flow.config.get("redirect_uri"):
-        raise errors.invalid_field(
-            "the redirect flow needs the link token's redirect_uri (set it in /link/token/create); "
-            "without one only the pop-up flow can be used"
-        )
-    verifier, challenge = bank.new_pkce_pair()
-    state = LinkOAuthState(
-        id=str(uuid.uuid4()),
-        link_session_id=flow.row.id,
-        institution_id=institution.institution_id,
-        mode=mode,
-        code_verifier_sealed="",
-        status="pending",
-        result=None,
-        created_at=flow.ctx.now,
-        completed_at=None,
-        processed_at=None,
-    )
-    state.code_verifier_sealed = flow.ctx.secrets.seal(verifier, context=state.id)
-    flow.ctx.session.add(state)
-    flow.state["oauth"] = {
-        "state_id": state.id,
-        "mode": mode,
-        "url": bank.authorization_url(
-            institution.institution_id,
-            state=state.id,
-            code_challenge=challenge,
-            redirect_uri=flow.ctx.callback_url,
-        ),
-    }
-    flow.record("OPEN_OAUTH")
-
-
-def current_state(flow: LinkFlow) -> LinkOAuthState | None:
-    """The session's trip to the bank under way, if any (a trip that ended is forgotten, so a
-    retry starts a new one)."""
-    state_id = (flow.state.get("oauth") or {}).get("state_id")
-    return flow.ctx.session.get(LinkOAuthState, state_id) if state_id else None
-
-
-def complete_trip(flow: LinkFlow) -> None:
-    """Carry on after the bank: to CONNECTED with what was granted, or to the error. Each trip
-    is processed once."""
-    state = current_state(flow)
-    if state is None or state.status == "pending" or state.processed_at is not None:
-        return  # no trip, still at the bank, or already dealt with
-    state.processed_at = flow.ctx.now
-    if state.status == "authorized":
-        assert state.result is not None
-        flow.finish_oauth(state.result)
-    else:
-        flow.fail_oauth(state.result or {})
-
-
-def closed_without_returning(flow: LinkFlow, *, timed_out: bool) -> None:
-    state = current_state(flow)
-    if state is not None and state.status != "pending":
-        complete_trip(flow)
-        return
-    flow.record("FAIL_OAUTH" if timed_out else "CLOSE_OAUTH")
-    flow.state.pop("oauth", None)
 
 
 def parse_received_redirect_uri(token: LinkToken, received: str) -> str:

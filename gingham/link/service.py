@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.crypto import SecretBox
-from gingham.link import oauth
+from gingham.link import actions, oauth, panes
 from gingham.link.flow import FlowContext, LinkFlow
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
@@ -53,9 +53,9 @@ def start_session(
     # Events reference the session without an ORM relationship: write the session first.
     ctx.session.flush()
     flow = LinkFlow(ctx, token, row)
-    flow.start()
+    actions.start(flow)
     flow.save()
-    return flow.response()
+    return panes.response(flow)
 
 
 def _resume_session(
@@ -68,9 +68,9 @@ def _resume_session(
     row = ctx.session.get(LinkSession, state.link_session_id, with_for_update=True)
     assert row is not None
     flow = LinkFlow(ctx, token, row)
-    flow.resume_after_redirect()
+    actions.resume_after_redirect(flow)
     flow.save()
-    return flow.response()
+    return panes.response(flow)
 
 
 def apply_action(
@@ -85,9 +85,9 @@ def apply_action(
     if row.status != "open":
         raise errors.invalid_field(f"the Link session has already ended ({row.status})")
     flow = LinkFlow(ctx, token, row)
-    flow.act(action, body)
+    actions.act(flow, action, body)
     flow.save()
-    return flow.response()
+    return panes.response(flow)
 
 
 def sessions_of_link_token(

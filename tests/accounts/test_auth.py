@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from gingham.bank.accounts import DEFAULT_ACCOUNTS, AccountTemplate
 from gingham.clock import FrozenClock
 from gingham.institutions.catalogue import SandboxInstitution, find
-from gingham.items import lifecycle
+from gingham.items import linking
 from gingham.items import service as items_service
-from gingham.link.flow import _template_from_bank
+from gingham.link.steps.oauth import template_from_bank
 from gingham.oauth_bank import ledger
 from gingham.oauth_bank.connector import AccountNumbers, Balances, BankAccount
 from gingham.wire.endpoint import Caller
@@ -280,16 +280,18 @@ def oauth_item(
             session,
             caller,
             bank,
-            [_template_from_bank(account.as_json()) for account in accounts],
+            [template_from_bank(account.as_json()) for account in accounts],
             bank_account_ids=[account.account_id for account in accounts],
             products=["transactions"],
             webhook=None,
             login_id=ledger.bank_user_id(institution_id, BANK_USER),
             now=clock.now(),
         )
-        lifecycle.connect_oauth(
+        item = items_service.item_by_id(session, item_id)
+        assert item is not None
+        linking.connect_oauth(
             session,
-            item_id,
+            item,
             bank,
             {
                 "consent": {
@@ -421,14 +423,14 @@ def test_bank_accounts_carry_their_numbers_into_the_template() -> None:
         balances=Balances(1, 2, None, "USD"),
         numbers=AccountNumbers(account="123456789012", routing="021000021", tokenized=True),
     )
-    template = _template_from_bank(account.as_json())
+    template = template_from_bank(account.as_json())
     assert (
         template.account_number,
         template.routing_number,
         template.wire_routing_number,
         template.numbers_tokenized,
     ) == ("123456789012", "021000021", None, True)
-    without = _template_from_bank({**account.as_json(), "numbers": None})
+    without = template_from_bank({**account.as_json(), "numbers": None})
     assert without == AccountTemplate(
         "Checking", None, "0000", "depository", "checking", 1, 2, currency="USD"
     )

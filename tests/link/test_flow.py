@@ -8,7 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from gingham.clock import FrozenClock
-from gingham.link.flow import EVENT_METADATA_KEYS, MAX_FAILED_ATTEMPTS
+from gingham.link.flow import EVENT_METADATA_KEYS
+from gingham.link.steps.credentials import MAX_FAILED_ATTEMPTS
 from tests.builders import PlaidCaller, link_token_request
 from tests.link.helpers import FrameDriver
 
@@ -210,10 +211,23 @@ class TestFailures:
     def test_error_password_shows_the_error_pane_and_retry_returns_to_credentials(
         self, frame: FrameDriver
     ) -> None:
-        state = frame.login(password="error_ITEM_LOCKED")
+        state = frame.login(password="error_INSTITUTION_NOT_RESPONDING")
         assert state["view"]["name"] == "ERROR"
-        assert state["view"]["error"]["error_code"] == "ITEM_LOCKED"
+        assert state["view"]["error"]["error_code"] == "INSTITUTION_NOT_RESPONDING"
+        assert state["view"]["can_retry"] is True
         assert frame.act("retry")["view"]["name"] == "CREDENTIAL"
+
+    def test_a_locked_account_offers_no_retry(self, frame: FrameDriver) -> None:
+        """The user must unlock the account at their bank first: trying again cannot succeed."""
+        state = frame.login(password="error_ITEM_LOCKED")
+        assert state["view"]["error"]["error_code"] == "ITEM_LOCKED"
+        assert state["view"]["can_retry"] is False
+        refused = frame.post("retry")
+        assert refused.status_code == 400 and "cannot be retried" in refused.json()["error_message"]
+        frame.act("exit")
+        outcome = frame.act("exit_confirm")["outcome"]
+        assert outcome["error"]["error_code"] == "ITEM_LOCKED"
+        assert outcome["metadata"]["status"] == "requires_credentials"
 
     def test_down_institution(self, frame: FrameDriver) -> None:
         frame.start()
