@@ -168,13 +168,27 @@ class TestErrors:
     def test_error_password_shows_the_error_pane(self, link: LinkInBrowser) -> None:
         open_link(link)
         link.to_credentials()
-        link.submit_credentials("error_ITEM_LOCKED")
-        link.pane("ERROR", "error-item-locked")
-        expect(link.frame.get_by_test_id("error-code")).to_contain_text("ITEM_LOCKED")
+        link.submit_credentials("error_INSTITUTION_NOT_RESPONDING")
+        link.pane("ERROR", "error-not-responding")
+        expect(link.frame.get_by_test_id("error-code")).to_contain_text(
+            "INSTITUTION_NOT_RESPONDING"
+        )
         link.click("error-retry")
         link.pane("CREDENTIAL")
         link.call("exit", {"force": True})
         _error, metadata = link.wait_for_terminal()["args"]
+        assert metadata["status"] == "requires_credentials"
+
+    def test_a_locked_account_offers_no_retry(self, link: LinkInBrowser) -> None:
+        open_link(link)
+        link.to_credentials()
+        link.submit_credentials("error_ITEM_LOCKED")
+        link.pane("ERROR", "error-item-locked")
+        expect(link.frame.get_by_test_id("error-code")).to_contain_text("ITEM_LOCKED")
+        expect(link.frame.get_by_test_id("error-retry")).to_have_count(0)
+        link.call("exit", {"force": True})
+        error, metadata = link.wait_for_terminal()["args"]
+        assert error["error_code"] == "ITEM_LOCKED"
         assert metadata["status"] == "requires_credentials"
 
     def test_down_institution(self, link: LinkInBrowser) -> None:
