@@ -1,7 +1,7 @@
 """What the Link panes show, as Plaid's do: bank logos, an error pane per error family,
 Account Select's hint and notes, the show-password toggle, the loading pane and the privacy link.
 
-Where the server does not (yet) send a field the frame renders (`left_out`, `can_retry: false`),
+Where a case is hard to reach through the sandbox (ITEM_NO_ERROR, a single account left out),
 the test rewrites the server's answer on its way to the frame: what is under test is the pane.
 """
 
@@ -94,10 +94,8 @@ class TestErrorPanes:
         link.click("error-retry")
         link.pane("SELECT_INSTITUTION")
 
-    def test_a_locked_item_offers_only_exit_when_it_cannot_be_retried(
-        self, page: Page, link: LinkInBrowser
-    ) -> None:
-        rewrite_views(page, lambda view: view.update(can_retry=False))
+    def test_a_locked_item_offers_only_exit(self, link: LinkInBrowser) -> None:
+        # The server sends can_retry false: signing in again cannot unlock the account.
         fail_login(link, "error_ITEM_LOCKED")
         pane = link.frame.locator('[data-view="ERROR"]')
         expect(pane).to_have_attribute("data-error-family", "item")
@@ -107,9 +105,13 @@ class TestErrorPanes:
         link.click("error-exit")
         link.pane("EXIT")
 
-    def test_a_locked_item_that_can_be_retried_says_try_again(self, link: LinkInBrowser) -> None:
-        fail_login(link, "error_ITEM_LOCKED")
+    def test_an_item_error_that_can_be_retried_says_try_again(self, link: LinkInBrowser) -> None:
+        fail_login(link, "error_INSUFFICIENT_CREDENTIALS")
+        pane = link.frame.locator('[data-view="ERROR"]')
+        expect(pane).to_have_attribute("data-error-family", "item")
         expect(link.frame.get_by_test_id("error-retry")).to_have_text("Try again")
+        link.click("error-retry")
+        link.pane("CREDENTIAL")
 
     def test_an_institution_error_at_sign_in_retries_the_sign_in(self, link: LinkInBrowser) -> None:
         fail_login(link, "error_INSTITUTION_NOT_RESPONDING")
@@ -210,24 +212,40 @@ class TestAccountSelect:
         meta = link.frame.locator(".account-meta")
         expect(meta).to_have_text(["•••• 1001 · CD", "•••• 1002 · Money market", "•••• 1003 · HSA"])
 
-    def test_accounts_left_out_are_noted(self, page: Page, link: LinkInBrowser) -> None:
-        def left_out(view: dict[str, Any]) -> None:
+    def test_accounts_left_out_are_noted(self, link: LinkInBrowser) -> None:
+        # Auth uses checking and savings accounts only: the login's others are left out.
+        open_link(link, products=["auth"])
+        link.to_credentials()
+        link.submit_credentials()
+        note = link.frame.get_by_test_id("accounts-left-out")
+        expect(note).to_contain_text(
+            "Some accounts aren't shown because they can't be used for account and routing numbers."
+        )
+        left_out = note.locator("li")
+        expect(left_out.filter(has_text="Plaid CD")).to_have_text("Plaid CD · •••• 2222 · CD")
+        expect(left_out.filter(has_text="Plaid 401k")).to_have_text("Plaid 401k · •••• 6666 · 401k")
+
+    def test_one_account_left_out(self, page: Page, link: LinkInBrowser) -> None:
+        def one_left_out(view: dict[str, Any]) -> None:
             if view["name"] == "SELECT_ACCOUNT":
                 view["left_out"] = [{"name": "Plaid IRA", "mask": "5555", "subtype": "ira"}]
-                view["left_out_products"] = ["Auth"]
+                view["left_out_products"] = ["Investments", "CRA"]
 
-        rewrite_views(page, left_out)
+        rewrite_views(page, one_left_out)
         open_link(link)
         link.to_credentials()
         link.submit_credentials()
         note = link.frame.get_by_test_id("accounts-left-out")
-        expect(note).to_contain_text("1 account isn't shown because it can't be used for Auth.")
+        expect(note).to_contain_text(
+            "1 account isn't shown because it can't be used for investments and CRA."
+        )
         expect(note.locator("li")).to_have_text(["Plaid IRA · •••• 5555 · IRA"])
 
     def test_no_note_without_left_out_accounts(self, link: LinkInBrowser) -> None:
+        only_checking = {"override_accounts": [{"type": "depository", "subtype": "checking"}]}
         open_link(link)
         link.to_credentials()
-        link.submit_credentials()
+        link.submit_credentials(json.dumps(only_checking), username="user_custom")
         link.pane("SELECT_ACCOUNT")
         expect(link.frame.get_by_test_id("accounts-left-out")).to_have_count(0)
 

@@ -1170,7 +1170,10 @@
   function leftOutNote(view) {
     var leftOut = Array.isArray(view.left_out) ? view.left_out : [];
     if (!leftOut.length) return null;
-    var products = (view.left_out_products || []).map(textOf).filter(Boolean);
+    // Product names read inside the sentence: "used for transactions", but "used for CRA".
+    var products = (view.left_out_products || []).map(textOf).filter(Boolean).map(function (name) {
+      return /^.[a-z]/.test(name) ? name.charAt(0).toLowerCase() + name.slice(1) : name;
+    });
     var names = leftOut.map(function (account) {
       return [account.name || "Account", maskText(account.mask), account.subtype ? subtypeName(account.subtype) : ""]
         .filter(Boolean)
@@ -1475,12 +1478,17 @@
     // `retry` goes back to search when the error came from picking the bank (or there is no bank
     // yet), and to the bank's sign-in otherwise (gingham/link/flow.py _retry).
     var retryFindsAnotherBank = ui.errorFrom === "SELECT_INSTITUTION" || !inst;
+    // The server refuses `retry` where it cannot succeed (can_retry false: ITEM_LOCKED, say);
+    // then Exit is the only way on.
     var retry = null;
-    if (family === "institution" && retryFindsAnotherBank) {
-      // Another bank is the way on, even when this one cannot be retried.
-      retry = { label: "Choose another institution", onclick: function () { action("retry"); } };
-    } else if (view.can_retry && family !== "session" && family !== "no-error") {
-      retry = { label: "Try again", onclick: function () { action("retry"); } };
+    if (view.can_retry && family !== "session" && family !== "no-error") {
+      retry = {
+        // At a bank that is down or unsupported, the way on is another bank.
+        label: family === "institution" && retryFindsAnotherBank ? "Choose another institution" : "Try again",
+        onclick: function () {
+          action("retry");
+        },
+      };
     }
     return errorPane({
       institution: inst,
