@@ -1187,13 +1187,17 @@
           " because " + (leftOut.length === 1 ? "it can't" : "they can't") + " be used for " +
           (products.length ? listWords(products) : "what " + (view.client_name || "the app") + " asked for") + "."
       ),
-      h(
-        "ul",
-        null,
-        names.map(function (name) {
-          return h("li", null, name);
-        })
-      ),
+      // The list can be long (a whole brokerage login): folded away until asked for.
+      h("details", null, [
+        h("summary", null, leftOut.length === 1 ? "Show the account" : "Show the " + leftOut.length + " accounts"),
+        h(
+          "ul",
+          null,
+          names.map(function (name) {
+            return h("li", null, name);
+          })
+        ),
+      ]),
     ]);
   }
 
@@ -1860,7 +1864,7 @@
   // Keep Tab inside the modal: past its last control focus would land on the page underneath.
   function trapFocus(event) {
     var focusable = Array.prototype.filter.call(
-      ui.modal.querySelectorAll("button, input, select, textarea, a[href], [tabindex]:not([tabindex='-1'])"),
+      ui.modal.querySelectorAll("button, input, select, textarea, a[href], summary, [tabindex]:not([tabindex='-1'])"),
       function (el) {
         return !el.disabled && el.offsetParent !== null;
       }
