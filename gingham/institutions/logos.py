@@ -125,12 +125,18 @@ def draw_logo(name: str, primary_color: str | None) -> bytes:
     return out.getvalue()
 
 
-@cache
 def logo_png(institution_id: str) -> bytes | None:
     """The institution's logo, or None when the catalogue has no such institution."""
     institution = catalogue.find(institution_id)
     if institution is None:
         return None
+    return _drawn(institution)
+
+
+# Keyed by catalogue entries only, so the cache holds at most one PNG per sandbox institution
+# whatever ids the logo route is asked for.
+@cache
+def _drawn(institution: SandboxInstitution) -> bytes:
     return draw_logo(institution.name, institution.primary_color)
 
 
