@@ -189,6 +189,22 @@ class TestAccountSelect:
         expect(hint).to_be_visible()
         expect(continue_button).to_be_disabled()
 
+    def test_preselected_accounts_need_no_hint(self, page: Page, link: LinkInBrowser) -> None:
+        # Update mode ticks the accounts the Item shares already (test_update_mode_accounts.py
+        # covers the server's side): Continue works at once and no hint shows.
+        def preselect_first(view: dict[str, Any]) -> None:
+            if view["name"] == "SELECT_ACCOUNT":
+                view["accounts"][0]["selected"] = True
+
+        rewrite_views(page, preselect_first)
+        open_link(link)
+        link.to_credentials()
+        link.submit_credentials()
+        link.pane("SELECT_ACCOUNT")
+        expect(link.frame.locator('[data-testid^="account-"]').first).to_be_checked()
+        expect(link.frame.get_by_test_id("accounts-continue")).to_be_enabled()
+        expect(link.frame.get_by_test_id("accounts-hint")).to_be_hidden()
+
     def test_single_select_uses_radio_buttons(self, link: LinkInBrowser) -> None:
         open_link(link, link_customization_name="single_account_select")
         link.to_credentials()
