@@ -4,8 +4,10 @@ must still read on it)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Frame, Page, Route, expect
 
 from tests.browser.accessibility import blocking_violations
 from tests.browser.conftest import create_link_token
@@ -104,6 +106,35 @@ class TestErrorFamilies:
             link.submit_credentials(password)
             expect(link.frame.locator(f'[data-error-family="{family}"]')).to_be_visible()
             assert_accessible(link, "ERROR", width)
+
+    def test_nothing_to_update(
+        self, page: Page, app_origin: str, gingham: LiveGingham, width: int
+    ) -> None:
+        def no_error(route: Route) -> None:
+            response = route.fetch()
+            state = response.json()
+            if state.get("view", {}).get("name") == "ERROR":
+                state["view"]["can_retry"] = False
+                state["view"]["error"] = {
+                    "error_type": "ITEM_ERROR",
+                    "error_code": "ITEM_NO_ERROR",
+                    "error_message": "no Item to update",
+                    "display_message": None,
+                }
+            route.fulfill(response=response, body=json.dumps(state))
+
+        page.route("**/link/frame/sessions/*/actions", no_error)
+        link = opened(page, app_origin, gingham, width)
+        link.to_credentials()
+        link.submit_credentials("error_INTERNAL_SERVER_ERROR")
+        expect(link.frame.locator('[data-error-family="no-error"]')).to_be_visible()
+        assert_accessible(link, "ERROR", width)
+
+    def test_gingham_out_of_reach(self, page: Page, gingham: LiveGingham, width: int) -> None:
+        page.route("**/link/frame/sessions", lambda route: route.abort())
+        standalone_frame(page, gingham, width, "link-sandbox-unreached")
+        expect(page.locator('[data-error-family="network"]')).to_be_visible()
+        assert_page_accessible(page, "the network error pane", width)
 
     def test_an_ended_session(self, page: Page, gingham: LiveGingham, width: int) -> None:
         standalone_frame(page, gingham, width, "link-sandbox-ended")

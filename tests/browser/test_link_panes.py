@@ -166,6 +166,17 @@ class TestErrorPanes:
         expect(done.locator("#pane-title")).to_have_text("This session has ended")
         expect(page.get_by_test_id("error-code")).to_contain_text("INVALID_LINK_TOKEN")
 
+    def test_gingham_out_of_reach(self, page: Page, gingham: LiveGingham) -> None:
+        page.route("**/link/frame/sessions", lambda route: route.abort())
+        page.goto(f"{gingham.base_url}/link/v2/stable/link.html?token=link-sandbox-unknown")
+        pane = page.locator('[data-view="ERROR"]')
+        expect(pane).to_have_attribute("data-error-family", "network")
+        expect(pane.locator("#pane-title")).to_have_text("Couldn't start Link")
+        page.unroute("**/link/frame/sessions")
+        # Back in reach, Try again starts the session (whose token then turns out unknown).
+        page.get_by_test_id("error-retry").click()
+        expect(page.locator('[data-view="DONE"]')).to_have_attribute("data-error-family", "session")
+
 
 class TestAccountSelect:
     def test_continue_is_disabled_with_a_hint_until_an_account_is_chosen(
