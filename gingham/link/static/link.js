@@ -1127,7 +1127,7 @@
     "cash isa": "Cash ISA",
     "fixed annuity": "Fixed annuity",
     "health reimbursement arrangement": "Health reimbursement arrangement",
-    "keogh": "Keogh",
+    keogh: "Keogh",
     "mutual fund": "Mutual fund",
     "stock plan": "Stock plan",
     "thrift savings plan": "Thrift savings plan",
