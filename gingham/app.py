@@ -32,11 +32,13 @@ from gingham.demo import api as demo_api
 from gingham.demo import pages as demo_pages
 from gingham.identity import api as identity_api
 from gingham.institutions import api as institutions_api
+from gingham.institutions import pages as institutions_pages
 from gingham.investments import api as investments_api
 from gingham.items import api as items_api
 from gingham.liabilities import api as liabilities_api
 from gingham.link import api as link_api
 from gingham.link import headless as link_headless
+from gingham.link import legal as link_legal
 from gingham.link import pages as link_pages
 from gingham.link.oauth import CALLBACK_PATH
 from gingham.link_customizations import api as link_customizations_api
@@ -216,6 +218,8 @@ def create_app(
         *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
+        *institutions_pages.routes(),
+        *link_legal.routes(),
         *(demo_api.routes(runtime, PLAID_ENDPOINTS) if settings.demo_enabled else []),
         *demo_pages.routes(runtime),
         Route("/_gingham/health", health, methods=["GET", "POST"]),

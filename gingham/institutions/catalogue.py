@@ -12,8 +12,9 @@ overrides) is layered on top of this catalogue elsewhere; nothing here mutates.
 Sources: Plaid's Sandbox institutions page and OAuth guide (institution-specific
 behaviours of Chase, Capital One and Schwab; 90-day consent in EU/UK open
 banking). The Platypus banks' routing numbers and colours are made up but well
-formed (valid ABA check digits), and their URL is plaid.com; the production-named
-banks carry their public routing numbers, brand colours and home pages.
+formed (valid ABA check digits), and so are their home pages (a domain made from the bank's
+name, which Link shows under it); the production-named banks carry their public routing
+numbers, brand colours and home pages.
 """
 
 from __future__ import annotations
@@ -143,8 +144,6 @@ class SandboxInstitution:
 # --------------------------------------------------------------------------
 # Building blocks
 
-_PLATYPUS_URL: Final = "https://plaid.com"
-
 # Products of a full-featured US credential bank in Sandbox.
 # Only products Gingham serves: an institution
 # never offers what an Item could not then use (validated below against gingham.products).
@@ -187,6 +186,7 @@ def _credential_platypus(
     routing: str,
     color: str,
     *,
+    url: str,
     health: Health = Health.HEALTHY,
     supported: bool = True,
     auth_methods: AuthMethods = _INSTANT_AUTH,
@@ -201,7 +201,7 @@ def _credential_platypus(
         products=products,
         routing_numbers=(routing,),
         oauth=False,
-        url=_PLATYPUS_URL,
+        url=url,
         primary_color=color,
         login=LoginKind.CREDENTIALS,
         health=health,
@@ -223,18 +223,21 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "First Platypus Bank",
         "011401533",
         "#1f8ded",
+        url="https://www.firstplatypusbank.com",
     ),
     _credential_platypus(
         "ins_130016",
         "First Platypus Balance Bank",
         "011401546",
         "#2c7a7b",
+        url="https://www.firstplatypusbalancebank.com",
     ),
     _credential_platypus(
         "ins_109509",
         "First Gingham Credit Union",
         "311075672",
         "#b83280",
+        url="https://www.firstginghamcu.org",
         aliases=("fgcu",),
     ),
     _credential_platypus(
@@ -242,6 +245,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "Tattersall Federal Credit Union",
         "264073828",
         "#805ad5",
+        url="https://www.tattersallfcu.org",
         aliases=("tfcu",),
     ),
     _credential_platypus(
@@ -249,12 +253,14 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "Tartan Bank",
         "044000626",
         "#c53030",
+        url="https://www.tartanbank.com",
     ),
     _credential_platypus(
         "ins_109512",
         "Houndstooth Bank",
         "021000021",
         "#2d3748",
+        url="https://www.houndstoothbank.com",
         auth_methods=AuthMethods(instant_match=True, automated_micro_deposits=True),
         products=(
             "assets",
@@ -275,7 +281,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         products=_CA,
         routing_numbers=(),
         oauth=False,
-        url=_PLATYPUS_URL,
+        url="https://www.tartandominion.ca",
         primary_color="#d52b1e",
         login=LoginKind.CREDENTIALS,
         health=Health.HEALTHY,
@@ -291,7 +297,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         products=_UK_EU,
         routing_numbers=(),
         oauth=False,
-        url=_PLATYPUS_URL,
+        url="https://www.flexibleplatypus.co.uk",
         primary_color="#4a5568",
         login=LoginKind.CREDENTIALS,
         health=Health.HEALTHY,
@@ -307,7 +313,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         products=_UK_EU,
         routing_numbers=(),
         oauth=False,
-        url=_PLATYPUS_URL,
+        url="https://www.royalbankofplaid.co.uk",
         primary_color="#1d3f72",
         login=LoginKind.CREDENTIALS,
         health=Health.HEALTHY,
@@ -324,7 +330,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         products=_US_FULL,
         routing_numbers=("021400728",),
         oauth=True,
-        url=_PLATYPUS_URL,
+        url="https://www.platypusoauthbank.com",
         primary_color="#0a85ea",
         login=LoginKind.OAUTH,
         health=Health.HEALTHY,
@@ -340,7 +346,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         products=_US_FULL,
         routing_numbers=("021400731",),
         oauth=True,
-        url=_PLATYPUS_URL,
+        url="https://www.firstplatypusapp2app.com",
         primary_color="#0b5cad",
         login=LoginKind.OAUTH_APP2APP,
         health=Health.HEALTHY,
@@ -358,7 +364,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         products=_UK_EU,
         routing_numbers=(),
         oauth=True,
-        url=_PLATYPUS_URL,
+        url="https://www.flexibleplatypus.eu",
         primary_color="#4a5568",
         login=LoginKind.OAUTH_QR,
         health=Health.HEALTHY,
@@ -373,6 +379,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "Windowpane Bank",
         "333333334",
         "#38a169",
+        url="https://www.windowpanebank.com",
         auth_methods=AuthMethods(instant_micro_deposits=True),
         products=("auth", "balance", "identity", "identity_match", "signal"),
     ),
@@ -381,6 +388,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "Unhealthy Platypus Bank - Degraded",
         "011401601",
         "#dd6b20",
+        url="https://degraded.unhealthyplatypusbank.com",
         health=Health.DEGRADED,
     ),
     _credential_platypus(
@@ -388,6 +396,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "Unhealthy Platypus Bank - Down",
         "011401614",
         "#e53e3e",
+        url="https://down.unhealthyplatypusbank.com",
         health=Health.DOWN,
     ),
     _credential_platypus(
@@ -395,6 +404,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "Unsupported Platypus Bank - Institution Not Supported",
         "011401627",
         "#718096",
+        url="https://www.unsupportedplatypusbank.com",
         supported=False,
     ),
     _credential_platypus(
@@ -402,12 +412,14 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         "Platypus Bank RUX Auth",
         "011401708",
         "#3182ce",
+        url="https://auth.platypusbankrux.com",
     ),
     _credential_platypus(
         "ins_133503",
         "Platypus Bank RUX Match",
         "011401711",
         "#319795",
+        url="https://match.platypusbankrux.com",
         auth_methods=AuthMethods(instant_match=True),
     ),
     # --- Production institutions that also exist in Sandbox. OAuth ones show
@@ -719,6 +731,8 @@ def validate(institutions: Iterable[SandboxInstitution]) -> list[str]:
             problems.append(f"{where}: routing numbers on a non-US institution")
         if ins.oauth != (ins.login is not LoginKind.CREDENTIALS):
             problems.append(f"{where}: oauth={ins.oauth} contradicts login={ins.login}")
+        if ins.url is not None and not ins.url.startswith("https://"):
+            problems.append(f"{where}: url must be an https:// home page")
         if ins.primary_color is not None and not _COLOR_RE.fullmatch(ins.primary_color):
             problems.append(f"{where}: primary_color must be '#rrggbb' lowercase")
         if ins.consent_days is not None:

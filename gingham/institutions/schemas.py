@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from gingham.institutions import logos
 from gingham.institutions.catalogue import Health, SandboxInstitution
 from gingham.wire.json import format_datetime
 
@@ -81,7 +82,7 @@ def institution_json(
     if options.optional_metadata:
         body["url"] = institution.url
         body["primary_color"] = institution.primary_color
-        body["logo"] = None
+        body["logo"] = logos.logo_base64(institution)
     if options.auth_metadata:
         methods = institution.auth_methods
         body["auth_metadata"] = {

@@ -11,7 +11,7 @@ from typing import Any
 from gingham.accounts.service import accounts_of_item
 from gingham.bank import mfa
 from gingham.bank.accounts import AccountTemplate
-from gingham.institutions import catalogue
+from gingham.institutions import catalogue, logos
 from gingham.institutions.catalogue import LoginKind, SandboxInstitution
 from gingham.institutions.state import effective_institutions
 from gingham.items.schemas import DATA_SCOPES
@@ -60,6 +60,7 @@ def institution_json(institution: SandboxInstitution) -> dict[str, Any]:
         "primary_color": institution.primary_color,
         "url": institution.url,
         "monogram": "".join(w[0] for w in words[:2]).upper(),
+        "logo": logos.logo_path(institution),
         "oauth": institution.oauth,
         "health": institution.health.value,
     }

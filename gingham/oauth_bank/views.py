@@ -13,6 +13,7 @@ from string import Template
 
 from starlette.responses import HTMLResponse
 
+from gingham.institutions import logos
 from gingham.institutions.catalogue import SandboxInstitution
 from gingham.oauth_bank.ledger import REQUIRED_SCOPE, HeldAccount, Scope
 
@@ -56,6 +57,15 @@ def readable_accent(hex_color: str | None) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in (red, green, blue))
 
 
+def _bank_mark(institution: SandboxInstitution | None, bank_name: str) -> str:
+    """The bank's logo in its header (inline: the pages load nothing but their stylesheet), or
+    its initial when there is no institution to draw."""
+    logo = logos.logo_base64(institution) if institution else None
+    if logo is None:
+        return f'<span class="bank-logo" aria-hidden="true">{html.escape(bank_name[:1].upper())}</span>'
+    return f'<img class="bank-logo bank-logo-image" src="data:image/png;base64,{logo}" alt="" width="32" height="32">'
+
+
 def _page(
     institution: SandboxInstitution | None, title: str, content: str, status: int = 200
 ) -> HTMLResponse:
@@ -64,7 +74,7 @@ def _page(
         title=html.escape(f"{title} · {bank_name}"),
         static=STATIC_PATH,
         accent=readable_accent(institution.primary_color if institution else None),
-        initial=html.escape(bank_name[:1].upper()),
+        mark=_bank_mark(institution, bank_name),
         bank_name=html.escape(bank_name),
         content=content,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 import plaid
@@ -89,7 +90,8 @@ class TestInstitutionsGet:
         institutions, _ = institutions_get(plaid_client, include_optional_metadata=True)
 
         platypus = next(i for i in institutions if i.institution_id == SANDBOX_INSTITUTION)
-        assert platypus.url == "https://plaid.com"
+        assert platypus.url == "https://www.firstplatypusbank.com"
+        assert base64.b64decode(platypus.logo).startswith(b"\x89PNG")
         assert re.fullmatch(r"#[0-9a-f]{6}", platypus.primary_color)
 
 
@@ -115,7 +117,7 @@ class TestInstitutionsGetById:
         assert institution.status.item_logins.status == "HEALTHY"
         assert institution.status.item_logins.last_status_change.tzinfo is not None
         assert 0.0 <= institution.status.item_logins.breakdown.success <= 1.0
-        assert institution.url == "https://plaid.com"
+        assert institution.url == "https://www.firstplatypusbank.com"
         assert response.request_id
 
     def test_without_status(self, plaid_client: plaid_api.PlaidApi) -> None:

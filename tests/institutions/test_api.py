@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from tests.builders import PlaidCaller
 
 REQUIRED_KEYS = {
@@ -58,8 +60,17 @@ class TestGetInstitutions:
                 "options": {"include_optional_metadata": True},
             },
         )["institutions"][0]
-        assert rich["url"] == "https://plaid.com"
+        assert rich["url"] == "https://www.firstplatypusbank.com"
         assert rich["primary_color"].startswith("#")
+        assert base64.b64decode(rich["logo"]).startswith(b"\x89PNG\r\n\x1a\n")
+
+    def test_without_optional_metadata_no_logo_colour_or_url(self, plaid: PlaidCaller) -> None:
+        plain = plaid.ok(
+            "/institutions/search",
+            {"query": "platypus", "products": ["transactions"], "country_codes": ["US"]},
+        )["institutions"]
+        assert plain
+        assert all(not {"logo", "primary_color", "url"} & set(i) for i in plain)
 
     def test_offset_past_the_end_is_empty(self, plaid: PlaidCaller) -> None:
         got = plaid.ok("/institutions/get", {"count": 10, "offset": 400, "country_codes": ["US"]})

@@ -6,6 +6,8 @@
   "use strict";
 
   var SEARCH_DELAY_MS = 250;
+  // Served by gingham/link/legal.py.
+  var PRIVACY_POLICY_PATH = "/link/v2/stable/privacy";
   // How long Link waits for the user to come back from the bank's pop-up.
   var OAUTH_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -33,6 +35,7 @@
     searchTimer: null,
     lastQuery: null,
     searching: 0,
+    errorFrom: null, // the view an ERROR pane interrupted
   };
 
   // Requests run one at a time, in order, so the server sees actions in the order the user made
@@ -459,6 +462,30 @@
     return el;
   }
 
+  // The bank's logo, when the server names one (gingham/institutions/logos.py), drawn over its
+  // monogram: until the image arrives, or if it never does, the monogram shows.
+  function institutionMark(inst, size) {
+    var mark = monogram(inst, size);
+    if (!inst || typeof inst.logo !== "string" || !/^\/[^/]/.test(inst.logo)) return mark;
+    var wrapper = h("span", { class: "mark" + (size ? " mark-" + size : ""), "aria-hidden": "true" }, mark);
+    mark.removeAttribute("aria-hidden");
+    var img = h("img", {
+      class: "logo",
+      src: inst.logo,
+      alt: "",
+      decoding: "async",
+      "data-testid": "institution-logo",
+      onload: function () {
+        wrapper.classList.add("has-logo");
+      },
+      onerror: function () {
+        img.remove();
+      },
+    });
+    wrapper.appendChild(img);
+    return wrapper;
+  }
+
   function healthOf(inst) {
     var health = inst && inst.health;
     return typeof health === "string" ? health : health && health.status;
@@ -545,7 +572,7 @@
 
   function institutionChip(inst) {
     if (!inst) return null;
-    return h("span", { class: "chip" }, [monogram(inst, "sm"), h("span", { class: "chip-name" }, inst.name)]);
+    return h("span", { class: "chip" }, [institutionMark(inst, "sm"), h("span", { class: "chip-name" }, inst.name)]);
   }
 
   /*
@@ -596,10 +623,17 @@
 
   /* ---------------------------------------------------------------- views */
 
-  function renderLoading() {
+  // Before the session starts, and whenever the server says it is working (LOADING): a spinner
+  // and words for it, in a live region so screen readers hear what is happening.
+  function renderLoading(view) {
+    var bank = view && view.institution && view.institution.name;
     return h("section", { class: "pane pane-loading", "data-view": "LOADING" }, [
       h("h1", { id: "pane-title", class: "sr-only", tabindex: "-1" }, "Loading"),
-      h("div", { class: "spinner spinner-lg", "aria-hidden": "true" }),
+      h("div", { class: "loading", role: "status", "aria-live": "polite", "data-testid": "loading-status" }, [
+        h("div", { class: "spinner spinner-lg", "aria-hidden": "true" }),
+        h("p", { class: "loading-text" }, bank ? "Connecting to " + bank + "…" : "Loading…"),
+        bank ? h("p", { class: "fine" }, "This can take a few seconds.") : null,
+      ]),
     ]);
   }
 
@@ -671,7 +705,20 @@
             action("continue");
           },
         }),
-        h("p", { class: "fine" }, "By selecting “Continue” you agree to share this data with " + client + "."),
+        h("p", { class: "fine" }, [
+          "By selecting “Continue” you agree to share this data with " + client + " and to the ",
+          h(
+            "a",
+            {
+              href: PRIVACY_POLICY_PATH,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              "data-testid": "consent-privacy-policy",
+            },
+            ["Gingham End User Privacy Policy", srOnly(" (opens in a new tab)")]
+          ),
+          ".",
+        ]),
       ],
     });
   }
@@ -723,7 +770,7 @@
           },
         },
         [
-          monogram(inst),
+          institutionMark(inst),
           h("span", { class: "inst-text" }, [
             h("span", { class: "inst-name" }, inst.name),
             url ? h("span", { class: "inst-url" }, url) : null,
@@ -837,7 +884,33 @@
       "data-testid": testid,
       value: value || "",
     });
-    return { input: input, node: h("div", { class: "field" }, [h("label", { for: id }, field.label || capitalize(field.name)), input]) };
+    var control = type === "password" ? passwordControl(input, field.label || capitalize(field.name), testid) : input;
+    return { input: input, node: h("div", { class: "field" }, [h("label", { for: id }, field.label || capitalize(field.name)), control]) };
+  }
+
+  // A password box with a button that shows what was typed: a toggle (aria-pressed) whose name
+  // stays "Show password", as the toggle-button pattern asks.
+  function passwordControl(input, label, testid) {
+    input.setAttribute("data-secret", "");
+    input.classList.add("input-with-button");
+    var toggle = h(
+      "button",
+      {
+        type: "button",
+        class: "reveal",
+        "aria-pressed": "false",
+        "aria-label": "Show " + label.toLowerCase(),
+        "aria-controls": input.id,
+        "data-testid": testid + "-toggle",
+        onclick: function () {
+          var show = input.type === "password";
+          input.type = show ? "text" : "password";
+          toggle.setAttribute("aria-pressed", show ? "true" : "false");
+        },
+      },
+      h("span", { class: "icon icon-eye-toggle", "aria-hidden": "true" })
+    );
+    return h("div", { class: "input-group" }, [input, toggle]);
   }
 
   function renderCredential(view) {
@@ -853,7 +926,7 @@
     var previous = ui.viewName === "CREDENTIAL" ? ui.host.querySelectorAll("input") : [];
     var kept = {};
     Array.prototype.forEach.call(previous, function (el) {
-      if (el.type !== "password") kept[el.name] = el.value;
+      if (el.type !== "password" && !el.hasAttribute("data-secret")) kept[el.name] = el.value;
     });
     var inputs = fields.map(function (field) {
       return fieldInput(field, "credential-" + field.name, kept[field.name]);
@@ -1015,8 +1088,60 @@
     );
   }
 
+  // Subtypes as banks write them: acronyms stay capitals, "401k" keeps its lower-case k.
+  var SUBTYPE_NAMES = {
+    cd: "CD",
+    hsa: "HSA",
+    ira: "IRA",
+    roth: "Roth IRA",
+    "roth 401k": "Roth 401k",
+    "401a": "401a",
+    "401k": "401k",
+    "403b": "403b",
+    "457b": "457b",
+    "529": "529",
+    ebt: "EBT",
+    gic: "GIC",
+    isa: "ISA",
+    lif: "LIF",
+    lira: "LIRA",
+    lrif: "LRIF",
+    lrsp: "LRSP",
+    prif: "PRIF",
+    rdsp: "RDSP",
+    resp: "RESP",
+    rlif: "RLIF",
+    rrif: "RRIF",
+    rrsp: "RRSP",
+    sarsep: "SARSEP",
+    sep: "SEP IRA",
+    "sep ira": "SEP IRA",
+    "simple ira": "SIMPLE IRA",
+    sipp: "SIPP",
+    tfsa: "TFSA",
+    ugma: "UGMA",
+    utma: "UTMA",
+    "non-taxable brokerage account": "Non-taxable brokerage account",
+    "money market": "Money market",
+    paypal: "PayPal",
+    "cash isa": "Cash ISA",
+    "fixed annuity": "Fixed annuity",
+    "health reimbursement arrangement": "Health reimbursement arrangement",
+    keogh: "Keogh",
+    "mutual fund": "Mutual fund",
+    "stock plan": "Stock plan",
+    "thrift savings plan": "Thrift savings plan",
+    "credit card": "Credit card",
+    "line of credit": "Line of credit",
+  };
+
+  function subtypeName(subtype) {
+    var key = String(subtype || "").replace(/_/g, " ").toLowerCase();
+    return SUBTYPE_NAMES[key] || capitalize(key);
+  }
+
   function accountRow(account, multi, onchange) {
-    var meta = [maskText(account.mask), capitalize(account.subtype || account.type || "")].filter(Boolean).join(" · ");
+    var meta = [maskText(account.mask), subtypeName(account.subtype || account.type || "")].filter(Boolean).join(" · ");
     return h("label", { class: "account" }, [
       h("input", {
         type: multi ? "checkbox" : "radio",
@@ -1034,6 +1159,48 @@
     ]);
   }
 
+  // "Auth and Identity", "Auth, Identity and Transactions".
+  function listWords(words) {
+    if (words.length < 2) return words.join("");
+    return words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+  }
+
+  // Accounts the bank shared that the requested products cannot use, as Plaid notes under its
+  // list ("Some accounts aren't shown…"); shown only when the server sends them.
+  function leftOutNote(view) {
+    var leftOut = Array.isArray(view.left_out) ? view.left_out : [];
+    if (!leftOut.length) return null;
+    // Product names read inside the sentence: "used for transactions", but "used for CRA".
+    var products = (view.left_out_products || []).map(textOf).filter(Boolean).map(function (name) {
+      return /^.[a-z]/.test(name) ? name.charAt(0).toLowerCase() + name.slice(1) : name;
+    });
+    var names = leftOut.map(function (account) {
+      return [account.name || "Account", maskText(account.mask), account.subtype ? subtypeName(account.subtype) : ""]
+        .filter(Boolean)
+        .join(" · ");
+    });
+    return h("div", { class: "left-out", "data-testid": "accounts-left-out" }, [
+      h(
+        "p",
+        null,
+        (leftOut.length === 1 ? "1 account isn't shown" : "Some accounts aren't shown") +
+          " because " + (leftOut.length === 1 ? "it can't" : "they can't") + " be used for " +
+          (products.length ? listWords(products) : "what " + (view.client_name || "the app") + " asked for") + "."
+      ),
+      // The list can be long (a whole brokerage login): folded away until asked for.
+      h("details", null, [
+        h("summary", null, leftOut.length === 1 ? "Show the account" : "Show the " + leftOut.length + " accounts"),
+        h(
+          "ul",
+          null,
+          names.map(function (name) {
+            return h("li", null, name);
+          })
+        ),
+      ]),
+    ]);
+  }
+
   function renderSelectAccount(view) {
     var multi = !!view.multi;
     var client = view.client_name || "the app";
@@ -1042,9 +1209,24 @@
     var anySelected = accounts.some(function (account) {
       return account.selected;
     });
+    // Why Continue is disabled, next to it and in its description for screen readers.
+    var hintId = nextId("select-hint");
+    var hint = h(
+      "p",
+      { id: hintId, class: "fine select-hint", "data-testid": "accounts-hint" },
+      multi ? "Select at least one account to continue" : "Select an account to continue"
+    );
     var submit = button("Continue", { submit: true, testid: "accounts-continue", disabled: !anySelected });
+    function showHint(needed) {
+      hint.hidden = !needed;
+      if (needed) submit.setAttribute("aria-describedby", hintId);
+      else submit.removeAttribute("aria-describedby");
+    }
+    showHint(!anySelected);
     function onchange(event) {
-      submit.disabled = !event.currentTarget.form.querySelector("input[name=account]:checked");
+      var none = !event.currentTarget.form.querySelector("input[name=account]:checked");
+      submit.disabled = none;
+      showHint(none);
     }
     var lead = client + " will only have access to the " + (multi ? "accounts" : "account") + " you select.";
     if (view.update_mode) {
@@ -1055,15 +1237,18 @@
       title: multi ? "Select accounts" : "Select an account",
       lead: lead,
       alert: view.error ? errorText({ plaid: view.error }) : null,
-      body: accounts.length
-        ? h("fieldset", { class: "accounts" }, [
-            h("legend", { class: "sr-only" }, "Accounts"),
-            accounts.map(function (account) {
-              return accountRow(account, multi, onchange);
-            }),
-          ])
-        : h("p", { class: "empty" }, "No eligible accounts were found."),
-      footer: [submit],
+      body: [
+        accounts.length
+          ? h("fieldset", { class: "accounts" }, [
+              h("legend", { class: "sr-only" }, multi ? "Accounts (choose one or more)" : "Accounts (choose one)"),
+              accounts.map(function (account) {
+                return accountRow(account, multi, onchange);
+              }),
+            ])
+          : h("p", { class: "empty" }, "No eligible accounts were found."),
+        leftOutNote(view),
+      ],
+      footer: [hint, submit],
       onSubmit: function (form) {
         var ids = Array.prototype.map.call(form.querySelectorAll("input[name=account]:checked"), function (el) {
           return el.value;
@@ -1105,39 +1290,219 @@
     });
   }
 
+  /*
+   * What the ERROR pane says, by error code, in the words Plaid's Link uses for each (its error
+   * docs' "sample user-facing error message": a title and a message). The server's
+   * display_message, when it sends one, replaces the message; the title stays. `family` decides
+   * the pane's mark and buttons: "institution" errors are about the bank, not the user, so the
+   * way on is another bank; "item" errors are about the user's login or accounts at it.
+   */
+  var ERROR_COPY = {
+    INSTITUTION_DOWN: {
+      family: "institution",
+      title: "Please try connecting a different account",
+      message: "There was a problem processing your request. Your account could not be connected at this time.",
+    },
+    INSTITUTION_NOT_RESPONDING: {
+      family: "institution",
+      title: "Couldn't connect to your institution",
+      message:
+        "If you need to use this app immediately, we recommend trying another institution. Errors like this are usually resolved quickly, so you may want to try again later.",
+    },
+    INSTITUTION_NOT_AVAILABLE: {
+      family: "institution",
+      title: "Couldn't connect to your institution",
+      message:
+        "If you need to use this app immediately, we recommend trying another institution. Errors like this are usually resolved quickly, so you may want to try again later.",
+    },
+    INSTITUTION_NOT_SUPPORTED: {
+      family: "institution",
+      title: "Connectivity not supported",
+      message: "{bank} isn't supported by this app. Please choose another institution.",
+    },
+    INSTITUTION_NO_LONGER_SUPPORTED: {
+      family: "institution",
+      title: "Institution not supported",
+      message: "{bank} is no longer supported. Please choose another institution.",
+    },
+    PLANNED_MAINTENANCE: {
+      family: "institution",
+      title: "Couldn't connect to your institution",
+      message: "{bank} is undergoing maintenance. Please try again later.",
+    },
+    ITEM_LOCKED: {
+      family: "item",
+      mark: "lock",
+      title: "Too many attempts",
+      message: "Your account is locked for security reasons. Reset your bank username and password, and then try again.",
+    },
+    INVALID_CREDENTIALS: {
+      family: "item",
+      title: "The credentials you provided were incorrect",
+      message: "Check that your credentials are the same that you use for this institution.",
+    },
+    INVALID_MFA: {
+      family: "item",
+      title: "The response you provided was incorrect",
+      message: "Check that your response is the same one you use for this institution.",
+    },
+    INSUFFICIENT_CREDENTIALS: {
+      family: "item",
+      title: "Couldn't connect your account",
+      message: "Your bank needs you to finish signing in. Please try again.",
+    },
+    USER_SETUP_REQUIRED: {
+      family: "item",
+      title: "Action required with your account",
+      message: "Log in to {bank} and complete the steps it asks for, then try again.",
+    },
+    MFA_NOT_SUPPORTED: {
+      family: "item",
+      title: "Your account settings are incompatible",
+      message:
+        "Your account could not be connected because the multi-factor security features enabled on this account are not currently supported for this financial institution.",
+    },
+    ITEM_NOT_SUPPORTED: {
+      family: "item",
+      title: "Account not currently supported",
+      message: "Your account is not currently supported. Please log in using a different account or institution.",
+    },
+    USER_INPUT_TIMEOUT: {
+      family: "item",
+      title: "Session timed out",
+      message: "You took too long to respond to your bank. Please try again.",
+    },
+    NO_ACCOUNTS: {
+      family: "item",
+      title: "No compatible accounts",
+      message:
+        "Your credentials are correct, but we couldn't find any accounts with this institution that are compatible with this application. Try another account, financial institution, or check for another connection method.",
+    },
+    NO_AUTH_ACCOUNTS: {
+      family: "item",
+      title: "No eligible accounts",
+      message: "We didn't find any checking or savings accounts at this institution. Please try linking another institution.",
+    },
+    NO_INVESTMENT_ACCOUNTS: {
+      family: "item",
+      title: "No eligible accounts",
+      message: "We didn't find any investment accounts at this institution. Please try linking another institution.",
+    },
+    NO_LIABILITY_ACCOUNTS: {
+      family: "item",
+      title: "No eligible accounts",
+      message: "We didn't find any credit cards, loans or mortgages at this institution. Please try linking another institution.",
+    },
+    ACCESS_NOT_GRANTED: {
+      family: "item",
+      title: "Insufficient sharing permissions",
+      message: "To finish connecting, go back to {bank} and share the data {client} needs.",
+    },
+    ITEM_NO_ERROR: {
+      family: "no-error",
+      title: "Account already connected",
+      message: "Your account is already connected and working. There's nothing to update.",
+    },
+    INTERNAL_SERVER_ERROR: {
+      family: "api",
+      title: "Something went wrong",
+      message: "There was a problem and we couldn't connect your account. Please try again.",
+    },
+    INVALID_LINK_TOKEN: {
+      family: "session",
+      title: "This session has ended",
+      message: "For your security, this connection attempt has expired. Close this window and start again from the app.",
+    },
+  };
+
+  // Codes the table does not list take their family's wording from their error_type.
+  var ERROR_TYPE_COPY = {
+    INSTITUTION_ERROR: { family: "institution", title: "Couldn't connect to your institution", message: "{bank} isn't available right now. Please try again later or choose another institution." },
+    ITEM_ERROR: { family: "item", title: "Couldn't connect your account", message: "There was a problem connecting your account at {bank}. Please try again." },
+    OAUTH_ERROR: { family: "item", title: "Couldn't connect your account", message: "The connection to your bank was not completed. Please try again." },
+  };
+
+  var DEFAULT_ERROR_COPY = {
+    family: "api",
+    title: "Something went wrong",
+    message: "There was a problem and we couldn't connect your account. Please try again.",
+  };
+
+  function errorCopy(err) {
+    return ERROR_COPY[err.error_code] || ERROR_TYPE_COPY[err.error_type] || DEFAULT_ERROR_COPY;
+  }
+
+  function fillIn(text, view) {
+    var bank = (view.institution && view.institution.name) || "your institution";
+    var client = view.client_name || "the app";
+    return text.replace(/\{bank\}/g, bank).replace(/\{client\}/g, client);
+  }
+
+  function errorMark(family, copy, inst) {
+    // The bank's own mark with a warning on it: the trouble is at the bank.
+    if (family === "institution" && inst) {
+      return h("div", { class: "error-bank", "aria-hidden": "true" }, [
+        institutionMark(inst, "lg"),
+        h("span", { class: "error-badge" }),
+      ]);
+    }
+    if (family === "no-error") return h("div", { class: "info-mark", "aria-hidden": "true" });
+    if (copy.mark === "lock") return h("div", { class: "error-mark lock-mark", "aria-hidden": "true" });
+    return h("div", { class: "error-mark", "aria-hidden": "true" });
+  }
+
+  /*
+   * o: {institution, family, mark, title, message, code, retry: {label, onclick} | null, exit}
+   * The Try again button (error-retry) sends `retry`; its label says where that leads.
+   */
   function errorPane(o) {
-    return pane("ERROR", {
+    var root = pane("ERROR", {
       institution: o.institution,
       onClose: o.exit,
-      top: h("div", { class: "error-mark", "aria-hidden": "true" }),
+      top: o.mark || h("div", { class: "error-mark", "aria-hidden": "true" }),
       title: o.title,
       body: [
         h("p", { class: "error-text", "aria-live": "polite", "data-testid": "error-display" }, o.message),
         o.code ? h("p", { class: "fine code", "data-testid": "error-code" }, "Error code: " + o.code) : null,
       ],
       footer: [
-        o.retry ? button("Try again", { testid: "error-retry", onclick: o.retry }) : null,
-        button("Exit", { testid: "error-exit", secondary: !!o.retry, onclick: o.exit }),
+        o.retry ? button(o.retry.label, { testid: "error-retry", onclick: o.retry.onclick }) : null,
+        button(o.exitLabel || "Exit", { testid: "error-exit", secondary: !!o.retry, onclick: o.exit }),
       ],
     });
+    if (o.family) root.setAttribute("data-error-family", o.family);
+    return root;
   }
 
   function renderError(view) {
     var err = view.error || {};
     var inst = view.institution;
+    var copy = errorCopy(err);
+    var family = copy.family;
+    // `retry` goes back to search when the error came from picking the bank (or there is no bank
+    // yet), and to the bank's sign-in otherwise (gingham/link/flow.py _retry).
+    var retryFindsAnotherBank = ui.errorFrom === "SELECT_INSTITUTION" || !inst;
+    // The server refuses `retry` where it cannot succeed (can_retry false: ITEM_LOCKED, say);
+    // then Exit is the only way on.
+    var retry = null;
+    if (view.can_retry && family !== "session" && family !== "no-error") {
+      retry = {
+        // At a bank that is down or unsupported, the way on is another bank.
+        label: family === "institution" && retryFindsAnotherBank ? "Choose another institution" : "Try again",
+        onclick: function () {
+          action("retry");
+        },
+      };
+    }
     return errorPane({
       institution: inst,
-      title:
-        err.error_type === "INSTITUTION_ERROR" && inst
-          ? inst.name + " isn't available right now"
-          : "Something went wrong",
-      message: err.display_message || err.error_message || "An unexpected error occurred.",
+      family: family,
+      mark: errorMark(family, copy, inst),
+      title: fillIn(copy.title, view),
+      message: err.display_message || fillIn(copy.message, view) || err.error_message,
       code: err.error_code,
-      retry: view.can_retry
-        ? function () {
-            action("retry");
-          }
-        : null,
+      retry: retry,
+      exitLabel: family === "no-error" ? "Done" : "Exit",
       exit: function () {
         action("exit");
       },
@@ -1147,9 +1512,10 @@
   // No session to act on (the first request never reached the server).
   function renderClientError(message, retry) {
     return errorPane({
+      family: "network",
       title: "Couldn't start Link",
       message: message,
-      retry: retry,
+      retry: retry ? { label: "Try again", onclick: retry } : null,
       exit: function () {
         exitWithError(null);
       },
@@ -1199,18 +1565,24 @@
         h("p", { class: "fine" }, "Public token"),
         h("code", { class: "token", "data-testid": "public-token" }, outcome.public_token),
       ];
-    } else if (!framed && outcome.error) {
+    }
+    var title = success ? "All done" : "Link closed";
+    var copy = null;
+    if (!framed && outcome.error) {
+      copy = errorCopy(outcome.error);
+      // An expired or used-up link token: say so, in Plaid's words, rather than just "closed".
+      if (copy.family === "session") title = copy.title;
       body = [
-        h("p", { class: "error-text" }, errorText({ plaid: outcome.error })),
-        h("p", { class: "fine code" }, "Error code: " + outcome.error.error_code),
+        h("p", { class: "error-text", "data-testid": "error-display" }, outcome.error.display_message || (copy.family === "session" ? copy.message : errorText({ plaid: outcome.error }))),
+        h("p", { class: "fine code", "data-testid": "error-code" }, "Error code: " + outcome.error.error_code),
       ];
     }
-    return h("section", { class: "pane pane-done", "data-view": "DONE" }, [
+    return h("section", { class: "pane pane-done", "data-view": "DONE", "data-error-family": copy ? copy.family : null }, [
       h("div", { class: "pane-main" }, [
         h("div", { class: "pane-body center" }, [
-          h("div", { class: success ? "success-mark" : "exit-mark", "aria-hidden": "true" }),
-          h("h1", { id: "pane-title", class: "pane-title", tabindex: "-1" }, success ? "All done" : "Link closed"),
-          framed ? null : h("p", { class: "lead" }, "You can close this window."),
+          h("div", { class: success ? "success-mark" : copy ? "error-mark" : "exit-mark", "aria-hidden": "true" }),
+          h("h1", { id: "pane-title", class: "pane-title", tabindex: "-1" }, title),
+          framed || copy ? null : h("p", { class: "lead" }, "You can close this window."),
           body,
         ]),
       ]),
@@ -1390,12 +1762,15 @@
     OAUTH: renderOAuth,
     ERROR: renderError,
     EXIT: renderExit,
+    LOADING: renderLoading,
   };
 
   /* ---------------------------------------------------------------- mounting, focus, busy */
 
   function render(view) {
     if (view.name === "SELECT_INSTITUTION" && ui.viewName === "SELECT_INSTITUTION" && updateResults(view)) return;
+    // The pane an error interrupted (the exit confirmation can come back to the error pane).
+    if (view.name === "ERROR" && ui.viewName !== "ERROR" && ui.viewName !== "EXIT") ui.errorFrom = ui.viewName;
     mount((RENDERERS[view.name] || renderUnknown)(view), view.name);
   }
 
@@ -1457,7 +1832,8 @@
   function applyBusy() {
     if (!ui.modal) return;
     ui.modal.setAttribute("aria-busy", ui.busy ? "true" : "false");
-    ui.busyEl.hidden = !ui.busy;
+    // The loading pane is its own spinner.
+    ui.busyEl.hidden = !ui.busy || ui.viewName === "LOADING";
     var controls = ui.host.querySelectorAll("button, input, select, textarea");
     Array.prototype.forEach.call(controls, function (el) {
       if (ui.busy && !el.disabled) {
@@ -1488,7 +1864,7 @@
   // Keep Tab inside the modal: past its last control focus would land on the page underneath.
   function trapFocus(event) {
     var focusable = Array.prototype.filter.call(
-      ui.modal.querySelectorAll("button, input, select, textarea, a[href], [tabindex]:not([tabindex='-1'])"),
+      ui.modal.querySelectorAll("button, input, select, textarea, a[href], summary, [tabindex]:not([tabindex='-1'])"),
       function (el) {
         return !el.disabled && el.offsetParent !== null;
       }
