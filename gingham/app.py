@@ -24,6 +24,7 @@ from gingham.bank_income import api as bank_income_api
 from gingham.bank_simulation import api as bank_simulation_api
 from gingham.clients import api as clients_api
 from gingham.clients.attempts import FailedCredentials
+from gingham.clients.authentication import ApiKeyAuthenticator
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
@@ -45,6 +46,7 @@ from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
+from gingham.sandbox_clock.service import ClientClocks
 from gingham.sandbox_clock.timer_loop import TimerLoop
 from gingham.signal import api as signal_api
 from gingham.statements import api as statements_api
@@ -164,14 +166,20 @@ def create_app(
     secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
     # All outbound HTTP (the bank, webhooks) goes through this one client, closed with the app.
     http = bank_http or httpx.AsyncClient(timeout=10.0)
+    # Each process keeps its own cache of the clients' sandbox clocks; the clock API updates it
+    # when this process moves a clock, every endpoint reads each client's time through it.
+    client_clocks = ClientClocks()
     runtime = Runtime(
         settings=settings,
         session_factory=session_factory,
         clock=clock,
         secrets=secrets,
+        authenticator=ApiKeyAuthenticator(
+            FailedCredentials(limit=settings.failed_credentials_limit)
+        ),
+        client_clocks=client_clocks,
         bank=_bank_connector(settings, session_factory, secrets, clock, http),
         database_in_threads=not settings.is_sqlite,
-        failed_credentials=FailedCredentials(limit=settings.failed_credentials_limit),
     )
 
     worker = None
@@ -211,7 +219,7 @@ def create_app(
         *transactions_api.routes(runtime),
         *clients_api.routes(runtime),
         *link_customizations_api.routes(runtime),
-        *sandbox_clock_api.routes(runtime),
+        *sandbox_clock_api.routes(runtime, client_clocks),
         *bank_simulation_api.routes(runtime),
         *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from gingham.clients.attempts import FailedCredentials
+from gingham.clients.authentication import ApiKeyAuthenticator
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
@@ -108,6 +110,7 @@ class TestTwoProcesses:
             session_factory=session_factory,
             clock=clock,
             secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
+            authenticator=ApiKeyAuthenticator(FailedCredentials(limit=30)),
             client_clocks=ClientClocks(monotonic=ticker),
         )
         app = Starlette(
