@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 import httpx
@@ -20,8 +20,11 @@ from starlette.routing import BaseRoute, Route
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
 from gingham.assets import api as assets_api
+from gingham.assets import timers as assets_timers
 from gingham.bank_income import api as bank_income_api
+from gingham.bank_income import timers as bank_income_timers
 from gingham.bank_simulation import api as bank_simulation_api
+from gingham.bank_simulation import institutions as bank_simulation_institutions
 from gingham.clients import api as clients_api
 from gingham.clients.attempts import FailedCredentials
 from gingham.clients.authentication import ApiKeyAuthenticator
@@ -34,7 +37,9 @@ from gingham.demo import pages as demo_pages
 from gingham.identity import api as identity_api
 from gingham.institutions import api as institutions_api
 from gingham.investments import api as investments_api
+from gingham.investments import timers as investments_timers
 from gingham.items import api as items_api
+from gingham.items import lifecycle as items_lifecycle
 from gingham.liabilities import api as liabilities_api
 from gingham.link import api as link_api
 from gingham.link import headless as link_headless
@@ -46,11 +51,13 @@ from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
-from gingham.sandbox_clock.service import ClientClocks
+from gingham.sandbox_clock.service import ClientClocks, TimerHandler, merge_timer_handlers
 from gingham.sandbox_clock.timer_loop import TimerLoop
 from gingham.signal import api as signal_api
 from gingham.statements import api as statements_api
+from gingham.statements import timers as statements_timers
 from gingham.transactions import api as transactions_api
+from gingham.transactions import timers as transactions_timers
 from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
@@ -90,6 +97,18 @@ PLAID_ENDPOINTS: dict[str, AnyHandler] = {
     **statements_api.ENDPOINTS,
     **bank_income_api.ENDPOINTS,
 }
+# Timer kind → handler, from every domain that schedules sandbox timers. Every process that fires
+# timers runs with these: the server (its timer loop and the clock API), `gingham worker` and
+# `gingham clock advance`.
+TIMER_HANDLERS: dict[str, TimerHandler] = merge_timer_handlers(
+    items_lifecycle.TIMER_HANDLERS,
+    bank_simulation_institutions.TIMER_HANDLERS,
+    transactions_timers.TIMER_HANDLERS,
+    investments_timers.TIMER_HANDLERS,
+    assets_timers.TIMER_HANDLERS,
+    statements_timers.TIMER_HANDLERS,
+    bank_income_timers.TIMER_HANDLERS,
+)
 # Endpoints that accept more than Plaid's request schema says (a Gingham extension).
 PLAID_SCHEMA_OVERRIDES = {"/sandbox/item/fire_webhook": sandbox_api.FIRE_WEBHOOK_SCHEMA}
 
@@ -154,9 +173,11 @@ def create_app(
     clock: Clock | None = None,
     session_factory: sessionmaker[Session] | None = None,
     bank_http: httpx.AsyncClient | None = None,
+    timer_handlers: Mapping[str, TimerHandler] = TIMER_HANDLERS,
 ) -> Starlette:
     """The application. Tests pass a session factory bound to a connection they roll back, and
-    may pass the HTTP client the OAuth connector reaches the bank with."""
+    may pass the HTTP client the OAuth connector reaches the bank with, and timer handlers of
+    their own besides Gingham's."""
     # An injected session factory is a test's connection, rolled back afterwards: a background
     # worker must not share it, so those tests run the webhook worker themselves.
     owns_database = session_factory is None
@@ -189,7 +210,11 @@ def create_app(
     # Timers fire as real time reaches them here too when `gingham worker` processes deliver
     # (GINGHAM_WORKER=0): any number of loops may share a database. Sharing the session factory,
     # the worker is woken by the commits of webhooks the timers enqueued.
-    timer_loop = TimerLoop(session_factory=session_factory, clock=clock) if owns_database else None
+    timer_loop = (
+        TimerLoop(session_factory=session_factory, clock=clock, handlers=timer_handlers)
+        if owns_database
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -219,7 +244,7 @@ def create_app(
         *transactions_api.routes(runtime),
         *clients_api.routes(runtime),
         *link_customizations_api.routes(runtime),
-        *sandbox_clock_api.routes(runtime, client_clocks),
+        *sandbox_clock_api.routes(runtime, client_clocks, timer_handlers),
         *bank_simulation_api.routes(runtime),
         *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),

@@ -160,6 +160,7 @@ def run_worker(settings: Settings) -> None:
 
     import httpx
 
+    from gingham.app import TIMER_HANDLERS
     from gingham.sandbox_clock.timer_loop import TimerLoop
     from gingham.webhooks.outbox import call_after_enqueueing_commits
     from gingham.webhooks.worker import delivery_worker
@@ -178,7 +179,9 @@ def run_worker(settings: Settings) -> None:
             )
             # Webhooks that timers enqueue are sent as soon as the timers' transaction commits.
             call_after_enqueueing_commits(session_factory, worker.wake)
-            timer_loop = TimerLoop(session_factory=session_factory, clock=clock)
+            timer_loop = TimerLoop(
+                session_factory=session_factory, clock=clock, handlers=TIMER_HANDLERS
+            )
 
             def stop() -> None:
                 timer_loop.stop()
@@ -323,6 +326,7 @@ def manage_clock(
     here within a second (sandbox_clock.service.OFFSET_REFRESH_SECONDS). With `wait`, the advance
     is printed once the webhooks due when it committed have been sent by the workers (a server's
     own, or `gingham worker`), or WAIT_FOR_WEBHOOKS_SECONDS have passed."""
+    from gingham.app import TIMER_HANDLERS
 
     try:
         duration = parse_duration(by) if by is not None else None
@@ -347,7 +351,12 @@ def manage_clock(
                 _print_clock(session, client_id, real_now, as_json=as_json)
                 return 0
             advance = clock_service.advance_clock(
-                session, client_id, by=duration, to=moment, real_now=real_now
+                session,
+                client_id,
+                by=duration,
+                to=moment,
+                real_now=real_now,
+                handlers=TIMER_HANDLERS,
             )
             # Read in the advance's transaction, as the HTTP endpoint does: no worker can have
             # sent one of these before it commits.

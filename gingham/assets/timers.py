@@ -27,7 +27,7 @@ from gingham.assets.service import (
 )
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import TimerContext, register_timer_handler
+from gingham.sandbox_clock.service import TimerContext, TimerHandler
 from gingham.webhooks.outbox import enqueue_event
 
 
@@ -154,5 +154,7 @@ def _notify(session: Session, report: AssetReport, fields: dict[str, Any], now: 
     )
 
 
-register_timer_handler(BUILD_TIMER, _build)
-register_timer_handler(FAST_BUILD_TIMER, _build_fast)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    BUILD_TIMER: _build,
+    FAST_BUILD_TIMER: _build_fast,
+}

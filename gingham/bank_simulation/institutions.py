@@ -32,8 +32,8 @@ from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
 from gingham.sandbox_clock.service import (
     TimerContext,
+    TimerHandler,
     client_now,
-    register_timer_handler,
     schedule_timer,
 )
 from gingham.webhooks.payloads import webhook_time
@@ -242,10 +242,6 @@ def _require_oauth_login(timer: TimerContext) -> None:
         lifecycle.require_login(timer.session, item, lifecycle.Cause.OAUTH_MIGRATION, timer.now)
 
 
-register_timer_handler(MIGRATION_WARNING, _warn_of_disconnect)
-register_timer_handler(MIGRATION_LOGIN_REQUIRED, _require_oauth_login)
-
-
 # --- Endpoints ----------------------------------------------------------------------------------
 
 SET_STATUS_SCHEMA: Schema = {
@@ -327,3 +323,9 @@ def routes(runtime: Runtime) -> list[Route]:
             schema=MIGRATE_TO_OAUTH_SCHEMA,
         ),
     ]
+
+
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    MIGRATION_WARNING: _warn_of_disconnect,
+    MIGRATION_LOGIN_REQUIRED: _require_oauth_login,
+}

@@ -27,9 +27,9 @@ from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
 from gingham.sandbox_clock.service import (
     TimerContext,
+    TimerHandler,
     cancel_timers,
     client_now,
-    register_timer_handler,
     schedule_timer,
 )
 from gingham.transactions import timers as transactions_timers
@@ -548,6 +548,8 @@ def _check_consent(timer: TimerContext) -> None:
         )
 
 
-register_timer_handler(CONSENT_EXPIRING, _warn_of_expiry)
-register_timer_handler(CONSENT_EXPIRED, _expire)
-register_timer_handler(CONSENT_CHECK, _check_consent)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    CONSENT_EXPIRING: _warn_of_expiry,
+    CONSENT_EXPIRED: _expire,
+    CONSENT_CHECK: _check_consent,
+}

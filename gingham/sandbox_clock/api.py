@@ -17,7 +17,13 @@ from starlette.routing import Route
 from gingham import errors
 from gingham.sandbox_clock import service
 from gingham.sandbox_clock.durations import DurationError, parse_duration
-from gingham.sandbox_clock.service import Advance, ClientClocks, ClockState, FiredTimer
+from gingham.sandbox_clock.service import (
+    Advance,
+    ClientClocks,
+    ClockState,
+    FiredTimer,
+    TimerHandlers,
+)
 from gingham.webhooks import outbox, waiting
 from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
 from gingham.wire.json import format_datetime, parse_datetime
@@ -62,7 +68,9 @@ def get_clock(ctx: RequestContext, body: JSONObject, *, clocks: ClientClocks) ->
     return clock_json(state)
 
 
-def advance_clock(ctx: RequestContext, body: JSONObject, *, clocks: ClientClocks) -> JSONObject:
+def advance_clock(
+    ctx: RequestContext, body: JSONObject, *, clocks: ClientClocks, handlers: TimerHandlers
+) -> JSONObject:
     by = to = None
     if "by" in body:
         if body["by"].lstrip().startswith("-"):
@@ -82,6 +90,7 @@ def advance_clock(ctx: RequestContext, body: JSONObject, *, clocks: ClientClocks
         by=by,
         to=to,
         real_now=ctx.runtime.clock.now(),
+        handlers=handlers,
         clocks=clocks,
     )
     if body.get("wait_for_webhooks"):
@@ -117,16 +126,16 @@ def list_timers(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"now": format_datetime(ctx.now), "timers": timers}
 
 
-def routes(runtime: Runtime, clocks: ClientClocks) -> list[Route]:
+def routes(runtime: Runtime, clocks: ClientClocks, handlers: TimerHandlers) -> list[Route]:
     """`clocks` is the cache `runtime` reads clients' time through: a clock read or moved here
-    is known to this process's endpoints at once."""
+    is known to this process's endpoints at once. An advance fires timers with `handlers`."""
     return [
         plaid_route(
             "/_gingham/clock/get", partial(get_clock, clocks=clocks), runtime, schema=_EMPTY_SCHEMA
         ),
         plaid_route(
             "/_gingham/clock/advance",
-            partial(advance_clock, clocks=clocks),
+            partial(advance_clock, clocks=clocks, handlers=handlers),
             runtime,
             schema=ADVANCE_SCHEMA,
         ),

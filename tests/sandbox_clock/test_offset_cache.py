@@ -61,7 +61,8 @@ def advance_in_own_transaction(
     by: timedelta,
 ) -> None:
     with session_factory() as session, session.begin():
-        advance_clock(session, client_id, by=by, real_now=clock.now(), clocks=clocks)
+        # No timers are scheduled here, so none need handling.
+        advance_clock(session, client_id, by=by, real_now=clock.now(), handlers={}, clocks=clocks)
 
 
 class TestTwoProcesses:
@@ -91,7 +92,12 @@ class TestTwoProcesses:
         with session_factory() as session:
             session.begin()
             advance_clock(
-                session, client_id, by=timedelta(days=1), real_now=clock.now(), clocks=clocks
+                session,
+                client_id,
+                by=timedelta(days=1),
+                real_now=clock.now(),
+                handlers={},
+                clocks=clocks,
             )
             session.rollback()
             assert clocks.now(session, client_id, clock.now()) == clock.now()

@@ -19,13 +19,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from gingham.app import create_app
+from gingham.app import TIMER_HANDLERS, create_app
 from gingham.clients import service as clients_service
 from gingham.clock import SystemClock
 from gingham.config import Settings
 from gingham.db import make_engine, make_session_factory
 from gingham.sandbox_clock.models import SandboxTimer
-from gingham.sandbox_clock.service import advance_clock, schedule_timer
+from gingham.sandbox_clock.service import (
+    TimerHandler,
+    advance_clock,
+    merge_timer_handlers,
+    schedule_timer,
+)
 from gingham.sandbox_clock.timer_loop import TimerLoop
 from tests.conftest import TEST_SECRET_KEY, migrated_database
 from tests.live_server import gingham_command, server_environment
@@ -106,11 +111,17 @@ async def run_until(loop: TimerLoop, condition: Callable[[], bool], what: str) -
 
 class TestTimerLoop:
     def test_a_timer_fires_when_real_time_reaches_it(
-        self, sessions: sessionmaker[Session], client_id: str, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
     ) -> None:
         scheduled_at = datetime.now(UTC)
         schedule_soon(sessions, client_id, due_in=timedelta(seconds=1))
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=0.1)
+        loop = TimerLoop(
+            session_factory=sessions, clock=SystemClock(), handlers=timer_handlers, tick=0.1
+        )
 
         run_async(lambda: run_until(loop, lambda: bool(recorder.seen), "the timer firing"))
 
@@ -121,15 +132,27 @@ class TestTimerLoop:
             assert session.scalars(select(SandboxTimer.fired_at)).all() == [fired_at]
 
     def test_each_client_on_its_own_time(
-        self, sessions: sessionmaker[Session], client_id: str, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
     ) -> None:
         with sessions() as session, session.begin():
             ahead = clients_service.create_client(session, "Ahead", datetime.now(UTC)).client_id
-            advance_clock(session, ahead, by=timedelta(days=30), real_now=datetime.now(UTC))
+            advance_clock(
+                session,
+                ahead,
+                by=timedelta(days=30),
+                real_now=datetime.now(UTC),
+                handlers=timer_handlers,
+            )
         # Due in a second of the client's time, which runs 30 days ahead of real time.
         schedule_soon(sessions, ahead, subject_id="ahead", due_in=timedelta(days=30, seconds=1))
         schedule_soon(sessions, client_id, subject_id="not yet", due_in=timedelta(days=1))
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=0.1)
+        loop = TimerLoop(
+            session_factory=sessions, clock=SystemClock(), handlers=timer_handlers, tick=0.1
+        )
 
         run_async(lambda: run_until(loop, lambda: bool(recorder.seen), "the timer firing"))
 
@@ -138,7 +161,11 @@ class TestTimerLoop:
         assert fired_at > datetime.now(UTC) + timedelta(days=29)
 
     def test_loops_sharing_a_database_fire_each_timer_once(
-        self, sessions: sessionmaker[Session], client_id: str, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
     ) -> None:
         with sessions() as session, session.begin():
             clients = [client_id] + [
@@ -149,7 +176,10 @@ class TestTimerLoop:
         for subject in subjects:
             schedule_soon(sessions, subject.split(":")[0], subject_id=subject, due_in=timedelta(0))
         loops = [
-            TimerLoop(session_factory=sessions, clock=SystemClock(), tick=0.01) for _ in range(3)
+            TimerLoop(
+                session_factory=sessions, clock=SystemClock(), handlers=timer_handlers, tick=0.01
+            )
+            for _ in range(3)
         ]
 
         async def run_all() -> None:
@@ -170,9 +200,11 @@ class TestTimerLoop:
         assert Counter(recorder.subjects) == Counter(subjects)
 
     def test_stop_ends_the_loop_without_waiting_for_the_next_tick(
-        self, sessions: sessionmaker[Session]
+        self, timer_handlers: dict[str, TimerHandler], sessions: sessionmaker[Session]
     ) -> None:
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=3600.0)
+        loop = TimerLoop(
+            session_factory=sessions, clock=SystemClock(), handlers=timer_handlers, tick=3600.0
+        )
 
         async def start_then_stop() -> None:
             running = asyncio.create_task(loop.run())
@@ -185,9 +217,11 @@ class TestTimerLoop:
         run_async(start_then_stop)
 
     def test_a_loop_stopped_before_it_starts_ends_at_once(
-        self, sessions: sessionmaker[Session]
+        self, timer_handlers: dict[str, TimerHandler], sessions: sessionmaker[Session]
     ) -> None:
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=3600.0)
+        loop = TimerLoop(
+            session_factory=sessions, clock=SystemClock(), handlers=timer_handlers, tick=3600.0
+        )
         loop.stop()
         run_async(lambda: asyncio.wait_for(loop.run(), timeout=FIRE_TIMEOUT_SECONDS))
 
@@ -195,6 +229,7 @@ class TestTimerLoop:
 class TestWhereTheLoopRuns:
     def test_the_app_fires_timers_while_it_serves(
         self,
+        timer_handlers: dict[str, TimerHandler],
         committed_url: str,
         sessions: sessionmaker[Session],
         client_id: str,
@@ -205,7 +240,8 @@ class TestWhereTheLoopRuns:
             database_url=committed_url, secret_key=TEST_SECRET_KEY, data_dir=tmp_path
         )
         # The app owns its database, as under `gingham serve`.
-        with TestClient(create_app(settings)):
+        handlers = merge_timer_handlers(TIMER_HANDLERS, timer_handlers)
+        with TestClient(create_app(settings, timer_handlers=handlers)):
             schedule_soon(sessions, client_id)
             wait_until(lambda: bool(recorder.seen), "the timer firing")
         assert recorder.subjects == ["soon"]

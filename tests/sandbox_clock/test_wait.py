@@ -21,12 +21,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from gingham.app import create_app
+from gingham.app import TIMER_HANDLERS, create_app
 from gingham.clients import service as clients_service
 from gingham.config import Settings
 from gingham.db import make_engine, make_session_factory
 from gingham.sandbox_clock.models import SandboxTimer
-from gingham.sandbox_clock.service import TIMER_HANDLERS, TimerContext, register_timer_handler
+from gingham.sandbox_clock.service import TimerContext, merge_timer_handlers
 from gingham.sandbox_clock.service import schedule_timer as schedule
 from gingham.webhooks import outbox, waiting
 from gingham.webhooks.models import WebhookAttempt, WebhookEvent
@@ -84,12 +84,9 @@ def settings(committed_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def served(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     """The app as `gingham serve` runs it: its own database, its worker, real time."""
-    register_timer_handler(TIMER_KIND, enqueue_for_timer)
-    try:
-        with TestClient(create_app(settings)) as client:
-            yield client
-    finally:
-        del TIMER_HANDLERS[TIMER_KIND]
+    handlers = merge_timer_handlers(TIMER_HANDLERS, {TIMER_KIND: enqueue_for_timer})
+    with TestClient(create_app(settings, timer_handlers=handlers)) as client:
+        yield client
 
 
 @pytest.fixture
