@@ -63,39 +63,56 @@ from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
 from gingham.wire.body import BoundedBodies
-from gingham.wire.endpoint import AnyHandler, Runtime, error_response, json_response, plaid_route
+from gingham.wire.endpoint import (
+    AnyHandler,
+    Endpoint,
+    Runtime,
+    endpoint_routes,
+    error_response,
+    json_response,
+)
 from gingham.wire.ids import new_request_id
 
-# Plaid's endpoints, path → handler. Each runs through wire.endpoint.plaid_route.
+# The JSON endpoints that take API credentials, Plaid's and Gingham's own (under /_gingham/),
+# each package's listed in its api.py. The sandbox clock's are added in create_app: they share
+# the app's clock cache and timer handlers.
+ENDPOINTS: list[Endpoint] = [
+    *link_tokens_api.ENDPOINTS,
+    *items_api.ENDPOINTS,
+    *accounts_api.ENDPOINTS,
+    *institutions_api.ENDPOINTS,
+    *sandbox_api.ENDPOINTS,
+    *users_api.ENDPOINTS,
+    *webhooks_api.ENDPOINTS,
+    *transactions_api.ENDPOINTS,
+    *identity_api.ENDPOINTS,
+    *signal_api.ENDPOINTS,
+    *investments_api.ENDPOINTS,
+    *liabilities_api.ENDPOINTS,
+    *assets_api.ENDPOINTS,
+    *statements_api.ENDPOINTS,
+    *bank_income_api.ENDPOINTS,
+    *clients_api.ENDPOINTS,
+    *link_customizations_api.ENDPOINTS,
+    *bank_simulation_api.ENDPOINTS,
+    Endpoint(
+        "/_gingham/link/complete",
+        link_headless.complete_link_session,
+        link_headless.COMPLETE_SCHEMA,
+    ),
+]
+_GINGHAM_PATHS = "/_gingham/"
+# Plaid's endpoints, path → handler (what the demo may call, what compatibility tests cover).
 PLAID_ENDPOINTS: dict[str, AnyHandler] = {
-    "/link/token/create": link_tokens_api.create_link_token,
-    "/link/token/get": link_tokens_api.get_link_token,
-    "/item/public_token/exchange": items_api.exchange_public_token,
-    "/item/get": items_api.get_item,
-    "/item/remove": items_api.remove_item,
-    "/item/webhook/update": items_api.update_item_webhook,
-    "/item/access_token/invalidate": items_api.invalidate_access_token,
-    "/accounts/get": accounts_api.get_accounts,
-    "/accounts/balance/get": accounts_api.get_balances,
-    "/auth/get": accounts_api.get_auth,
-    "/institutions/get": institutions_api.get_institutions,
-    "/institutions/get_by_id": institutions_api.get_institution_by_id,
-    "/institutions/search": institutions_api.search_institutions,
-    "/sandbox/public_token/create": sandbox_api.create_public_token,
-    "/sandbox/item/reset_login": sandbox_api.reset_login,
-    "/sandbox/item/fire_webhook": sandbox_api.fire_webhook,
-    "/user/create": users_api.create_user,
-    "/user/items/get": users_api.get_user_items,
-    "/webhook_verification_key/get": webhooks_api.get_verification_key,
-    # The data behind Items, each product's endpoints listed in its own package.
-    **transactions_api.ENDPOINTS,
-    **identity_api.ENDPOINTS,
-    **signal_api.ENDPOINTS,
-    **investments_api.ENDPOINTS,
-    **liabilities_api.ENDPOINTS,
-    **assets_api.ENDPOINTS,
-    **statements_api.ENDPOINTS,
-    **bank_income_api.ENDPOINTS,
+    endpoint.path: endpoint.handler
+    for endpoint in ENDPOINTS
+    if not endpoint.path.startswith(_GINGHAM_PATHS)
+}
+# Plaid endpoints that accept more than Plaid's request schema says (a Gingham extension).
+PLAID_SCHEMA_OVERRIDES = {
+    endpoint.path: endpoint.schema
+    for endpoint in ENDPOINTS
+    if endpoint.schema is not None and endpoint.path in PLAID_ENDPOINTS
 }
 # Timer kind → handler, from every domain that schedules sandbox timers. Every process that fires
 # timers runs with these: the server (its timer loop and the clock API), `gingham worker` and
@@ -109,8 +126,6 @@ TIMER_HANDLERS: dict[str, TimerHandler] = merge_timer_handlers(
     statements_timers.TIMER_HANDLERS,
     bank_income_timers.TIMER_HANDLERS,
 )
-# Endpoints that accept more than Plaid's request schema says (a Gingham extension).
-PLAID_SCHEMA_OVERRIDES = {"/sandbox/item/fire_webhook": sandbox_api.FIRE_WEBHOOK_SCHEMA}
 
 
 async def health(request: Request) -> Response:
@@ -230,23 +245,10 @@ def create_app(
         if bank_http is None:
             await http.aclose()
 
+    endpoints = [*ENDPOINTS, *sandbox_clock_api.endpoints(client_clocks, timer_handlers)]
     routes: list[BaseRoute] = [
-        plaid_route(path, handler, runtime, schema=PLAID_SCHEMA_OVERRIDES.get(path))
-        for path, handler in PLAID_ENDPOINTS.items()
-    ]
-    routes += [
-        plaid_route(
-            "/_gingham/link/complete",
-            link_headless.complete_link_session,
-            runtime,
-            schema=link_headless.COMPLETE_SCHEMA,
-        ),
+        *endpoint_routes(endpoints, runtime),
         *transactions_api.routes(runtime),
-        *clients_api.routes(runtime),
-        *link_customizations_api.routes(runtime),
-        *sandbox_clock_api.routes(runtime, client_clocks, timer_handlers),
-        *bank_simulation_api.routes(runtime),
-        *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
         *(demo_api.routes(runtime, PLAID_ENDPOINTS) if settings.demo_enabled else []),

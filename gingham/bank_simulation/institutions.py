@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
-from starlette.routing import Route
 
 from gingham import errors
 from gingham.db import add_once
@@ -37,7 +36,7 @@ from gingham.sandbox_clock.service import (
     schedule_timer,
 )
 from gingham.webhooks.payloads import webhook_time
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import Schema
 
@@ -308,21 +307,18 @@ def migrate_to_oauth_endpoint(ctx: RequestContext, body: JSONObject) -> JSONObje
     }
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    return [
-        plaid_route(
-            "/_gingham/bank/institutions/set_status",
-            set_status_endpoint,
-            runtime,
-            schema=SET_STATUS_SCHEMA,
-        ),
-        plaid_route(
-            "/_gingham/bank/institutions/migrate_to_oauth",
-            migrate_to_oauth_endpoint,
-            runtime,
-            schema=MIGRATE_TO_OAUTH_SCHEMA,
-        ),
-    ]
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(
+        "/_gingham/bank/institutions/set_status",
+        set_status_endpoint,
+        SET_STATUS_SCHEMA,
+    ),
+    Endpoint(
+        "/_gingham/bank/institutions/migrate_to_oauth",
+        migrate_to_oauth_endpoint,
+        MIGRATE_TO_OAUTH_SCHEMA,
+    ),
+]
 
 
 TIMER_HANDLERS: dict[str, TimerHandler] = {

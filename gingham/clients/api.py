@@ -8,10 +8,8 @@ belongs to, and answers with the list as it now stands.
 
 from __future__ import annotations
 
-from starlette.routing import Route
-
 from gingham.clients import android_packages, redirect_uris
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
 
 
@@ -83,20 +81,16 @@ def list_android_packages(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return _android_packages(ctx)
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    uri, package = "/_gingham/client/redirect_uris", "/_gingham/client/android_package_names"
-    return [
-        plaid_route(f"{uri}/add", add_redirect_uri, runtime, schema=_schema("redirect_uri")),
-        plaid_route(f"{uri}/remove", remove_redirect_uri, runtime, schema=_schema("redirect_uri")),
-        plaid_route(f"{uri}/list", list_redirect_uris, runtime, schema=_schema(None)),
-        plaid_route(
-            f"{package}/add", add_android_package, runtime, schema=_schema("android_package_name")
-        ),
-        plaid_route(
-            f"{package}/remove",
-            remove_android_package,
-            runtime,
-            schema=_schema("android_package_name"),
-        ),
-        plaid_route(f"{package}/list", list_android_packages, runtime, schema=_schema(None)),
-    ]
+_URIS, _PACKAGES = "/_gingham/client/redirect_uris", "/_gingham/client/android_package_names"
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(f"{_URIS}/add", add_redirect_uri, _schema("redirect_uri")),
+    Endpoint(f"{_URIS}/remove", remove_redirect_uri, _schema("redirect_uri")),
+    Endpoint(f"{_URIS}/list", list_redirect_uris, _schema(None)),
+    Endpoint(f"{_PACKAGES}/add", add_android_package, _schema("android_package_name")),
+    Endpoint(
+        f"{_PACKAGES}/remove",
+        remove_android_package,
+        _schema("android_package_name"),
+    ),
+    Endpoint(f"{_PACKAGES}/list", list_android_packages, _schema(None)),
+]

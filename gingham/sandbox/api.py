@@ -24,7 +24,7 @@ from gingham.products import check_products
 from gingham.transactions import firings as transaction_firings
 from gingham.webhooks.outbox import enqueue_webhook
 from gingham.webhooks.payloads import webhook_error, webhook_time
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema, check_url, request_schema
 
 
@@ -336,3 +336,12 @@ def fire_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
         now=ctx.now,
     )
     return {"webhook_fired": True}
+
+
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/sandbox/public_token/create", create_public_token),
+    Endpoint("/sandbox/item/reset_login", reset_login),
+    # Takes more than Plaid's request schema says (a Gingham extension).
+    Endpoint("/sandbox/item/fire_webhook", fire_webhook, FIRE_WEBHOOK_SCHEMA),
+]

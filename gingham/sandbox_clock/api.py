@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from starlette.routing import Route
-
 from gingham import errors
 from gingham.sandbox_clock import service
 from gingham.sandbox_clock.durations import DurationError, parse_duration
@@ -25,7 +23,7 @@ from gingham.sandbox_clock.service import (
     TimerHandlers,
 )
 from gingham.webhooks import outbox, waiting
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext, Runtime
 from gingham.wire.json import format_datetime, parse_datetime
 from gingham.wire.validation import Schema
 
@@ -126,18 +124,15 @@ def list_timers(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"now": format_datetime(ctx.now), "timers": timers}
 
 
-def routes(runtime: Runtime, clocks: ClientClocks, handlers: TimerHandlers) -> list[Route]:
-    """`clocks` is the cache `runtime` reads clients' time through: a clock read or moved here
+def endpoints(clocks: ClientClocks, handlers: TimerHandlers) -> list[Endpoint]:
+    """`clocks` is the cache the runtime reads clients' time through: a clock read or moved here
     is known to this process's endpoints at once. An advance fires timers with `handlers`."""
     return [
-        plaid_route(
-            "/_gingham/clock/get", partial(get_clock, clocks=clocks), runtime, schema=_EMPTY_SCHEMA
-        ),
-        plaid_route(
+        Endpoint("/_gingham/clock/get", partial(get_clock, clocks=clocks), _EMPTY_SCHEMA),
+        Endpoint(
             "/_gingham/clock/advance",
             partial(advance_clock, clocks=clocks, handlers=handlers),
-            runtime,
-            schema=ADVANCE_SCHEMA,
+            ADVANCE_SCHEMA,
         ),
-        plaid_route("/_gingham/clock/timers", list_timers, runtime, schema=_EMPTY_SCHEMA),
+        Endpoint("/_gingham/clock/timers", list_timers, _EMPTY_SCHEMA),
     ]

@@ -7,10 +7,8 @@ its secret.
 
 from __future__ import annotations
 
-from starlette.routing import Route
-
 from gingham.webhooks import outbox, signing
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
 
 
@@ -56,10 +54,8 @@ def redeliver_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
     }
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    return [
-        plaid_route("/_gingham/webhooks/list", list_webhooks, runtime, schema=LIST_SCHEMA),
-        plaid_route(
-            "/_gingham/webhooks/redeliver", redeliver_webhook, runtime, schema=REDELIVER_SCHEMA
-        ),
-    ]
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/webhook_verification_key/get", get_verification_key),
+    Endpoint("/_gingham/webhooks/list", list_webhooks, LIST_SCHEMA),
+    Endpoint("/_gingham/webhooks/redeliver", redeliver_webhook, REDELIVER_SCHEMA),
+]

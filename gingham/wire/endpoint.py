@@ -238,6 +238,25 @@ def file_response(body: FileBody, request_id: str) -> Response:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A JSON endpoint that takes API credentials, as each domain's `api.py` declares it in its
+    ENDPOINTS: Plaid's own (validated against Plaid's schema for `path`), or one of Gingham's
+    under /_gingham/ (validated against the `schema` given). create_app makes each a
+    plaid_route."""
+
+    path: str
+    handler: AnyHandler
+    schema: Schema | None = None
+
+
+def endpoint_routes(endpoints: list[Endpoint], runtime: Runtime) -> list[Route]:
+    return [
+        plaid_route(endpoint.path, endpoint.handler, runtime, schema=endpoint.schema)
+        for endpoint in endpoints
+    ]
+
+
 def plaid_route(
     path: str, handler: AnyHandler, runtime: Runtime, *, schema: Schema | None = None
 ) -> Route:
