@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gingham import errors
 from gingham.assets import build
 from gingham.assets import investments as investments_addon
 from gingham.assets.models import AssetReport
@@ -86,13 +87,7 @@ def _built_report(
         if item.error is None:
             readable.append(item)
         else:
-            causes.append(
-                {
-                    **item.error,
-                    "error_type": item.error.get("error_type", "ITEM_ERROR"),
-                    "item_id": item.id,
-                }
-            )
+            causes.append({**errors.from_stored(item.error).stored(), "item_id": item.id})
     if causes and (report.options.get("require_all_items", True) or not readable):
         failed = ", ".join(f"{c['item_id']} ({c['error_code']})" for c in causes)
         raise AssetReportError(

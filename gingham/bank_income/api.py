@@ -99,14 +99,7 @@ def _session_json(link_session: LinkSession, config: dict[str, Any]) -> dict[str
         if service.PRODUCT in (config.get("products") or ()):
             results["bank_income_results"].append({"status": "APPROVED", **linked})
     elif (error := (link_session.result or {}).get("error")) is not None:
-        found_errors.append(
-            {
-                "error_type": error.get("error_type"),
-                "error_code": error.get("error_code"),
-                "error_message": error.get("error_message"),
-                "display_message": error.get("display_message"),
-            }
-        )
+        found_errors.append(errors.from_stored(error).summary())
     return {
         "link_session_id": link_session.id,
         "session_start_time": format_datetime(link_session.started_at),

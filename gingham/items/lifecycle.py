@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
+from gingham import errors
 from gingham.accounts.models import Account
 from gingham.bank.accounts import AccountTemplate, ach_numbers
 from gingham.institutions.catalogue import Behaviour, SandboxInstitution, find
@@ -34,7 +35,7 @@ from gingham.sandbox_clock.service import (
 )
 from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.webhooks.payloads import webhook_error, webhook_time
+from gingham.webhooks.payloads import webhook_time
 from gingham.wire.json import parse_datetime
 
 
@@ -69,23 +70,17 @@ _LOGIN_REQUIRED_MESSAGE = (
     "the item to a good state"
 )
 
-USER_PERMISSION_REVOKED: Mapping[str, Any] = {
-    "error_type": "ITEM_ERROR",
-    "error_code": "USER_PERMISSION_REVOKED",
-    "error_message": "the holder of this account has revoked their permission for your application to access it",
-    "display_message": None,
-}
+USER_PERMISSION_REVOKED = errors.ItemError(
+    "USER_PERMISSION_REVOKED",
+    "the holder of this account has revoked their permission for your application to access it",
+)
 
 
-def login_required(cause: Cause) -> dict[str, Any]:
+def login_required(cause: Cause) -> errors.ItemError:
     """The ITEM_LOGIN_REQUIRED error an Item takes for `cause`."""
-    return {
-        "error_type": "ITEM_ERROR",
-        "error_code": "ITEM_LOGIN_REQUIRED",
-        "error_code_reason": _REASONS.get(cause),
-        "error_message": _LOGIN_REQUIRED_MESSAGE,
-        "display_message": None,
-    }
+    return errors.ItemError(
+        "ITEM_LOGIN_REQUIRED", _LOGIN_REQUIRED_MESSAGE, error_code_reason=_REASONS.get(cause)
+    )
 
 
 def notify(
@@ -119,10 +114,10 @@ def require_login(
     session.execute(
         update(Item)
         .where(Item.id == item.id)
-        .values(error=error, error_cause=cause.value, error_at=now)
+        .values(error=error.stored(), error_cause=cause.value, error_at=now)
     )
-    notify(session, item, "ERROR", {"error": webhook_error(error)}, now)
-    return replace(item, error=error, error_cause=cause.value, error_at=now)
+    notify(session, item, "ERROR", {"error": error.webhook_body()}, now)
+    return replace(item, error=error.stored(), error_cause=cause.value, error_at=now)
 
 
 def live_items_of_login(
@@ -528,7 +523,7 @@ def _check_consent(timer: TimerContext) -> None:
             session,
             item,
             "USER_PERMISSION_REVOKED",
-            {"error": webhook_error(USER_PERMISSION_REVOKED)},
+            {"error": USER_PERMISSION_REVOKED.webhook_body()},
             timer.now,
         )
         require_login(session, item, Cause.CONSENT_REVOKED, timer.now)
