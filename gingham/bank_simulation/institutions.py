@@ -35,9 +35,8 @@ from gingham.sandbox_clock.service import (
     client_now,
     schedule_timer,
 )
-from gingham.webhooks.payloads import webhook_time
 from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
-from gingham.wire.json import format_datetime
+from gingham.wire.json import format_datetime, format_timestamp_ms
 from gingham.wire.validation import Schema
 
 DEFAULT_MIGRATION_WINDOW_DAYS = 90
@@ -187,7 +186,10 @@ def _schedule_breaks(
     breaks = []
     for turn, item_id in enumerate(ordered, start=1):
         breaks_at = start + timedelta(seconds=window * turn // len(ordered))
-        payload = {"institution_id": institution_id, "disconnect_time": webhook_time(breaks_at)}
+        payload = {
+            "institution_id": institution_id,
+            "disconnect_time": format_timestamp_ms(breaks_at),
+        }
         warn_at = max(start, breaks_at - DISCONNECT_WARNING) if warned else None
         if warn_at is not None:
             schedule_timer(

@@ -35,8 +35,7 @@ from gingham.sandbox_clock.service import (
 )
 from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.webhooks.payloads import webhook_time
-from gingham.wire.json import parse_datetime
+from gingham.wire.json import format_timestamp_ms, parse_datetime
 
 
 class Cause(StrEnum):
@@ -405,7 +404,7 @@ def _schedule_consent_timers(
         cancel_timers(session, item.client_id, subject_id=item.id, kind=kind)
     if expires_at is None:
         return
-    payload = {"consent_id": consent_id, "expires_at": webhook_time(expires_at)}
+    payload = {"consent_id": consent_id, "expires_at": format_timestamp_ms(expires_at)}
     schedule_timer(
         session,
         item.client_id,
@@ -432,7 +431,7 @@ def _current_consent(session: Session, item: ItemRecord, payload: Mapping[str, A
         return False
     consent_id = payload["consent_id"]
     if consent_id is None:
-        return item.consent_expires_at is not None and webhook_time(
+        return item.consent_expires_at is not None and format_timestamp_ms(
             item.consent_expires_at
         ) == payload.get("expires_at")
     connection = session.get(ItemOAuthConnection, item.id)
@@ -452,7 +451,7 @@ def _warn_of_expiry(timer: TimerContext) -> None:
             timer.session,
             item,
             "PENDING_EXPIRATION",
-            {"consent_expiration_time": webhook_time(item.consent_expires_at)},
+            {"consent_expiration_time": format_timestamp_ms(item.consent_expires_at)},
             timer.now,
         )
     else:
@@ -462,7 +461,7 @@ def _warn_of_expiry(timer: TimerContext) -> None:
             "PENDING_DISCONNECT",
             {
                 "reason": "INSTITUTION_TOKEN_EXPIRATION",
-                "disconnect_time": webhook_time(item.consent_expires_at),
+                "disconnect_time": format_timestamp_ms(item.consent_expires_at),
             },
             timer.now,
         )

@@ -23,8 +23,8 @@ from gingham.liabilities import service as liabilities_service
 from gingham.products import check_products
 from gingham.transactions import firings as transaction_firings
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.webhooks.payloads import webhook_time
 from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.json import format_timestamp_ms
 from gingham.wire.validation import Schema, check_url, request_schema
 
 
@@ -208,7 +208,7 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             lambda fire: {
                 "item_id": fire.item.id,
                 "reason": "INSTITUTION_TOKEN_EXPIRATION",
-                "disconnect_time": webhook_time(fire.ctx.now + timedelta(days=7)),
+                "disconnect_time": format_timestamp_ms(fire.ctx.now + timedelta(days=7)),
             },
         )
     },
@@ -219,7 +219,7 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             None,
             lambda fire: {
                 "item_id": fire.item.id,
-                "consent_expiration_time": webhook_time(
+                "consent_expiration_time": format_timestamp_ms(
                     fire.item.consent_expires_at or fire.ctx.now + timedelta(days=7)
                 ),
             },

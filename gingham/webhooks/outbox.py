@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, event, func, insert, or_, select, update
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gingham import errors
 from gingham.items.service import ItemRecord
 from gingham.webhooks.models import WebhookAttempt, WebhookEvent
+from gingham.wire.json import format_timestamp_ms
 
 PENDING = "pending"
 IN_FLIGHT = "in_flight"
@@ -517,9 +518,7 @@ LIST_LIMIT_MAX = 500
 
 
 def _timestamp(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return None if value is None else format_timestamp_ms(value)
 
 
 def _attempt_json(attempt: WebhookAttempt) -> dict[str, Any]:
