@@ -7,16 +7,18 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from gingham import __version__, errors
 from gingham.bank_simulation import cli as bank_cli
-from gingham.clients import android_packages, redirect_uris
+from gingham.clients import allow_lists
 from gingham.clients import service as clients_service
+from gingham.clients.allow_lists import AllowList
+from gingham.clients.android_packages import ANDROID_PACKAGES
+from gingham.clients.redirect_uris import REDIRECT_URIS
 from gingham.clients.service import IssuedCredentials
 from gingham.clock import SystemClock
 from gingham.config import Settings
@@ -229,32 +231,9 @@ def client_create(settings: Settings, name: str, *, as_json: bool) -> None:
         print(f"  secret:    {created.secret}   (shown once; only its hash is stored)")
 
 
-@dataclass(frozen=True, slots=True)
-class AllowList:
-    """One of a client's allow-lists as the `client` subcommands manage it."""
-
-    entries: str  # "redirect URIs"
-    argument: str  # the positional argument's name in --help
-    add: Callable[[Session, str, str, str, datetime], tuple[str, bool]]
-    remove: Callable[[Session, str, str, str], tuple[str, bool]]
-    list_entries: Callable[[Session, str, str], list[str]]
-
-
-ALLOW_LISTS = {
-    "redirect-uri": AllowList(
-        "redirect URIs",
-        "URI",
-        redirect_uris.add_redirect_uri,
-        redirect_uris.remove_redirect_uri,
-        redirect_uris.list_redirect_uris,
-    ),
-    "android-package": AllowList(
-        "Android package names",
-        "NAME",
-        android_packages.add_android_package,
-        android_packages.remove_android_package,
-        android_packages.list_android_packages,
-    ),
+ALLOW_LISTS: dict[str, AllowList] = {
+    "redirect-uri": REDIRECT_URIS,
+    "android-package": ANDROID_PACKAGES,
 }
 # The only environment with API clients for now; the lists are kept per environment already.
 ALLOW_LIST_ENVIRONMENT = "sandbox"
@@ -278,7 +257,7 @@ def manage_allow_list(
                 )
                 return 2
             if action == "list":
-                entries = allow_list.list_entries(session, client_id, environment)
+                entries = allow_lists.list_entries(session, allow_list, client_id, environment)
                 for entry in entries:
                     print(entry)
                 if not entries:
@@ -289,8 +268,8 @@ def manage_allow_list(
                 return 0
             assert value is not None
             if action == "add":
-                entry, changed = allow_list.add(
-                    session, client_id, environment, value, SystemClock().now()
+                entry, changed = allow_lists.add(
+                    session, allow_list, client_id, environment, value, SystemClock().now()
                 )
                 print(
                     f"Added {entry} to {where}."
@@ -298,7 +277,9 @@ def manage_allow_list(
                     else f"{entry} is already on {where}; nothing changed."
                 )
             else:
-                entry, changed = allow_list.remove(session, client_id, environment, value)
+                entry, changed = allow_lists.remove(
+                    session, allow_list, client_id, environment, value
+                )
                 print(
                     f"Removed {entry} from {where}."
                     if changed
