@@ -5,7 +5,8 @@ from __future__ import annotations
 from gingham.items import service
 from gingham.items.schemas import item_json
 from gingham.transactions import timers as transactions_timers
-from gingham.webhooks.outbox import enqueue_webhook, last_sent_webhook
+from gingham.webhooks.log import last_sent_webhook
+from gingham.webhooks.outbox import enqueue_webhook
 from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import check_url
