@@ -99,17 +99,9 @@ def revoke_consent(ctx: RequestContext, body: JSONObject) -> JSONObject:
 
 
 ENDPOINTS: list[Endpoint] = [
-    Endpoint(
-        "/_gingham/bank/password/change",
-        change_password,
-        CHANGE_PASSWORD_SCHEMA,
-    ),
+    Endpoint("/_gingham/bank/password/change", change_password, CHANGE_PASSWORD_SCHEMA),
     Endpoint("/_gingham/bank/otp/expire", expire_otp, EXPIRE_OTP_SCHEMA),
     Endpoint("/_gingham/bank/accounts/open", open_account, OPEN_ACCOUNT_SCHEMA),
-    Endpoint(
-        "/_gingham/bank/consent/revoke",
-        revoke_consent,
-        REVOKE_CONSENT_SCHEMA,
-    ),
+    Endpoint("/_gingham/bank/consent/revoke", revoke_consent, REVOKE_CONSENT_SCHEMA),
     *institutions.ENDPOINTS,
 ]

@@ -310,11 +310,7 @@ def migrate_to_oauth_endpoint(ctx: RequestContext, body: JSONObject) -> JSONObje
 
 
 ENDPOINTS: list[Endpoint] = [
-    Endpoint(
-        "/_gingham/bank/institutions/set_status",
-        set_status_endpoint,
-        SET_STATUS_SCHEMA,
-    ),
+    Endpoint("/_gingham/bank/institutions/set_status", set_status_endpoint, SET_STATUS_SCHEMA),
     Endpoint(
         "/_gingham/bank/institutions/migrate_to_oauth",
         migrate_to_oauth_endpoint,
