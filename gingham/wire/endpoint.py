@@ -58,7 +58,7 @@ class Authenticator(Protocol):
         ...
 
 
-class ClientClocks(Protocol):
+class ClientTime(Protocol):
     """Each client's time: real time moved by its sandbox clock (gingham.sandbox_clock)."""
 
     def now(self, session: Session, client_id: str, real_now: datetime) -> datetime: ...
@@ -74,7 +74,7 @@ class Runtime:
     clock: Clock
     secrets: SecretBox
     authenticator: Authenticator
-    client_clocks: ClientClocks
+    client_clocks: ClientTime
     # Gingham's connector to the sandbox OAuth bank (None where no bank is served).
     bank: BankConnector | None = None
     # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
