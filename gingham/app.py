@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 import httpx
@@ -20,10 +20,14 @@ from starlette.routing import BaseRoute, Route
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
 from gingham.assets import api as assets_api
+from gingham.assets import timers as assets_timers
 from gingham.bank_income import api as bank_income_api
+from gingham.bank_income import timers as bank_income_timers
 from gingham.bank_simulation import api as bank_simulation_api
+from gingham.bank_simulation import institutions as bank_simulation_institutions
 from gingham.clients import api as clients_api
 from gingham.clients.attempts import FailedCredentials
+from gingham.clients.authentication import ApiKeyAuthenticator
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
@@ -34,7 +38,9 @@ from gingham.identity import api as identity_api
 from gingham.institutions import api as institutions_api
 from gingham.institutions import pages as institutions_pages
 from gingham.investments import api as investments_api
+from gingham.investments import timers as investments_timers
 from gingham.items import api as items_api
+from gingham.items import lifecycle as items_lifecycle
 from gingham.liabilities import api as liabilities_api
 from gingham.link import api as link_api
 from gingham.link import headless as link_headless
@@ -47,51 +53,77 @@ from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
+from gingham.sandbox_clock.service import ClientClocks, TimerHandler, merge_timer_handlers
 from gingham.sandbox_clock.timer_loop import TimerLoop
 from gingham.signal import api as signal_api
 from gingham.statements import api as statements_api
+from gingham.statements import timers as statements_timers
 from gingham.transactions import api as transactions_api
+from gingham.transactions import timers as transactions_timers
 from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
 from gingham.wire.body import BoundedBodies
-from gingham.wire.endpoint import AnyHandler, Runtime, error_response, json_response, plaid_route
+from gingham.wire.endpoint import (
+    AnyHandler,
+    Endpoint,
+    Runtime,
+    endpoint_routes,
+    error_response,
+    json_response,
+)
 from gingham.wire.ids import new_request_id
 
-# Plaid's endpoints, path → handler. Each runs through wire.endpoint.plaid_route.
+# The JSON endpoints that take API credentials, Plaid's and Gingham's own (under /_gingham/),
+# each package's listed in its api.py. The sandbox clock's are added in create_app: they share
+# the app's clock cache and timer handlers.
+ENDPOINTS: list[Endpoint] = [
+    *link_tokens_api.ENDPOINTS,
+    *items_api.ENDPOINTS,
+    *accounts_api.ENDPOINTS,
+    *institutions_api.ENDPOINTS,
+    *sandbox_api.ENDPOINTS,
+    *users_api.ENDPOINTS,
+    *webhooks_api.ENDPOINTS,
+    *transactions_api.ENDPOINTS,
+    *identity_api.ENDPOINTS,
+    *signal_api.ENDPOINTS,
+    *investments_api.ENDPOINTS,
+    *liabilities_api.ENDPOINTS,
+    *assets_api.ENDPOINTS,
+    *statements_api.ENDPOINTS,
+    *bank_income_api.ENDPOINTS,
+    *clients_api.ENDPOINTS,
+    *link_customizations_api.ENDPOINTS,
+    *bank_simulation_api.ENDPOINTS,
+    *link_headless.ENDPOINTS,
+]
+_GINGHAM_PATHS = "/_gingham/"
+# Plaid's endpoints, path → handler (what the demo may call, what compatibility tests cover).
 PLAID_ENDPOINTS: dict[str, AnyHandler] = {
-    "/link/token/create": link_tokens_api.create_link_token,
-    "/link/token/get": link_tokens_api.get_link_token,
-    "/item/public_token/exchange": items_api.exchange_public_token,
-    "/item/get": items_api.get_item,
-    "/item/remove": items_api.remove_item,
-    "/item/webhook/update": items_api.update_item_webhook,
-    "/item/access_token/invalidate": items_api.invalidate_access_token,
-    "/accounts/get": accounts_api.get_accounts,
-    "/accounts/balance/get": accounts_api.get_balances,
-    "/auth/get": accounts_api.get_auth,
-    "/institutions/get": institutions_api.get_institutions,
-    "/institutions/get_by_id": institutions_api.get_institution_by_id,
-    "/institutions/search": institutions_api.search_institutions,
-    "/sandbox/public_token/create": sandbox_api.create_public_token,
-    "/sandbox/item/reset_login": sandbox_api.reset_login,
-    "/sandbox/item/fire_webhook": sandbox_api.fire_webhook,
-    "/user/create": users_api.create_user,
-    "/user/items/get": users_api.get_user_items,
-    "/webhook_verification_key/get": webhooks_api.get_verification_key,
-    # The data behind Items, each product's endpoints listed in its own package.
-    **transactions_api.ENDPOINTS,
-    **identity_api.ENDPOINTS,
-    **signal_api.ENDPOINTS,
-    **investments_api.ENDPOINTS,
-    **liabilities_api.ENDPOINTS,
-    **assets_api.ENDPOINTS,
-    **statements_api.ENDPOINTS,
-    **bank_income_api.ENDPOINTS,
+    endpoint.path: endpoint.handler
+    for endpoint in ENDPOINTS
+    if not endpoint.path.startswith(_GINGHAM_PATHS)
 }
-# Endpoints that accept more than Plaid's request schema says (a Gingham extension).
-PLAID_SCHEMA_OVERRIDES = {"/sandbox/item/fire_webhook": sandbox_api.FIRE_WEBHOOK_SCHEMA}
+# Plaid endpoints that accept more than Plaid's request schema says (a Gingham extension).
+PLAID_SCHEMA_OVERRIDES = {
+    endpoint.path: endpoint.schema
+    for endpoint in ENDPOINTS
+    if endpoint.schema is not None and endpoint.path in PLAID_ENDPOINTS
+}
+# Timer kind → handler, from every domain that schedules sandbox timers. Every process that fires
+# timers runs with these: the server (its timer loop and the clock API), `gingham worker` and
+# `gingham clock advance`.
+TIMER_HANDLERS: dict[str, TimerHandler] = merge_timer_handlers(
+    items_lifecycle.TIMER_HANDLERS,
+    bank_simulation_institutions.TIMER_HANDLERS,
+    transactions_timers.TIMER_HANDLERS,
+    investments_timers.TIMER_HANDLERS,
+    assets_timers.TIMER_HANDLERS,
+    statements_timers.TIMER_HANDLERS,
+    bank_income_timers.TIMER_HANDLERS,
+)
 
 
 async def health(request: Request) -> Response:
@@ -154,9 +186,11 @@ def create_app(
     clock: Clock | None = None,
     session_factory: sessionmaker[Session] | None = None,
     bank_http: httpx.AsyncClient | None = None,
+    timer_handlers: Mapping[str, TimerHandler] = TIMER_HANDLERS,
 ) -> Starlette:
     """The application. Tests pass a session factory bound to a connection they roll back, and
-    may pass the HTTP client the OAuth connector reaches the bank with."""
+    may pass the HTTP client the OAuth connector reaches the bank with, and timer handlers of
+    their own besides Gingham's."""
     # An injected session factory is a test's connection, rolled back afterwards: a background
     # worker must not share it, so those tests run the webhook worker themselves.
     owns_database = session_factory is None
@@ -166,14 +200,20 @@ def create_app(
     secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
     # All outbound HTTP (the bank, webhooks) goes through this one client, closed with the app.
     http = bank_http or httpx.AsyncClient(timeout=10.0)
+    # Each process keeps its own cache of the clients' sandbox clocks; the clock API updates it
+    # when this process moves a clock, every endpoint reads each client's time through it.
+    client_clocks = ClientClocks()
     runtime = Runtime(
         settings=settings,
         session_factory=session_factory,
         clock=clock,
         secrets=secrets,
+        authenticator=ApiKeyAuthenticator(
+            FailedCredentials(limit=settings.failed_credentials_limit)
+        ),
+        client_clocks=client_clocks,
         bank=_bank_connector(settings, session_factory, secrets, clock, http),
         database_in_threads=not settings.is_sqlite,
-        failed_credentials=FailedCredentials(limit=settings.failed_credentials_limit),
     )
 
     worker = None
@@ -183,7 +223,11 @@ def create_app(
     # Timers fire as real time reaches them here too when `gingham worker` processes deliver
     # (GINGHAM_WORKER=0): any number of loops may share a database. Sharing the session factory,
     # the worker is woken by the commits of webhooks the timers enqueued.
-    timer_loop = TimerLoop(session_factory=session_factory, clock=clock) if owns_database else None
+    timer_loop = (
+        TimerLoop(session_factory=session_factory, clock=clock, handlers=timer_handlers)
+        if owns_database
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -199,23 +243,10 @@ def create_app(
         if bank_http is None:
             await http.aclose()
 
+    endpoints = [*ENDPOINTS, *sandbox_clock_api.endpoints(client_clocks, timer_handlers)]
     routes: list[BaseRoute] = [
-        plaid_route(path, handler, runtime, schema=PLAID_SCHEMA_OVERRIDES.get(path))
-        for path, handler in PLAID_ENDPOINTS.items()
-    ]
-    routes += [
-        plaid_route(
-            "/_gingham/link/complete",
-            link_headless.complete_link_session,
-            runtime,
-            schema=link_headless.COMPLETE_SCHEMA,
-        ),
+        *endpoint_routes(endpoints, runtime),
         *transactions_api.routes(runtime),
-        *clients_api.routes(runtime),
-        *link_customizations_api.routes(runtime),
-        *sandbox_clock_api.routes(runtime),
-        *bank_simulation_api.routes(runtime),
-        *webhooks_api.routes(runtime),
         *link_api.frame_routes(runtime),
         *link_pages.routes(runtime),
         *institutions_pages.routes(),

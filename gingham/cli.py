@@ -7,16 +7,18 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from gingham import __version__, errors
 from gingham.bank_simulation import cli as bank_cli
-from gingham.clients import android_packages, redirect_uris
+from gingham.clients import allow_lists
 from gingham.clients import service as clients_service
+from gingham.clients.allow_lists import AllowList
+from gingham.clients.android_packages import ANDROID_PACKAGES
+from gingham.clients.redirect_uris import REDIRECT_URIS
 from gingham.clients.service import IssuedCredentials
 from gingham.clock import SystemClock
 from gingham.config import Settings
@@ -160,6 +162,7 @@ def run_worker(settings: Settings) -> None:
 
     import httpx
 
+    from gingham.app import TIMER_HANDLERS
     from gingham.sandbox_clock.timer_loop import TimerLoop
     from gingham.webhooks.outbox import call_after_enqueueing_commits
     from gingham.webhooks.worker import delivery_worker
@@ -178,7 +181,9 @@ def run_worker(settings: Settings) -> None:
             )
             # Webhooks that timers enqueue are sent as soon as the timers' transaction commits.
             call_after_enqueueing_commits(session_factory, worker.wake)
-            timer_loop = TimerLoop(session_factory=session_factory, clock=clock)
+            timer_loop = TimerLoop(
+                session_factory=session_factory, clock=clock, handlers=TIMER_HANDLERS
+            )
 
             def stop() -> None:
                 timer_loop.stop()
@@ -226,32 +231,9 @@ def client_create(settings: Settings, name: str, *, as_json: bool) -> None:
         print(f"  secret:    {created.secret}   (shown once; only its hash is stored)")
 
 
-@dataclass(frozen=True, slots=True)
-class AllowList:
-    """One of a client's allow-lists as the `client` subcommands manage it."""
-
-    entries: str  # "redirect URIs"
-    argument: str  # the positional argument's name in --help
-    add: Callable[[Session, str, str, str, datetime], tuple[str, bool]]
-    remove: Callable[[Session, str, str, str], tuple[str, bool]]
-    list_entries: Callable[[Session, str, str], list[str]]
-
-
-ALLOW_LISTS = {
-    "redirect-uri": AllowList(
-        "redirect URIs",
-        "URI",
-        redirect_uris.add_redirect_uri,
-        redirect_uris.remove_redirect_uri,
-        redirect_uris.list_redirect_uris,
-    ),
-    "android-package": AllowList(
-        "Android package names",
-        "NAME",
-        android_packages.add_android_package,
-        android_packages.remove_android_package,
-        android_packages.list_android_packages,
-    ),
+ALLOW_LISTS: dict[str, AllowList] = {
+    "redirect-uri": REDIRECT_URIS,
+    "android-package": ANDROID_PACKAGES,
 }
 # The only environment with API clients for now; the lists are kept per environment already.
 ALLOW_LIST_ENVIRONMENT = "sandbox"
@@ -275,7 +257,7 @@ def manage_allow_list(
                 )
                 return 2
             if action == "list":
-                entries = allow_list.list_entries(session, client_id, environment)
+                entries = allow_lists.list_entries(session, allow_list, client_id, environment)
                 for entry in entries:
                     print(entry)
                 if not entries:
@@ -286,8 +268,8 @@ def manage_allow_list(
                 return 0
             assert value is not None
             if action == "add":
-                entry, changed = allow_list.add(
-                    session, client_id, environment, value, SystemClock().now()
+                entry, changed = allow_lists.add(
+                    session, allow_list, client_id, environment, value, SystemClock().now()
                 )
                 print(
                     f"Added {entry} to {where}."
@@ -295,7 +277,9 @@ def manage_allow_list(
                     else f"{entry} is already on {where}; nothing changed."
                 )
             else:
-                entry, changed = allow_list.remove(session, client_id, environment, value)
+                entry, changed = allow_lists.remove(
+                    session, allow_list, client_id, environment, value
+                )
                 print(
                     f"Removed {entry} from {where}."
                     if changed
@@ -323,6 +307,7 @@ def manage_clock(
     here within a second (sandbox_clock.service.OFFSET_REFRESH_SECONDS). With `wait`, the advance
     is printed once the webhooks due when it committed have been sent by the workers (a server's
     own, or `gingham worker`), or WAIT_FOR_WEBHOOKS_SECONDS have passed."""
+    from gingham.app import TIMER_HANDLERS
 
     try:
         duration = parse_duration(by) if by is not None else None
@@ -347,7 +332,12 @@ def manage_clock(
                 _print_clock(session, client_id, real_now, as_json=as_json)
                 return 0
             advance = clock_service.advance_clock(
-                session, client_id, by=duration, to=moment, real_now=real_now
+                session,
+                client_id,
+                by=duration,
+                to=moment,
+                real_now=real_now,
+                handlers=TIMER_HANDLERS,
             )
             # Read in the advance's transaction, as the HTTP endpoint does: no worker can have
             # sent one of these before it commits.

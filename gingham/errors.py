@@ -1,11 +1,16 @@
 """Plaid's error model: one exception hierarchy that carries its own HTTP status and error fields.
 
-Every expected failure is raised as a `PlaidError` and rendered by `error_body` into Plaid's flat
+Every expected failure is raised as a `PlaidError` and rendered by `body` into Plaid's flat
 error object. Anything else becomes INTERNAL_SERVER_ERROR without a traceback on the wire.
+
+Errors that are kept rather than raised (an Item's `error`, a report's causes) and the errors
+webhooks carry are built here too, from a `PlaidError`, and stored ones are read back with
+`from_stored`, so every shape Plaid gives an error has one definition.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 
@@ -38,6 +43,31 @@ class PlaidError(Exception):
             "error_message": self.error_message,
             "display_message": self.display_message,
         }
+
+    def stored(self) -> dict[str, Any]:
+        """The error as Gingham keeps it and Plaid shows it where it is not the response (an
+        Item's `error` in /item/get, an asset report's `causes`): the summary and
+        `error_code_reason`."""
+        return {
+            "error_type": self.error_type,
+            "error_code": self.error_code,
+            "error_code_reason": self.error_code_reason,
+            "error_message": self.error_message,
+            "display_message": self.display_message,
+        }
+
+    def cause(self, item_id: str) -> dict[str, Any]:
+        """The error as a warning's `cause` (Assets, Bank Income): the summary and the Item."""
+        return {**self.summary(), "item_id": item_id}
+
+    def webhook_body(self) -> dict[str, Any]:
+        """The error as webhooks carry it: with its HTTP status, without a request_id, and with
+        `error_code_reason` only when there is one (Plaid's examples)."""
+        body = self.summary()
+        if self.error_code_reason is not None:
+            body["error_code_reason"] = self.error_code_reason
+        body["status"] = self.status
+        return body
 
     def body(self, request_id: str | None) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -98,6 +128,65 @@ class RateLimitExceeded(PlaidError):
 
 class TransactionsError(PlaidError):
     error_type = "TRANSACTIONS_ERROR"
+
+
+_CLASS_OF_TYPE: dict[str, type[PlaidError]] = {
+    cls.error_type: cls
+    for cls in (
+        InvalidRequest,
+        InvalidInput,
+        ItemError,
+        InstitutionError,
+        ApiError,
+        SandboxError,
+        InvalidResult,
+        OAuthError,
+        RateLimitExceeded,
+        TransactionsError,
+    )
+}
+
+
+def of_type(
+    error_type: str,
+    error_code: str,
+    error_message: str,
+    *,
+    display_message: str | None = None,
+    error_code_reason: str | None = None,
+) -> PlaidError:
+    """An error whose type is known only as a string (read back, or named by Plaid's docs for a
+    product whose errors Gingham only ever reports, never raises). Its status is that of its
+    class, or 400."""
+    cls = _CLASS_OF_TYPE.get(error_type)
+    if cls is not None:
+        return cls(
+            error_code,
+            error_message,
+            display_message=display_message,
+            error_code_reason=error_code_reason,
+        )
+    error = PlaidError(
+        error_code,
+        error_message,
+        display_message=display_message,
+        error_code_reason=error_code_reason,
+        status=400,
+    )
+    error.error_type = error_type  # type: ignore[misc]
+    return error
+
+
+def from_stored(stored: Mapping[str, Any], *, default_type: str = "ITEM_ERROR") -> PlaidError:
+    """An error kept by `PlaidError.stored` (or shown by Link, `PlaidError.summary`) read back;
+    `default_type` where the stored object names none."""
+    return of_type(
+        stored.get("error_type") or default_type,
+        stored["error_code"],
+        stored.get("error_message") or "",
+        display_message=stored.get("display_message"),
+        error_code_reason=stored.get("error_code_reason"),
+    )
 
 
 # Constructors for the errors raised from more than one place, so their wording stays identical.

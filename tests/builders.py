@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2 as httpx
@@ -64,6 +65,24 @@ def link_token_request(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return {key: value for key, value in body.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Linked:
+    """An Item as the app holds it after the exchange."""
+
+    access_token: str
+    item_id: str
+
+
+def item_of(plaid: PlaidCaller, linked: Linked) -> dict[str, Any]:
+    item: dict[str, Any] = plaid.ok("/item/get", {"access_token": linked.access_token})["item"]
+    return item
+
+
+def advance(plaid: PlaidCaller, by: str) -> dict[str, Any]:
+    """Move the caller's sandbox clock forward `by` an ISO 8601 duration."""
+    return plaid.ok("/_gingham/clock/advance", {"by": by})
 
 
 # Plaid's `user_good` accounts at First Platypus Bank, in order: (name, mask, type, subtype).

@@ -23,6 +23,9 @@ from gingham.config import Settings
 from gingham.db import make_engine, migrate
 from tests.builders import PlaidCaller
 
+# The committed-database fixtures, for tests that need transactions that really commit.
+pytest_plugins = ["tests.committed"]
+
 POSTGRES_URL_VARIABLE = "GINGHAM_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ from gingham.institutions.catalogue import Behaviour
 from gingham.institutions.catalogue import find as find_institution
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.json import parse_datetime
 
 
@@ -67,3 +67,11 @@ def get_auth(ctx: RequestContext, body: JSONObject) -> JSONObject:
         "numbers": numbers_json(found.accounts, found.foreign),
         "item": item_json(item),
     }
+
+
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/accounts/get", get_accounts),
+    Endpoint("/accounts/balance/get", get_balances),
+    Endpoint("/auth/get", get_auth),
+]

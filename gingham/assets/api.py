@@ -12,7 +12,7 @@ from gingham.assets.schemas import report_view
 from gingham.assets.service import AssetReportError
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.wire.endpoint import AnyHandler, FileBody, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, FileBody, JSONObject, RequestContext
 
 # The create options a report keeps (and a refresh may override).
 _KEPT_OPTIONS = (
@@ -194,16 +194,16 @@ def remove_audit_copy(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"removed": True}
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, AnyHandler] = {
-    "/asset_report/create": create,
-    "/asset_report/get": get,
-    "/asset_report/pdf/get": get_pdf,
-    "/asset_report/refresh": refresh,
-    "/asset_report/filter": filter_report,
-    "/asset_report/remove": remove,
-    "/asset_report/audit_copy/create": create_audit_copy,
-    "/asset_report/audit_copy/get": get_audit_copy,
-    "/asset_report/audit_copy/pdf/get": get_audit_copy_pdf,
-    "/asset_report/audit_copy/remove": remove_audit_copy,
-}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/asset_report/create", create),
+    Endpoint("/asset_report/get", get),
+    Endpoint("/asset_report/pdf/get", get_pdf),
+    Endpoint("/asset_report/refresh", refresh),
+    Endpoint("/asset_report/filter", filter_report),
+    Endpoint("/asset_report/remove", remove),
+    Endpoint("/asset_report/audit_copy/create", create_audit_copy),
+    Endpoint("/asset_report/audit_copy/get", get_audit_copy),
+    Endpoint("/asset_report/audit_copy/pdf/get", get_audit_copy_pdf),
+    Endpoint("/asset_report/audit_copy/remove", remove_audit_copy),
+]

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gingham import errors
 from gingham.accounts.service import AccountRecord
 from gingham.investments import service as investments_service
 from gingham.investments import timers as investments_timers
@@ -58,14 +59,12 @@ def unavailable_warning(item: ItemRecord) -> dict[str, Any]:
     return {
         "warning_type": "ASSET_REPORT_WARNING",
         "warning_code": "INVESTMENTS_UNAVAILABLE",
-        "cause": {
-            "error_type": "ASSET_REPORT_ERROR",
-            "error_code": "PRODUCT_NOT_ENABLED",
-            "error_message": f"Item {item.id} does not have the investments product: link it "
+        "cause": errors.of_type(
+            "ASSET_REPORT_ERROR",
+            "PRODUCT_NOT_ENABLED",
+            f"Item {item.id} does not have the investments product: link it "
             "with 'investments' in optional_products to include its holdings",
-            "display_message": None,
-            "item_id": item.id,
-        },
+        ).cause(item.id),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gingham import errors
 from gingham.assets import build
 from gingham.assets import investments as investments_addon
 from gingham.assets.models import AssetReport
@@ -27,7 +28,7 @@ from gingham.assets.service import (
 )
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import TimerContext, register_timer_handler
+from gingham.sandbox_clock.service import TimerContext, TimerHandler
 from gingham.webhooks.outbox import enqueue_event
 
 
@@ -86,13 +87,7 @@ def _built_report(
         if item.error is None:
             readable.append(item)
         else:
-            causes.append(
-                {
-                    **item.error,
-                    "error_type": item.error.get("error_type", "ITEM_ERROR"),
-                    "item_id": item.id,
-                }
-            )
+            causes.append({**errors.from_stored(item.error).stored(), "item_id": item.id})
     if causes and (report.options.get("require_all_items", True) or not readable):
         failed = ", ".join(f"{c['item_id']} ({c['error_code']})" for c in causes)
         raise AssetReportError(
@@ -154,5 +149,7 @@ def _notify(session: Session, report: AssetReport, fields: dict[str, Any], now: 
     )
 
 
-register_timer_handler(BUILD_TIMER, _build)
-register_timer_handler(FAST_BUILD_TIMER, _build_fast)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    BUILD_TIMER: _build,
+    FAST_BUILD_TIMER: _build_fast,
+}

@@ -13,7 +13,7 @@ from gingham.link.models import LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.users import service as users_service
 from gingham.users.models import User
-from gingham.wire.endpoint import AnyHandler, FileBody, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, FileBody, JSONObject, RequestContext
 from gingham.wire.json import format_datetime
 
 # How many reports one /credit/bank_income/get may ask for.
@@ -99,14 +99,7 @@ def _session_json(link_session: LinkSession, config: dict[str, Any]) -> dict[str
         if service.PRODUCT in (config.get("products") or ()):
             results["bank_income_results"].append({"status": "APPROVED", **linked})
     elif (error := (link_session.result or {}).get("error")) is not None:
-        found_errors.append(
-            {
-                "error_type": error.get("error_type"),
-                "error_code": error.get("error_code"),
-                "error_message": error.get("error_message"),
-                "display_message": error.get("display_message"),
-            }
-        )
+        found_errors.append(errors.from_stored(error).summary())
     return {
         "link_session_id": link_session.id,
         "session_start_time": format_datetime(link_session.started_at),
@@ -115,11 +108,11 @@ def _session_json(link_session: LinkSession, config: dict[str, Any]) -> dict[str
     }
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, AnyHandler] = {
-    "/credit/bank_income/get": get_bank_income,
-    "/credit/bank_income/pdf/get": get_bank_income_pdf,
-    "/credit/bank_income/refresh": refresh_bank_income,
-    "/credit/bank_income/webhook/update": update_webhook,
-    "/credit/sessions/get": get_sessions,
-}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/credit/bank_income/get", get_bank_income),
+    Endpoint("/credit/bank_income/pdf/get", get_bank_income_pdf),
+    Endpoint("/credit/bank_income/refresh", refresh_bank_income),
+    Endpoint("/credit/bank_income/webhook/update", update_webhook),
+    Endpoint("/credit/sessions/get", get_sessions),
+]

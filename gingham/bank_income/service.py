@@ -170,20 +170,24 @@ def current_source_ids(session: Session, user: User, days_requested: int, today:
 
 
 def _warning(item: ItemRecord) -> dict[str, Any]:
-    error = item.error or {}
-    code = str(error.get("error_code") or "ITEM_LOGIN_REQUIRED")
+    error = (
+        errors.from_stored(item.error)
+        if item.error
+        else errors.ItemError("ITEM_LOGIN_REQUIRED", "")
+    )
+    # Bank Income names the cause's type after its code where Plaid lists one, and shows the
+    # message where there is no display message.
+    code = error.error_code
+    cause = errors.of_type(
+        code if code in _CAUSE_TYPES else "INTERNAL_SERVER_ERROR",
+        code,
+        error.error_message,
+        display_message=error.display_message or error.error_message,
+    )
     return {
         "warning_type": "BANK_INCOME_WARNING",
         "warning_code": "TRANSACTIONS_UNAVAILABLE",
-        "cause": {
-            "error_type": code if code in _CAUSE_TYPES else "INTERNAL_SERVER_ERROR",
-            "error_code": code,
-            "error_message": str(error.get("error_message") or ""),
-            "display_message": str(
-                error.get("display_message") or error.get("error_message") or ""
-            ),
-            "item_id": item.id,
-        },
+        "cause": cause.cause(item.id),
     }
 
 

@@ -13,7 +13,7 @@ from gingham import errors
 from gingham.bank_income import service, watch
 from gingham.bank_income.models import BankIncomeReport
 from gingham.items import service as items_service
-from gingham.sandbox_clock.service import TimerContext, register_timer_handler, schedule_timer
+from gingham.sandbox_clock.service import TimerContext, TimerHandler, schedule_timer
 from gingham.users.models import User
 from gingham.webhooks.outbox import enqueue_event
 
@@ -103,5 +103,7 @@ def _build_refresh(timer: TimerContext) -> None:
         )
 
 
-register_timer_handler(BUILD_REFRESH, _build_refresh)
-register_timer_handler(watch.WATCH, watch.look_at_income)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    BUILD_REFRESH: _build_refresh,
+    watch.WATCH: watch.look_at_income,
+}

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.routing import Route
-
 from gingham.bank_simulation import institutions, logins
 from gingham.bank_simulation.logins import Affected
 from gingham.items import service as items_service
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import Schema
 
@@ -100,23 +98,10 @@ def revoke_consent(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"item_id": item.id, "noticed_at": format_datetime(noticed_at)}
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    return [
-        plaid_route(
-            "/_gingham/bank/password/change",
-            change_password,
-            runtime,
-            schema=CHANGE_PASSWORD_SCHEMA,
-        ),
-        plaid_route("/_gingham/bank/otp/expire", expire_otp, runtime, schema=EXPIRE_OTP_SCHEMA),
-        plaid_route(
-            "/_gingham/bank/accounts/open", open_account, runtime, schema=OPEN_ACCOUNT_SCHEMA
-        ),
-        plaid_route(
-            "/_gingham/bank/consent/revoke",
-            revoke_consent,
-            runtime,
-            schema=REVOKE_CONSENT_SCHEMA,
-        ),
-        *institutions.routes(runtime),
-    ]
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/_gingham/bank/password/change", change_password, CHANGE_PASSWORD_SCHEMA),
+    Endpoint("/_gingham/bank/otp/expire", expire_otp, EXPIRE_OTP_SCHEMA),
+    Endpoint("/_gingham/bank/accounts/open", open_account, OPEN_ACCOUNT_SCHEMA),
+    Endpoint("/_gingham/bank/consent/revoke", revoke_consent, REVOKE_CONSENT_SCHEMA),
+    *institutions.ENDPOINTS,
+]

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
-from starlette.routing import Route
 
 from gingham import errors
 from gingham.db import add_once
@@ -32,13 +31,12 @@ from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
 from gingham.sandbox_clock.service import (
     TimerContext,
+    TimerHandler,
     client_now,
-    register_timer_handler,
     schedule_timer,
 )
-from gingham.webhooks.payloads import webhook_time
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
-from gingham.wire.json import format_datetime
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.json import format_datetime, format_timestamp_ms
 from gingham.wire.validation import Schema
 
 DEFAULT_MIGRATION_WINDOW_DAYS = 90
@@ -188,7 +186,10 @@ def _schedule_breaks(
     breaks = []
     for turn, item_id in enumerate(ordered, start=1):
         breaks_at = start + timedelta(seconds=window * turn // len(ordered))
-        payload = {"institution_id": institution_id, "disconnect_time": webhook_time(breaks_at)}
+        payload = {
+            "institution_id": institution_id,
+            "disconnect_time": format_timestamp_ms(breaks_at),
+        }
         warn_at = max(start, breaks_at - DISCONNECT_WARNING) if warned else None
         if warn_at is not None:
             schedule_timer(
@@ -240,10 +241,6 @@ def _require_oauth_login(timer: TimerContext) -> None:
     item = _still_on_credentials(timer)
     if item is not None:
         lifecycle.require_login(timer.session, item, lifecycle.Cause.OAUTH_MIGRATION, timer.now)
-
-
-register_timer_handler(MIGRATION_WARNING, _warn_of_disconnect)
-register_timer_handler(MIGRATION_LOGIN_REQUIRED, _require_oauth_login)
 
 
 # --- Endpoints ----------------------------------------------------------------------------------
@@ -312,18 +309,17 @@ def migrate_to_oauth_endpoint(ctx: RequestContext, body: JSONObject) -> JSONObje
     }
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    return [
-        plaid_route(
-            "/_gingham/bank/institutions/set_status",
-            set_status_endpoint,
-            runtime,
-            schema=SET_STATUS_SCHEMA,
-        ),
-        plaid_route(
-            "/_gingham/bank/institutions/migrate_to_oauth",
-            migrate_to_oauth_endpoint,
-            runtime,
-            schema=MIGRATE_TO_OAUTH_SCHEMA,
-        ),
-    ]
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/_gingham/bank/institutions/set_status", set_status_endpoint, SET_STATUS_SCHEMA),
+    Endpoint(
+        "/_gingham/bank/institutions/migrate_to_oauth",
+        migrate_to_oauth_endpoint,
+        MIGRATE_TO_OAUTH_SCHEMA,
+    ),
+]
+
+
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    MIGRATION_WARNING: _warn_of_disconnect,
+    MIGRATION_LOGIN_REQUIRED: _require_oauth_login,
+}

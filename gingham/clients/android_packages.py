@@ -4,15 +4,10 @@ instead of a redirect URI (`android_package_name` in /link/token/create)."""
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from gingham import errors
+from gingham.clients.allow_lists import AllowList
 from gingham.clients.models import AllowedAndroidPackage
-from gingham.db import add_once
 
 MAX_LENGTH = 255
 # Android's application ID rules: two or more dot-separated segments, each starting with a letter
@@ -30,69 +25,30 @@ def check_package_name(value: str) -> str:
     return value
 
 
-def _entry(
-    session: Session, client_id: str, environment: str, name: str
-) -> AllowedAndroidPackage | None:
-    return session.scalar(
-        select(AllowedAndroidPackage).where(
-            AllowedAndroidPackage.client_id == client_id,
-            AllowedAndroidPackage.environment == environment,
-            AllowedAndroidPackage.package_name == name,
-        )
+def _admits(value: str, environment: str, entries: list[str]) -> bool:
+    return check_package_name(value) in entries
+
+
+def _refusal(client_id: str, environment: str, value: str) -> str:
+    return (
+        f"Android package name must be configured in this API client's allow-list for "
+        f"{environment}: add {value} with `gingham client android-package add --client-id "
+        f"{client_id} {value}` or POST /_gingham/client/android_package_names/add with this "
+        "client's credentials"
     )
 
 
-def list_android_packages(session: Session, client_id: str, environment: str) -> list[str]:
-    return list(
-        session.scalars(
-            select(AllowedAndroidPackage.package_name)
-            .where(
-                AllowedAndroidPackage.client_id == client_id,
-                AllowedAndroidPackage.environment == environment,
-            )
-            .order_by(AllowedAndroidPackage.package_name)
-        )
-    )
-
-
-def add_android_package(
-    session: Session, client_id: str, environment: str, value: str, now: datetime
-) -> tuple[str, bool]:
-    """Allow the package name `value` (after the rules): the entry, and whether it is new."""
-    name = check_package_name(value)
-    if _entry(session, client_id, environment, name) is not None:
-        return name, False
-    row = AllowedAndroidPackage(
-        id=uuid.uuid4().hex,
-        client_id=client_id,
-        environment=environment,
-        package_name=name,
-        created_at=now,
-    )
-    return name, add_once(session, row)
-
-
-def remove_android_package(
-    session: Session, client_id: str, environment: str, value: str
-) -> tuple[str, bool]:
-    """Remove the package name `value`: the entry, and whether it was there."""
-    row = _entry(session, client_id, environment, value)
-    if row is None:
-        return value, False
-    session.delete(row)
-    session.flush()
-    return value, True
-
-
-def check_link_token_android_package(
-    session: Session, client_id: str, environment: str, value: str
-) -> None:
-    """The `android_package_name` of /link/token/create: on the client's allow-list."""
-    name = check_package_name(value)
-    if _entry(session, client_id, environment, name) is None:
-        raise errors.invalid_field(
-            f"Android package name must be configured in this API client's allow-list for "
-            f"{environment}: add {name} with `gingham client android-package add --client-id "
-            f"{client_id} {name}` or POST /_gingham/client/android_package_names/add with this "
-            "client's credentials"
-        )
+# The `android_package_name` of /link/token/create must be on the list as written (case
+# matters). A removal names an entry as written, whatever the rules.
+ANDROID_PACKAGES = AllowList(
+    field="android_package_name",
+    listed_as="android_package_names",
+    entries="Android package names",
+    argument="NAME",
+    model=AllowedAndroidPackage,
+    column=AllowedAndroidPackage.package_name,
+    entry_of=lambda value, environment: check_package_name(value),
+    removal_entry_of=lambda value, environment: value,
+    admits=_admits,
+    refusal=_refusal,
+)

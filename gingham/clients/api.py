@@ -8,95 +8,65 @@ belongs to, and answers with the list as it now stands.
 
 from __future__ import annotations
 
-from starlette.routing import Route
+from functools import partial
 
-from gingham.clients import android_packages, redirect_uris
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.clients import allow_lists
+from gingham.clients.allow_lists import AllowList
+from gingham.clients.android_packages import ANDROID_PACKAGES
+from gingham.clients.redirect_uris import REDIRECT_URIS
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
 
 
-def _schema(field: str | None) -> Schema:
-    if field is None:
-        return {"type": "object", "properties": {}}
-    return {
-        "type": "object",
-        "required": [field],
-        "properties": {field: {"type": "string", "minLength": 1}},
-    }
-
-
-def _redirect_uris(ctx: RequestContext) -> JSONObject:
+def _listing(ctx: RequestContext, allow_list: AllowList) -> JSONObject:
     return {
         "environment": ctx.caller.environment,
-        "redirect_uris": redirect_uris.list_redirect_uris(
-            ctx.session, ctx.caller.client_id, ctx.caller.environment
+        allow_list.listed_as: allow_lists.list_entries(
+            ctx.session, allow_list, ctx.caller.client_id, ctx.caller.environment
         ),
     }
 
 
-def add_redirect_uri(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    _, added = redirect_uris.add_redirect_uri(
-        ctx.session, ctx.caller.client_id, ctx.caller.environment, body["redirect_uri"], ctx.now
-    )
-    return {"added": added, **_redirect_uris(ctx)}
-
-
-def remove_redirect_uri(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    _, removed = redirect_uris.remove_redirect_uri(
-        ctx.session, ctx.caller.client_id, ctx.caller.environment, body["redirect_uri"]
-    )
-    return {"removed": removed, **_redirect_uris(ctx)}
-
-
-def list_redirect_uris(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    return _redirect_uris(ctx)
-
-
-def _android_packages(ctx: RequestContext) -> JSONObject:
-    return {
-        "environment": ctx.caller.environment,
-        "android_package_names": android_packages.list_android_packages(
-            ctx.session, ctx.caller.client_id, ctx.caller.environment
-        ),
-    }
-
-
-def add_android_package(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    _, added = android_packages.add_android_package(
+def add(ctx: RequestContext, body: JSONObject, *, allow_list: AllowList) -> JSONObject:
+    _, added = allow_lists.add(
         ctx.session,
+        allow_list,
         ctx.caller.client_id,
         ctx.caller.environment,
-        body["android_package_name"],
+        body[allow_list.field],
         ctx.now,
     )
-    return {"added": added, **_android_packages(ctx)}
+    return {"added": added, **_listing(ctx, allow_list)}
 
 
-def remove_android_package(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    _, removed = android_packages.remove_android_package(
-        ctx.session, ctx.caller.client_id, ctx.caller.environment, body["android_package_name"]
+def remove(ctx: RequestContext, body: JSONObject, *, allow_list: AllowList) -> JSONObject:
+    _, removed = allow_lists.remove(
+        ctx.session,
+        allow_list,
+        ctx.caller.client_id,
+        ctx.caller.environment,
+        body[allow_list.field],
     )
-    return {"removed": removed, **_android_packages(ctx)}
+    return {"removed": removed, **_listing(ctx, allow_list)}
 
 
-def list_android_packages(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    return _android_packages(ctx)
+def list_all(ctx: RequestContext, body: JSONObject, *, allow_list: AllowList) -> JSONObject:
+    return _listing(ctx, allow_list)
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    uri, package = "/_gingham/client/redirect_uris", "/_gingham/client/android_package_names"
+def _endpoints(allow_list: AllowList) -> list[Endpoint]:
+    path = f"/_gingham/client/{allow_list.listed_as}"
+    one_entry: Schema = {
+        "type": "object",
+        "required": [allow_list.field],
+        "properties": {allow_list.field: {"type": "string", "minLength": 1}},
+    }
     return [
-        plaid_route(f"{uri}/add", add_redirect_uri, runtime, schema=_schema("redirect_uri")),
-        plaid_route(f"{uri}/remove", remove_redirect_uri, runtime, schema=_schema("redirect_uri")),
-        plaid_route(f"{uri}/list", list_redirect_uris, runtime, schema=_schema(None)),
-        plaid_route(
-            f"{package}/add", add_android_package, runtime, schema=_schema("android_package_name")
-        ),
-        plaid_route(
-            f"{package}/remove",
-            remove_android_package,
-            runtime,
-            schema=_schema("android_package_name"),
-        ),
-        plaid_route(f"{package}/list", list_android_packages, runtime, schema=_schema(None)),
+        Endpoint(f"{path}/add", partial(add, allow_list=allow_list), one_entry),
+        Endpoint(f"{path}/remove", partial(remove, allow_list=allow_list), one_entry),
+        Endpoint(f"{path}/list", partial(list_all, allow_list=allow_list), _NO_FIELDS),
     ]
+
+
+_NO_FIELDS: Schema = {"type": "object", "properties": {}}
+ENDPOINTS: list[Endpoint] = [*_endpoints(REDIRECT_URIS), *_endpoints(ANDROID_PACKAGES)]

@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from urllib.parse import urlsplit
 
 from publicsuffixlist import PublicSuffixList
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from gingham import errors
+from gingham.clients.allow_lists import AllowList
 from gingham.clients.models import AllowedRedirectUri
-from gingham.db import add_once
 
 # Entries are printable ASCII (see parse), so this also bounds the unique index's row size.
 MAX_LENGTH = 1024
@@ -191,70 +187,49 @@ def _public_suffix_list() -> PublicSuffixList:
 # --- The allow-list ----------------------------------------------------------------------------
 
 
-def list_redirect_uris(session: Session, client_id: str, environment: str) -> list[str]:
-    return list(
-        session.scalars(
-            select(AllowedRedirectUri.uri)
-            .where(
-                AllowedRedirectUri.client_id == client_id,
-                AllowedRedirectUri.environment == environment,
-            )
-            .order_by(AllowedRedirectUri.uri)
-        )
-    )
+def _entry_of(value: str, environment: str) -> str:
+    return parse(value, environment, wildcard_allowed=True).text
 
 
-def add_redirect_uri(
-    session: Session, client_id: str, environment: str, value: str, now: datetime
-) -> tuple[str, bool]:
-    """Allow `value` (after the entry rules): the stored entry, and whether it is new."""
-    entry = parse(value, environment, wildcard_allowed=True).text
-    if entry in list_redirect_uris(session, client_id, environment):
-        return entry, False
-    row = AllowedRedirectUri(
-        id=uuid.uuid4().hex, client_id=client_id, environment=environment, uri=entry, created_at=now
-    )
-    return entry, add_once(session, row)
-
-
-def remove_redirect_uri(
-    session: Session, client_id: str, environment: str, value: str
-) -> tuple[str, bool]:
-    """Remove the entry `value` names: the entry, and whether there was one."""
+def _removal_entry_of(value: str, environment: str) -> str:
     try:
-        entry = parse(value, environment, wildcard_allowed=True).text
+        return _entry_of(value, environment)
     except errors.PlaidError:
         # An entry stored under older rules must stay removable: match it as written.
-        entry = value
-    row = session.scalar(
-        select(AllowedRedirectUri).where(
-            AllowedRedirectUri.client_id == client_id,
-            AllowedRedirectUri.environment == environment,
-            AllowedRedirectUri.uri == entry,
-        )
-    )
-    if row is None:
-        return entry, False
-    session.delete(row)
-    session.flush()
-    return entry, True
+        return value
 
 
-def check_link_token_redirect_uri(
-    session: Session, client_id: str, environment: str, value: str
-) -> None:
-    """The `redirect_uri` of /link/token/create: well formed, without wildcard, and admitted by
-    an entry of the client's allow-list for its environment."""
+def _admits(value: str, environment: str, entries: list[str]) -> bool:
     uri = parse(value, environment, wildcard_allowed=False)
-    for text in list_redirect_uris(session, client_id, environment):
+    for text in entries:
         try:
             entry = parse(text, environment, wildcard_allowed=True)
         except errors.PlaidError:
             continue  # stored under older rules; it no longer admits anything
         if entry.allows(uri):
-            return
-    raise errors.invalid_field(
+            return True
+    return False
+
+
+def _refusal(client_id: str, environment: str, value: str) -> str:
+    return (
         f"OAuth redirect URI must be configured in this API client's allow-list for {environment}: "
         f"add {value} with `gingham client redirect-uri add --client-id {client_id} {value}` or "
         "POST /_gingham/client/redirect_uris/add with this client's credentials"
     )
+
+
+# The `redirect_uri` of /link/token/create must be well formed, without wildcard, and admitted
+# by an entry (exact, or a wildcard entry one label up).
+REDIRECT_URIS = AllowList(
+    field="redirect_uri",
+    listed_as="redirect_uris",
+    entries="redirect URIs",
+    argument="URI",
+    model=AllowedRedirectUri,
+    column=AllowedRedirectUri.uri,
+    entry_of=_entry_of,
+    removal_entry_of=_removal_entry_of,
+    admits=_admits,
+    refusal=_refusal,
+)

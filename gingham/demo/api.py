@@ -23,8 +23,9 @@ from starlette.routing import Route
 from gingham import errors
 from gingham.accounts.schemas import account_json
 from gingham.accounts.service import accounts_of_item
+from gingham.clients import allow_lists
 from gingham.clients.models import ApiClient, ClientSecret
-from gingham.clients.redirect_uris import add_redirect_uri
+from gingham.clients.redirect_uris import REDIRECT_URIS
 from gingham.demo import item_cookie
 from gingham.demo.calls import CALL_SCHEMA, DEMO_CALLS, Credential
 from gingham.demo.guard import from_the_demo_page
@@ -130,7 +131,9 @@ def routes(runtime: Runtime, plaid_endpoints: Mapping[str, AnyHandler]) -> list[
         caller = default_caller(session)
         now = runtime.client_clocks.now(session, caller.client_id, runtime.clock.now())
         # The demo registers its own return page on the default client's allow-list.
-        add_redirect_uri(session, caller.client_id, caller.environment, redirect_uri, now)
+        allow_lists.add(
+            session, REDIRECT_URIS, caller.client_id, caller.environment, redirect_uri, now
+        )
         token, row = link_tokens_service.create_link_token(
             session,
             caller,

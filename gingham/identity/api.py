@@ -9,7 +9,7 @@ from gingham.identity.service import match_scores, owners_by_account
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
 from gingham.products.access import open_product
-from gingham.wire.endpoint import Handler, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 
 # Identity's data at an OAuth bank: the user's consent to share account holder details.
 IDENTITY_SCOPE = "identity"
@@ -45,8 +45,8 @@ def match_identity(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"accounts": accounts, "item": item_json(item)}
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, Handler] = {
-    "/identity/get": get_identity,
-    "/identity/match": match_identity,
-}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/identity/get", get_identity),
+    Endpoint("/identity/match", match_identity),
+]

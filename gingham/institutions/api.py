@@ -5,7 +5,7 @@ from __future__ import annotations
 from gingham import errors
 from gingham.institutions import catalogue, state
 from gingham.institutions.schemas import InstitutionOptions, institution_json
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 
 
 def _listing(ctx: RequestContext) -> state.Listing:
@@ -72,3 +72,11 @@ def search_institutions(ctx: RequestContext, body: JSONObject) -> JSONObject:
             for i in found
         ]
     }
+
+
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/institutions/get", get_institutions),
+    Endpoint("/institutions/get_by_id", get_institution_by_id),
+    Endpoint("/institutions/search", search_institutions),
+]

@@ -11,7 +11,7 @@ from gingham.items.schemas import item_json
 from gingham.products.access import open_product
 from gingham.sandbox_data.securities import Security
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.wire.endpoint import Handler, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 
 PRODUCT = "investments"
 DEFAULT_COUNT = 100
@@ -108,9 +108,9 @@ def refresh(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {}
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, Handler] = {
-    "/investments/holdings/get": get_holdings,
-    "/investments/transactions/get": get_transactions,
-    "/investments/refresh": refresh,
-}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/investments/holdings/get", get_holdings),
+    Endpoint("/investments/transactions/get", get_transactions),
+    Endpoint("/investments/refresh", refresh),
+]

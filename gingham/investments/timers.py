@@ -18,8 +18,8 @@ from gingham.investments import service
 from gingham.items.service import ItemRecord, item_by_id
 from gingham.sandbox_clock.service import (
     TimerContext,
+    TimerHandler,
     cancel_timers,
-    register_timer_handler,
     schedule_timer,
 )
 
@@ -74,4 +74,6 @@ def _update(timer: TimerContext) -> None:
     schedule_next_update(timer.session, item, found, timer.now.date(), not_before=timer.until)
 
 
-register_timer_handler(UPDATE, _update)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    UPDATE: _update,
+}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from gingham.items import service
 from gingham.items.schemas import item_json
 from gingham.transactions import timers as transactions_timers
-from gingham.webhooks.outbox import enqueue_webhook, last_sent_webhook
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.webhooks.log import last_sent_webhook
+from gingham.webhooks.outbox import enqueue_webhook
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import check_url
 
@@ -68,3 +69,13 @@ def update_item_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
 def invalidate_access_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
     item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
     return {"new_access_token": service.rotate_access_token(ctx.session, item, ctx.now)}
+
+
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/item/public_token/exchange", exchange_public_token),
+    Endpoint("/item/get", get_item),
+    Endpoint("/item/remove", remove_item),
+    Endpoint("/item/webhook/update", update_item_webhook),
+    Endpoint("/item/access_token/invalidate", invalidate_access_token),
+]

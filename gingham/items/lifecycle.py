@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from gingham import errors
 from gingham.accounts.models import Account
 from gingham.institutions.catalogue import find
 from gingham.items import service
@@ -26,14 +27,14 @@ from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
 from gingham.sandbox_clock.service import (
     TimerContext,
+    TimerHandler,
     cancel_timers,
     client_now,
-    register_timer_handler,
     schedule_timer,
 )
 from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.webhooks.payloads import webhook_error, webhook_time
+from gingham.wire.json import format_timestamp_ms
 
 
 class Cause(StrEnum):
@@ -67,23 +68,17 @@ _LOGIN_REQUIRED_MESSAGE = (
     "the item to a good state"
 )
 
-USER_PERMISSION_REVOKED: Mapping[str, Any] = {
-    "error_type": "ITEM_ERROR",
-    "error_code": "USER_PERMISSION_REVOKED",
-    "error_message": "the holder of this account has revoked their permission for your application to access it",
-    "display_message": None,
-}
+USER_PERMISSION_REVOKED = errors.ItemError(
+    "USER_PERMISSION_REVOKED",
+    "the holder of this account has revoked their permission for your application to access it",
+)
 
 
-def login_required(cause: Cause) -> dict[str, Any]:
+def login_required(cause: Cause) -> errors.ItemError:
     """The ITEM_LOGIN_REQUIRED error an Item takes for `cause`."""
-    return {
-        "error_type": "ITEM_ERROR",
-        "error_code": "ITEM_LOGIN_REQUIRED",
-        "error_code_reason": _REASONS.get(cause),
-        "error_message": _LOGIN_REQUIRED_MESSAGE,
-        "display_message": None,
-    }
+    return errors.ItemError(
+        "ITEM_LOGIN_REQUIRED", _LOGIN_REQUIRED_MESSAGE, error_code_reason=_REASONS.get(cause)
+    )
 
 
 def notify(
@@ -117,10 +112,10 @@ def require_login(
     session.execute(
         update(Item)
         .where(Item.id == item.id)
-        .values(error=error, error_cause=cause.value, error_at=now)
+        .values(error=error.stored(), error_cause=cause.value, error_at=now)
     )
-    notify(session, item, "ERROR", {"error": webhook_error(error)}, now)
-    return replace(item, error=error, error_cause=cause.value, error_at=now)
+    notify(session, item, "ERROR", {"error": error.webhook_body()}, now)
+    return replace(item, error=error.stored(), error_cause=cause.value, error_at=now)
 
 
 def live_items_of_login(
@@ -204,7 +199,7 @@ def schedule_consent_timers(
         cancel_timers(session, item.client_id, subject_id=item.id, kind=kind)
     if expires_at is None:
         return
-    payload = {"consent_id": consent_id, "expires_at": webhook_time(expires_at)}
+    payload = {"consent_id": consent_id, "expires_at": format_timestamp_ms(expires_at)}
     schedule_timer(
         session,
         item.client_id,
@@ -231,7 +226,7 @@ def _current_consent(session: Session, item: ItemRecord, payload: Mapping[str, A
         return False
     consent_id = payload["consent_id"]
     if consent_id is None:
-        return item.consent_expires_at is not None and webhook_time(
+        return item.consent_expires_at is not None and format_timestamp_ms(
             item.consent_expires_at
         ) == payload.get("expires_at")
     connection = session.get(ItemOAuthConnection, item.id)
@@ -251,7 +246,7 @@ def _warn_of_expiry(timer: TimerContext) -> None:
             timer.session,
             item,
             "PENDING_EXPIRATION",
-            {"consent_expiration_time": webhook_time(item.consent_expires_at)},
+            {"consent_expiration_time": format_timestamp_ms(item.consent_expires_at)},
             timer.now,
         )
     else:
@@ -261,7 +256,7 @@ def _warn_of_expiry(timer: TimerContext) -> None:
             "PENDING_DISCONNECT",
             {
                 "reason": "INSTITUTION_TOKEN_EXPIRATION",
-                "disconnect_time": webhook_time(item.consent_expires_at),
+                "disconnect_time": format_timestamp_ms(item.consent_expires_at),
             },
             timer.now,
         )
@@ -322,7 +317,7 @@ def _check_consent(timer: TimerContext) -> None:
             session,
             item,
             "USER_PERMISSION_REVOKED",
-            {"error": webhook_error(USER_PERMISSION_REVOKED)},
+            {"error": USER_PERMISSION_REVOKED.webhook_body()},
             timer.now,
         )
         require_login(session, item, Cause.CONSENT_REVOKED, timer.now)
@@ -342,6 +337,8 @@ def _check_consent(timer: TimerContext) -> None:
         )
 
 
-register_timer_handler(CONSENT_EXPIRING, _warn_of_expiry)
-register_timer_handler(CONSENT_EXPIRED, _expire)
-register_timer_handler(CONSENT_CHECK, _check_consent)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    CONSENT_EXPIRING: _warn_of_expiry,
+    CONSENT_EXPIRED: _expire,
+    CONSENT_CHECK: _check_consent,
+}

@@ -6,7 +6,7 @@ from gingham.accounts.schemas import account_json
 from gingham.items.schemas import item_json
 from gingham.liabilities import service
 from gingham.products.access import open_product
-from gingham.wire.endpoint import Handler, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 
 PRODUCT = "liabilities"
 
@@ -23,5 +23,7 @@ def get_liabilities(ctx: RequestContext, body: JSONObject) -> JSONObject:
     }
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, Handler] = {"/liabilities/get": get_liabilities}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/liabilities/get", get_liabilities),
+]

@@ -25,7 +25,7 @@ from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.oauth_bank.connector import BankError
 from gingham.oauth_bank.headless import HeadlessConsentFailed
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
 
 COMPLETE_SCHEMA: Schema = {
@@ -212,3 +212,8 @@ def _answer_mfa(flow: LinkFlow) -> None:
         return
     answers = mfa.expected_answers(progress.step, progress.round, progress.plan)
     actions.act(flow, "submit_mfa", {"answers": answers})
+
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/_gingham/link/complete", complete_link_session, COMPLETE_SCHEMA),
+]

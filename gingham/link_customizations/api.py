@@ -3,11 +3,9 @@ with an API client's credentials like Plaid's endpoints."""
 
 from __future__ import annotations
 
-from starlette.routing import Route
-
 from gingham.link_customizations import service
 from gingham.link_customizations.service import AccountSelect, Customization
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
 
 _NAME: Schema = {"type": "string", "minLength": 1, "maxLength": 100}
@@ -67,8 +65,7 @@ def get(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"link_customization": customization_json(customization)}
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    return [
-        plaid_route("/_gingham/link_customizations/save", save, runtime, schema=SAVE_SCHEMA),
-        plaid_route("/_gingham/link_customizations/get", get, runtime, schema=GET_SCHEMA),
-    ]
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/_gingham/link_customizations/save", save, SAVE_SCHEMA),
+    Endpoint("/_gingham/link_customizations/get", get, GET_SCHEMA),
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gingham.link.service import sessions_of_link_token
 from gingham.link_tokens import service
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.json import format_datetime
 
 
@@ -34,3 +34,10 @@ def get_link_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
         "metadata": metadata,
         "link_sessions": sessions_of_link_token(ctx.session, row, ctx.runtime.secrets),
     }
+
+
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/link/token/create", create_link_token),
+    Endpoint("/link/token/get", get_link_token),
+]

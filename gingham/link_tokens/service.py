@@ -10,7 +10,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from gingham import errors
-from gingham.clients import android_packages, redirect_uris
+from gingham.clients import allow_lists
+from gingham.clients.android_packages import ANDROID_PACKAGES
+from gingham.clients.redirect_uris import REDIRECT_URIS
 from gingham.institutions import catalogue
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
@@ -215,12 +217,12 @@ def _check_oauth_return(session: Session, caller: Caller, body: dict[str, Any]) 
             "for Link on Android and redirect_uri on every other platform"
         )
     if redirect_uri:
-        redirect_uris.check_link_token_redirect_uri(
-            session, caller.client_id, caller.environment, redirect_uri
+        allow_lists.check(
+            session, REDIRECT_URIS, caller.client_id, caller.environment, redirect_uri
         )
     elif android_package_name:
-        android_packages.check_link_token_android_package(
-            session, caller.client_id, caller.environment, android_package_name
+        allow_lists.check(
+            session, ANDROID_PACKAGES, caller.client_id, caller.environment, android_package_name
         )
 
 

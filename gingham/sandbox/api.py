@@ -23,8 +23,8 @@ from gingham.liabilities import service as liabilities_service
 from gingham.products import check_products
 from gingham.transactions import firings as transaction_firings
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.webhooks.payloads import webhook_error, webhook_time
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.json import format_timestamp_ms
 from gingham.wire.validation import Schema, check_url, request_schema
 
 
@@ -107,12 +107,9 @@ def _first_account(fire: FireContext) -> str | None:
 
 # An asset report error, for ERROR fired as ASSETS (the report id is made up: Gingham keeps no
 # asset reports).
-_ASSET_REPORT_ERROR = {
-    "error_type": "ASSET_REPORT_ERROR",
-    "error_code": "PRODUCT_NOT_READY",
-    "error_message": "the asset report could not be generated",
-    "display_message": None,
-}
+_ASSET_REPORT_ERROR = errors.of_type(
+    "ASSET_REPORT_ERROR", "PRODUCT_NOT_READY", "the asset report could not be generated"
+)
 
 # Per code, the webhook types it can be fired as (the first is the default) and what each sends.
 # Payloads are Plaid's documented bodies; counts that describe data Gingham does not simulate yet
@@ -196,7 +193,7 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             None,
             lambda fire: {
                 "item_id": fire.item.id,
-                "error": webhook_error(lifecycle.USER_PERMISSION_REVOKED),
+                "error": lifecycle.USER_PERMISSION_REVOKED.webhook_body(),
             },
         )
     },
@@ -211,7 +208,7 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             lambda fire: {
                 "item_id": fire.item.id,
                 "reason": "INSTITUTION_TOKEN_EXPIRATION",
-                "disconnect_time": webhook_time(fire.ctx.now + timedelta(days=7)),
+                "disconnect_time": format_timestamp_ms(fire.ctx.now + timedelta(days=7)),
             },
         )
     },
@@ -222,7 +219,7 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             None,
             lambda fire: {
                 "item_id": fire.item.id,
-                "consent_expiration_time": webhook_time(
+                "consent_expiration_time": format_timestamp_ms(
                     fire.item.consent_expires_at or fire.ctx.now + timedelta(days=7)
                 ),
             },
@@ -276,14 +273,14 @@ FIRINGS: dict[str, dict[str, Firing]] = {
             None,
             lambda fire: {
                 "item_id": fire.item.id,
-                "error": webhook_error(lifecycle.login_required(lifecycle.Cause.SANDBOX_RESET)),
+                "error": lifecycle.login_required(lifecycle.Cause.SANDBOX_RESET).webhook_body(),
             },
         ),
         "ASSETS": Firing(
             "assets",
             lambda fire: {
                 "asset_report_id": str(uuid.uuid4()),
-                "error": webhook_error(_ASSET_REPORT_ERROR),
+                "error": _ASSET_REPORT_ERROR.webhook_body(),
             },
         ),
     },
@@ -336,3 +333,12 @@ def fire_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
         now=ctx.now,
     )
     return {"webhook_fired": True}
+
+
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/sandbox/public_token/create", create_public_token),
+    Endpoint("/sandbox/item/reset_login", reset_login),
+    # Takes more than Plaid's request schema says (a Gingham extension).
+    Endpoint("/sandbox/item/fire_webhook", fire_webhook, FIRE_WEBHOOK_SCHEMA),
+]

@@ -12,14 +12,18 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from starlette.routing import Route
-
 from gingham import errors
 from gingham.sandbox_clock import service
 from gingham.sandbox_clock.durations import DurationError, parse_duration
-from gingham.sandbox_clock.service import Advance, ClockState, FiredTimer
+from gingham.sandbox_clock.service import (
+    Advance,
+    ClientClocks,
+    ClockState,
+    FiredTimer,
+    TimerHandlers,
+)
 from gingham.webhooks import outbox, waiting
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext, Runtime
 from gingham.wire.json import format_datetime, parse_datetime
 from gingham.wire.validation import Schema
 
@@ -55,14 +59,16 @@ def advance_json(advance: Advance) -> JSONObject:
     return {**clock_json(advance.clock), "fired": [fired_json(fired) for fired in advance.fired]}
 
 
-def get_clock(ctx: RequestContext, body: JSONObject) -> JSONObject:
+def get_clock(ctx: RequestContext, body: JSONObject, *, clocks: ClientClocks) -> JSONObject:
     # From the database rather than this process's cache: the answer is never a second stale.
     state = service.clock_state(ctx.session, ctx.caller.client_id, ctx.runtime.clock.now())
-    ctx.runtime.client_clocks.remember(ctx.caller.client_id, state.offset_seconds)
+    clocks.remember(ctx.caller.client_id, state.offset_seconds)
     return clock_json(state)
 
 
-def advance_clock(ctx: RequestContext, body: JSONObject) -> JSONObject:
+def advance_clock(
+    ctx: RequestContext, body: JSONObject, *, clocks: ClientClocks, handlers: TimerHandlers
+) -> JSONObject:
     by = to = None
     if "by" in body:
         if body["by"].lstrip().startswith("-"):
@@ -82,7 +88,8 @@ def advance_clock(ctx: RequestContext, body: JSONObject) -> JSONObject:
         by=by,
         to=to,
         real_now=ctx.runtime.clock.now(),
-        clocks=ctx.runtime.client_clocks,
+        handlers=handlers,
+        clocks=clocks,
     )
     if body.get("wait_for_webhooks"):
         # Which attempts to wait for is read in the advance's own transaction: it sees the
@@ -117,9 +124,15 @@ def list_timers(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"now": format_datetime(ctx.now), "timers": timers}
 
 
-def routes(runtime: Runtime) -> list[Route]:
+def endpoints(clocks: ClientClocks, handlers: TimerHandlers) -> list[Endpoint]:
+    """`clocks` is the cache the runtime reads clients' time through: a clock read or moved here
+    is known to this process's endpoints at once. An advance fires timers with `handlers`."""
     return [
-        plaid_route("/_gingham/clock/get", get_clock, runtime, schema=_EMPTY_SCHEMA),
-        plaid_route("/_gingham/clock/advance", advance_clock, runtime, schema=ADVANCE_SCHEMA),
-        plaid_route("/_gingham/clock/timers", list_timers, runtime, schema=_EMPTY_SCHEMA),
+        Endpoint("/_gingham/clock/get", partial(get_clock, clocks=clocks), _EMPTY_SCHEMA),
+        Endpoint(
+            "/_gingham/clock/advance",
+            partial(advance_clock, clocks=clocks, handlers=handlers),
+            ADVANCE_SCHEMA,
+        ),
+        Endpoint("/_gingham/clock/timers", list_timers, _EMPTY_SCHEMA),
     ]

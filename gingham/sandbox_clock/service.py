@@ -11,12 +11,11 @@ Only business time is simulated. Anything that leaves Gingham with a timestamp a
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from gingham import errors
 from gingham.clients.models import ApiClient
 from gingham.sandbox_clock.durations import Duration, add_months
 from gingham.sandbox_clock.models import SandboxClock, SandboxTimer
+from gingham.webhooks import outbox as webhooks_outbox
 
 logger = logging.getLogger("gingham.sandbox_clock")
 
@@ -39,17 +39,6 @@ MAX_TIMERS_PER_ADVANCE = 100_000
 # How long a process trusts the offsets it has read (seconds): another process's advance is seen
 # within this time; the advancing process sees its own at once.
 OFFSET_REFRESH_SECONDS = 1.0
-# Modules that register timer handlers when imported. Every process that fires timers (the
-# server, `gingham clock advance`, workers) imports them first, whatever else it has imported.
-TIMER_HANDLER_MODULES: tuple[str, ...] = (
-    "gingham.items.lifecycle",
-    "gingham.bank_simulation.institutions",
-    "gingham.transactions.timers",
-    "gingham.investments.timers",
-    "gingham.assets.timers",
-    "gingham.statements.timers",
-    "gingham.bank_income.timers",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,27 +171,24 @@ class TimerContext:
 
 
 TimerHandler = Callable[[TimerContext], None]
-TIMER_HANDLERS: dict[str, TimerHandler] = {}
+# Timer kind → the handler that runs when a timer of that kind fires. Each domain that schedules
+# timers exposes its own as TIMER_HANDLERS; gingham.app merges them, and every process that fires
+# timers (the server, `gingham worker`, `gingham clock advance`) is handed the merged mapping.
+TimerHandlers = Mapping[str, TimerHandler]
 
 
-def register_timer_handler(kind: str, handler: TimerHandler) -> TimerHandler:
-    """Run `handler` for every timer of `kind` that fires. One handler per kind."""
-    registered = TIMER_HANDLERS.get(kind)
-    if registered is not None and registered is not handler:
-        raise ValueError(f"a handler for timer kind {kind!r} is already registered: {registered}")
-    TIMER_HANDLERS[kind] = handler
-    return handler
-
-
-_handler_modules_loaded = False
-
-
-def load_timer_handlers() -> None:
-    global _handler_modules_loaded
-    if not _handler_modules_loaded:
-        for module in TIMER_HANDLER_MODULES:
-            importlib.import_module(module)
-        _handler_modules_loaded = True
+def merge_timer_handlers(*mappings: TimerHandlers) -> dict[str, TimerHandler]:
+    """One mapping from several; a kind may have only one handler."""
+    merged: dict[str, TimerHandler] = {}
+    for mapping in mappings:
+        for kind, handler in mapping.items():
+            registered = merged.get(kind)
+            if registered is not None and registered is not handler:
+                raise ValueError(
+                    f"a handler for timer kind {kind!r} is already registered: {registered}"
+                )
+            merged[kind] = handler
+    return merged
 
 
 # Strictly increasing in this process, and wall-clock nanoseconds, so that timers scheduled by
@@ -296,12 +282,11 @@ class FiredTimer:
 
 
 def _fire_until(
-    session: Session, client_id: str, start: datetime, end: datetime
+    session: Session, client_id: str, start: datetime, end: datetime, handlers: TimerHandlers
 ) -> list[FiredTimer]:
     """Fire the client's pending timers due by `end`, in (due_at, sequence) order. The client's
     time moves from `start` to each timer's due time (never back: a timer already overdue fires
     at the time reached so far), and handlers may schedule timers that then fire in turn."""
-    load_timer_handlers()
     fired: list[FiredTimer] = []
     now = start
     due = (
@@ -314,7 +299,7 @@ def _fire_until(
         for timer in batch:
             scheduled = session.info.get(_SCHEDULED, 0)
             now = max(now, timer.due_at)
-            _fire(session, timer, now, end)
+            _fire(session, timer, now, end, handlers)
             fired.append(FiredTimer(timer.kind, timer.subject_id, timer.due_at, now))
             if len(fired) > MAX_TIMERS_PER_ADVANCE:
                 raise RuntimeError(
@@ -327,9 +312,15 @@ def _fire_until(
     return fired
 
 
-def _fire(session: Session, timer: SandboxTimer, now: datetime, until: datetime) -> None:
+def _fire(
+    session: Session,
+    timer: SandboxTimer,
+    now: datetime,
+    until: datetime,
+    handlers: TimerHandlers,
+) -> None:
     timer.fired_at = now
-    handler = TIMER_HANDLERS.get(timer.kind)
+    handler = handlers.get(timer.kind)
     if handler is None:
         logger.warning(
             "no handler for timer kind %r (timer %s, client %s): marked fired",
@@ -362,10 +353,11 @@ def advance_clock(
     by: timedelta | Duration | None = None,
     to: datetime | None = None,
     real_now: datetime,
+    handlers: TimerHandlers,
     clocks: ClientClocks | None = None,
 ) -> Advance:
     """Move the client's time forward `by` a duration or `to` a later moment, firing every timer
-    due on the way; INVALID_FIELD if that is not forward or more than MAX_ADVANCE_YEARS.
+    due on the way with `handlers`; INVALID_FIELD if that is not forward or more than MAX_ADVANCE_YEARS.
     `clocks`, if given, learns the new offset when the transaction commits."""
     if (by is None) == (to is None):
         raise errors.invalid_field("give either by (a duration) or to (a date-time), not both")
@@ -386,12 +378,9 @@ def advance_clock(
             f"one advance may cover at most {MAX_ADVANCE_YEARS} years (from "
             f"{start:%Y-%m-%dT%H:%M:%SZ} to {limit:%Y-%m-%dT%H:%M:%SZ} at most); advance in steps"
         )
-    fired = _fire_until(session, client_id, start, target)
+    fired = _fire_until(session, client_id, start, target, handlers)
     # Webhook retries wait on real time: move the client's forward by the jump, so that those due
-    # within the skipped interval go out now and later ones keep their distance. (Imported here:
-    # the outbox imports the endpoint adapter, which imports this module.)
-    from gingham.webhooks import outbox as webhooks_outbox
-
+    # within the skipped interval go out now and later ones keep their distance.
     webhooks_outbox.bring_forward(session, client_id=client_id, by=target - start)
 
     offset = (target - real_now).total_seconds()
@@ -426,7 +415,9 @@ def _lock_client(session: Session, client_id: str, *, skip_locked: bool = False)
     return locked is not None
 
 
-def fire_due_timers(session: Session, real_now: datetime) -> list[FiredTimer]:
+def fire_due_timers(
+    session: Session, real_now: datetime, handlers: TimerHandlers
+) -> list[FiredTimer]:
     """Fire the timers that real time has brought due, for every client, each at that client's
     time. A client whose clock another transaction is advancing is left to that advance. A
     handler that fails undoes only its client's timers of this run, which stay pending."""
@@ -454,7 +445,7 @@ def fire_due_timers(session: Session, real_now: datetime) -> list[FiredTimer]:
                 if not _lock_client(session, client_id, skip_locked=True):
                     continue
                 now = client_now(session, client_id, real_now)
-                fired += _fire_until(session, client_id, now, now)
+                fired += _fire_until(session, client_id, now, now, handlers)
         except Exception:
             logger.exception(
                 "a timer handler failed for client %s; its timers stay pending", client_id

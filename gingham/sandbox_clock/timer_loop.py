@@ -34,9 +34,11 @@ class TimerLoop:
         *,
         session_factory: sessionmaker[Session],
         clock: Clock,
+        handlers: service.TimerHandlers,
         tick: float = TIMER_TICK_SECONDS,
     ) -> None:
         self._session_factory = session_factory
+        self._handlers = handlers
         # Real time; each client's time is this plus its offset.
         self._clock = clock
         self._tick = tick
@@ -79,7 +81,7 @@ class TimerLoop:
     def fire_due(self) -> list[service.FiredTimer]:
         """One tick: fire every client's timers that real time has brought due, and commit."""
         with self._session_factory() as session, session.begin():
-            fired = service.fire_due_timers(session, self._clock.now())
+            fired = service.fire_due_timers(session, self._clock.now(), self._handlers)
         if fired:
             logger.info("fired %d sandbox timer(s) that came due", len(fired))
         return fired

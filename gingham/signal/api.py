@@ -10,7 +10,7 @@ from gingham.products.access import open_product
 from gingham.signal import scores as signal_scores
 from gingham.signal import service
 from gingham.signal.attributes import core_attributes
-from gingham.wire.endpoint import Handler, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 
 # The ruleset an evaluation without ruleset_key uses, as at Plaid for clients since October 2025.
 DEFAULT_RULESET = "default"
@@ -88,10 +88,10 @@ def prepare(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {}
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, Handler] = {
-    "/signal/evaluate": evaluate,
-    "/signal/decision/report": report_decision,
-    "/signal/return/report": report_return,
-    "/signal/prepare": prepare,
-}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/signal/evaluate", evaluate),
+    Endpoint("/signal/decision/report", report_decision),
+    Endpoint("/signal/return/report", report_return),
+    Endpoint("/signal/prepare", prepare),
+]

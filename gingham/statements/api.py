@@ -12,7 +12,7 @@ from gingham.statements import service, timers
 from gingham.statements.figures import figures_of
 from gingham.statements.pdf import render
 from gingham.statements.windows import check_window
-from gingham.wire.endpoint import AnyHandler, FileBody, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, FileBody, JSONObject, RequestContext
 
 # Statements come from the bank's transaction history: an OAuth bank must have shared it.
 _SCOPE = "transactions"
@@ -99,9 +99,9 @@ def refresh(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {}
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, AnyHandler] = {
-    "/statements/list": list_statements,
-    "/statements/download": download,
-    "/statements/refresh": refresh,
-}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/statements/list", list_statements),
+    Endpoint("/statements/download", download),
+    Endpoint("/statements/refresh", refresh),
+]

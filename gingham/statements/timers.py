@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import TimerContext, register_timer_handler, schedule_timer
+from gingham.sandbox_clock.service import TimerContext, TimerHandler, schedule_timer
 from gingham.statements import service
 from gingham.webhooks.outbox import enqueue_webhook
 
@@ -43,4 +43,6 @@ def complete_refresh(ctx: TimerContext) -> None:
     )
 
 
-register_timer_handler(REFRESH_COMPLETE, complete_refresh)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    REFRESH_COMPLETE: complete_refresh,
+}

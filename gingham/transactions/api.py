@@ -20,7 +20,7 @@ from gingham.transactions import pulls, recurring, service, timers
 from gingham.transactions.reads import Cursor, decode_cursor, sync_page, window_page
 from gingham.transactions.sandbox import create_sandbox_transactions, is_dynamic
 from gingham.transactions.service import ProductState
-from gingham.wire.endpoint import Handler, JSONObject, RequestContext, Runtime, internal_route
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext, Runtime, internal_route
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import request_schema
 
@@ -198,11 +198,11 @@ def routes(runtime: Runtime) -> list[Route]:
     ]
 
 
-# Path → handler, wired by gingham.app.
-ENDPOINTS: dict[str, Handler] = {
-    "/transactions/sync": sync_transactions,
-    "/transactions/get": get_transactions,
-    "/transactions/refresh": refresh_transactions,
-    "/transactions/recurring/get": get_recurring,
-    "/sandbox/transactions/create": create_sandbox_transactions,
-}
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/transactions/sync", sync_transactions),
+    Endpoint("/transactions/get", get_transactions),
+    Endpoint("/transactions/refresh", refresh_transactions),
+    Endpoint("/transactions/recurring/get", get_recurring),
+    Endpoint("/sandbox/transactions/create", create_sandbox_transactions),
+]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import TimerContext, register_timer_handler, schedule_timer
+from gingham.sandbox_clock.service import TimerContext, TimerHandler, schedule_timer
 from gingham.transactions import pulls, service
 from gingham.transactions.service import ProductState
 
@@ -136,6 +136,8 @@ def _daily_update(timer: TimerContext) -> None:
     )
 
 
-register_timer_handler(INITIAL_PULL, _initial_pull)
-register_timer_handler(HISTORICAL_PULL, _historical_pull)
-register_timer_handler(DAILY_UPDATE, _daily_update)
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    INITIAL_PULL: _initial_pull,
+    HISTORICAL_PULL: _historical_pull,
+    DAILY_UPDATE: _daily_update,
+}

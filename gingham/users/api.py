@@ -5,7 +5,7 @@ from __future__ import annotations
 from gingham import errors
 from gingham.items.schemas import item_json
 from gingham.users import service
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 
 
 def create_user(ctx: RequestContext, body: JSONObject) -> JSONObject:
@@ -26,3 +26,10 @@ def get_user_items(ctx: RequestContext, body: JSONObject) -> JSONObject:
     else:
         raise errors.missing_fields(["user_token"])
     return {"items": [item_json(item) for item in service.items_of_user(ctx.session, user)]}
+
+
+# The endpoints this package serves, wired by gingham.app.
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/user/create", create_user),
+    Endpoint("/user/items/get", get_user_items),
+]

@@ -7,10 +7,8 @@ its secret.
 
 from __future__ import annotations
 
-from starlette.routing import Route
-
-from gingham.webhooks import outbox, signing
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.webhooks import log, outbox, signing
+from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
 
 
@@ -22,7 +20,7 @@ LIST_SCHEMA: Schema = {
     "type": "object",
     "properties": {
         "item_id": {"type": "string", "minLength": 1},
-        "limit": {"type": "integer", "minimum": 1, "maximum": outbox.LIST_LIMIT_MAX},
+        "limit": {"type": "integer", "minimum": 1, "maximum": log.LIST_LIMIT_MAX},
     },
 }
 REDELIVER_SCHEMA: Schema = {
@@ -34,12 +32,12 @@ REDELIVER_SCHEMA: Schema = {
 
 def list_webhooks(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {
-        "events": outbox.list_events(
+        "events": log.list_events(
             ctx.session,
             client_id=ctx.caller.client_id,
             environment=ctx.caller.environment,
             item_id=body.get("item_id"),
-            limit=body.get("limit", outbox.LIST_LIMIT_DEFAULT),
+            limit=body.get("limit", log.LIST_LIMIT_DEFAULT),
         )
     }
 
@@ -47,19 +45,19 @@ def list_webhooks(ctx: RequestContext, body: JSONObject) -> JSONObject:
 def redeliver_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {
         "event_id": body["event_id"],
-        "attempt": outbox.redeliver(
-            ctx.session,
-            client_id=ctx.caller.client_id,
-            environment=ctx.caller.environment,
-            event_id=body["event_id"],
+        "attempt": log.attempt_json(
+            outbox.redeliver(
+                ctx.session,
+                client_id=ctx.caller.client_id,
+                environment=ctx.caller.environment,
+                event_id=body["event_id"],
+            )
         ),
     }
 
 
-def routes(runtime: Runtime) -> list[Route]:
-    return [
-        plaid_route("/_gingham/webhooks/list", list_webhooks, runtime, schema=LIST_SCHEMA),
-        plaid_route(
-            "/_gingham/webhooks/redeliver", redeliver_webhook, runtime, schema=REDELIVER_SCHEMA
-        ),
-    ]
+ENDPOINTS: list[Endpoint] = [
+    Endpoint("/webhook_verification_key/get", get_verification_key),
+    Endpoint("/_gingham/webhooks/list", list_webhooks, LIST_SCHEMA),
+    Endpoint("/_gingham/webhooks/redeliver", redeliver_webhook, REDELIVER_SCHEMA),
+]

@@ -5,19 +5,19 @@ An event is the exact body Plaid would POST and the URL it goes to; each try at 
 an attempt row. A first attempt (and a redelivery) is due at once; retries are due at times on the
 worker's Clock, which is real time in production. Business time — an API client's sandbox clock,
 which may run ahead of real time — only stamps the event's `created_at`; a clock that jumps ahead
-makes the client's scheduled retries due with `bring_forward`. Leases and the delivery log's start
-and finish times are wall-clock times.
+makes the client's scheduled retries due with `bring_forward`. Leases (gingham.webhooks.leases) and
+the delivery log's start and finish times (gingham.webhooks.log) are wall-clock times.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, event, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham import errors
@@ -183,18 +183,7 @@ def call_after_enqueueing_commits(
     event.listen(session_factory, "after_rollback", after_rollback)
 
 
-# --- The worker's side ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """An attempt a worker holds the lease of, with what it must send."""
-
-    attempt_id: str
-    event_id: str
-    attempt: int
-    url: str
-    payload: dict[str, Any]
+# --- The worker's side: outcomes (leases are taken and kept in gingham.webhooks.leases) ----
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,62 +197,6 @@ class Outcome:
     response_status: int | None = None
     response_excerpt: str | None = None
     error: str | None = None
-
-
-def claim_due_attempts(
-    session: Session,
-    *,
-    worker_id: str,
-    now: datetime,
-    wall_now: datetime,
-    lease: timedelta,
-    limit: int,
-) -> list[Claimed]:
-    """Take the lease of up to `limit` due attempts: pending ones due at once or by `now` (the
-    worker's clock), and in_flight ones whose lease ran out by `wall_now`.
-
-    On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so concurrent workers claim
-    disjoint sets; SQLite renders no FOR UPDATE, and its writers are serialised by BEGIN
-    IMMEDIATE, which gives the same guarantee.
-    """
-    due = or_(
-        and_(
-            WebhookAttempt.status == PENDING,
-            or_(WebhookAttempt.due_at.is_(None), WebhookAttempt.due_at <= now),
-        ),
-        and_(WebhookAttempt.status == IN_FLIGHT, WebhookAttempt.claimed_until <= wall_now),
-    )
-    rows = session.execute(
-        select(
-            WebhookAttempt.id,
-            WebhookAttempt.event_id,
-            WebhookAttempt.attempt,
-            WebhookEvent.url,
-            WebhookEvent.payload,
-        )
-        .join(WebhookEvent, WebhookEvent.id == WebhookAttempt.event_id)
-        .where(due)
-        # Oldest first: immediate attempts, then retries by due time, each in event order.
-        .order_by(
-            WebhookAttempt.due_at.asc().nulls_first(), WebhookEvent.created_at, WebhookAttempt.id
-        )
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=WebhookAttempt)
-    ).all()
-    if not rows:
-        return []
-    session.execute(
-        update(WebhookAttempt)
-        .where(WebhookAttempt.id.in_([row.id for row in rows]))
-        .values(
-            status=IN_FLIGHT,
-            claimed_by=worker_id,
-            claimed_until=wall_now + lease,
-            started_at=wall_now,
-        ),
-        execution_options={"synchronize_session": False},
-    )
-    return [Claimed(row.id, row.event_id, row.attempt, row.url, row.payload) for row in rows]
 
 
 def next_due_at(session: Session) -> datetime | None:
@@ -386,66 +319,6 @@ def _last_attempt(session: Session, event_id: str) -> int:
     )
 
 
-def renew_leases(
-    session: Session, attempt_ids: Iterable[str], *, worker_id: str, until: datetime
-) -> None:
-    """Extend the leases a live worker holds, so that a short lease can stand for "the worker
-    is alive" and a dead worker's attempts are taken over within one lease."""
-    ids = list(attempt_ids)
-    if ids:
-        session.execute(
-            update(WebhookAttempt).where(*_held_by(worker_id, ids)).values(claimed_until=until),
-            execution_options={"synchronize_session": False},
-        )
-
-
-def free_attempts_of_dead_workers(
-    session: Session, *, host: str, is_alive: Callable[[int], bool], wall_now: datetime
-) -> int:
-    """End at once the leases of workers on this host whose process is gone (a worker's id is
-    `host:pid:…`), so a restarted server sends their in-flight attempts without waiting for the
-    leases to run out. The number of attempts freed."""
-    holders = session.scalars(
-        select(WebhookAttempt.claimed_by).where(WebhookAttempt.status == IN_FLIGHT).distinct()
-    ).all()
-    dead = []
-    for holder in holders:
-        parts = (holder or "").split(":")
-        mine = len(parts) >= 2 and parts[0] == host and parts[1].isdigit()
-        if mine and not is_alive(int(parts[1])):
-            dead.append(holder)
-    if not dead:
-        return 0
-    freed = session.execute(
-        update(WebhookAttempt)
-        .where(WebhookAttempt.status == IN_FLIGHT, WebhookAttempt.claimed_by.in_(dead))
-        .values(claimed_until=wall_now),
-        execution_options={"synchronize_session": False},
-    )
-    return int(getattr(freed, "rowcount", 0) or 0)
-
-
-def release_attempts(session: Session, attempt_ids: Iterable[str], *, worker_id: str) -> None:
-    """Give back attempts a stopping worker did not finish: pending again, due as they were."""
-    ids = list(attempt_ids)
-    if ids:
-        session.execute(
-            update(WebhookAttempt)
-            .where(*_held_by(worker_id, ids))
-            .values(status=PENDING, claimed_by=None, claimed_until=None, started_at=None),
-            execution_options={"synchronize_session": False},
-        )
-
-
-def _held_by(worker_id: str, attempt_ids: list[str]) -> tuple[ColumnElement[bool], ...]:
-    """Those of `attempt_ids` still in flight under `worker_id`'s lease."""
-    return (
-        WebhookAttempt.id.in_(attempt_ids),
-        WebhookAttempt.status == IN_FLIGHT,
-        WebhookAttempt.claimed_by == worker_id,
-    )
-
-
 def bring_forward(session: Session, *, client_id: str, by: timedelta) -> int:
     """Make the client's scheduled retries due `by` sooner: for a sandbox clock that jumps ahead,
     so that retries falling due within the skipped interval go out at once. The number of
@@ -510,103 +383,14 @@ def count_statuses(session: Session, attempt_ids: Sequence[str]) -> dict[str, in
     return counts
 
 
-# --- The delivery log -------------------------------------------------------------------------
-
-LIST_LIMIT_DEFAULT = 50
-LIST_LIMIT_MAX = 500
-
-
-def _timestamp(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _attempt_json(attempt: WebhookAttempt) -> dict[str, Any]:
-    return {
-        "attempt_id": attempt.id,
-        "attempt": attempt.attempt,
-        "status": attempt.status,
-        "due_at": _timestamp(attempt.due_at),
-        "started_at": _timestamp(attempt.started_at),
-        "finished_at": _timestamp(attempt.finished_at),
-        "response_status": attempt.response_status,
-        "latency_ms": attempt.latency_ms,
-        "response_excerpt": attempt.response_excerpt,
-        "error": attempt.error,
-    }
-
-
-def list_events(
-    session: Session,
-    *,
-    client_id: str,
-    environment: str,
-    item_id: str | None = None,
-    limit: int = LIST_LIMIT_DEFAULT,
-) -> list[dict[str, Any]]:
-    """The caller's newest events, each with its attempts in order."""
-    query = (
-        select(WebhookEvent)
-        .where(WebhookEvent.client_id == client_id, WebhookEvent.environment == environment)
-        .order_by(WebhookEvent.created_at.desc(), WebhookEvent.id)
-        .limit(limit)
-    )
-    if item_id is not None:
-        query = query.where(WebhookEvent.item_id == item_id)
-    events = session.scalars(query).all()
-    attempts: dict[str, list[WebhookAttempt]] = {e.id: [] for e in events}
-    if events:
-        for attempt in session.scalars(
-            select(WebhookAttempt)
-            .where(WebhookAttempt.event_id.in_(list(attempts)))
-            .order_by(WebhookAttempt.attempt)
-        ):
-            attempts[attempt.event_id].append(attempt)
-    return [
-        {
-            "event_id": e.id,
-            "item_id": e.item_id,
-            "url": e.url,
-            "webhook_type": e.webhook_type,
-            "webhook_code": e.webhook_code,
-            "environment": e.environment,
-            "created_at": _timestamp(e.created_at),
-            "payload": e.payload,
-            "attempts": [_attempt_json(a) for a in attempts[e.id]],
-        }
-        for e in events
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class LastWebhook:
-    """The Item's newest webhook that reached its receiver: when it happened (the client's time
-    when the event was enqueued) and its code."""
-
-    sent_at: datetime
-    code_sent: str
-
-
-def last_sent_webhook(session: Session, item_id: str) -> LastWebhook | None:
-    """The Item's newest event with a successful attempt, for /item/get's status.last_webhook;
-    None if none of its webhooks was ever delivered."""
-    row = session.execute(
-        select(WebhookEvent.created_at, WebhookEvent.webhook_code)
-        .join(WebhookAttempt, WebhookAttempt.event_id == WebhookEvent.id)
-        .where(WebhookEvent.item_id == item_id, WebhookAttempt.status == SUCCEEDED)
-        # Events of one moment (a frozen or jumped sandbox clock): the one delivered last.
-        .order_by(WebhookEvent.created_at.desc(), WebhookAttempt.finished_at.desc())
-        .limit(1)
-    ).one_or_none()
-    return None if row is None else LastWebhook(row.created_at, row.webhook_code)
+# --- Redelivery -------------------------------------------------------------------------------
 
 
 def redeliver(
     session: Session, *, client_id: str, environment: str, event_id: str
-) -> dict[str, Any]:
+) -> WebhookAttempt:
     """Send an event again now: its pending attempt is made due at once, or a new attempt is
-    added. The attempt, as the delivery log shows it."""
+    added. The attempt."""
     found = session.scalar(
         select(WebhookEvent.id).where(
             WebhookEvent.id == event_id,
@@ -634,4 +418,4 @@ def redeliver(
         session.add(pending)
     session.flush()
     session.info[_ENQUEUED] = True
-    return _attempt_json(pending)
+    return pending

@@ -29,7 +29,7 @@ from gingham import __version__
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
-from gingham.webhooks import outbox, signing
+from gingham.webhooks import leases, outbox, signing
 from gingham.wire import json
 
 logger = logging.getLogger("gingham.webhooks")
@@ -161,7 +161,7 @@ class DeliveryWorker:
         self._key: signing.SigningKey | None = None
         self._key_checked = 0.0
         self._leases_renewed = time.monotonic()
-        self._running: dict[asyncio.Task[None], outbox.Claimed] = {}
+        self._running: dict[asyncio.Task[None], leases.Claimed] = {}
         self._outcomes: list[outbox.Outcome] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
@@ -271,13 +271,13 @@ class DeliveryWorker:
 
     def _free_attempts_of_dead_workers(self) -> int:
         with self._session_factory() as session, session.begin():
-            return outbox.free_attempts_of_dead_workers(
+            return leases.free_attempts_of_dead_workers(
                 session, host=_host(), is_alive=_process_alive, wall_now=self._wall_clock.now()
             )
 
     def _record_and_claim(
         self, outcomes: list[outbox.Outcome], free: int
-    ) -> tuple[list[outbox.Claimed], signing.SigningKey | None, datetime | None]:
+    ) -> tuple[list[leases.Claimed], signing.SigningKey | None, datetime | None]:
         now = self._clock.now()
         with self._session_factory() as session, session.begin():
             if outcomes:
@@ -286,16 +286,16 @@ class DeliveryWorker:
                 )
             renewing = time.monotonic()
             if self._running and renewing - self._leases_renewed >= self._lease.total_seconds() / 3:
-                outbox.renew_leases(
+                leases.renew_leases(
                     session,
                     [claimed.attempt_id for claimed in self._running.values()],
                     worker_id=self.worker_id,
                     until=self._wall_clock.now() + self._lease,
                 )
                 self._leases_renewed = renewing
-            claimed: list[outbox.Claimed] = []
+            claimed: list[leases.Claimed] = []
             if free > 0:
-                claimed = outbox.claim_due_attempts(
+                claimed = leases.claim_due_attempts(
                     session,
                     worker_id=self.worker_id,
                     now=now,
@@ -317,7 +317,7 @@ class DeliveryWorker:
         self._key_checked = checked
         return self._key
 
-    async def _deliver(self, claimed: outbox.Claimed, key: signing.SigningKey) -> None:
+    async def _deliver(self, claimed: leases.Claimed, key: signing.SigningKey) -> None:
         body = json.dumps(claimed.payload)
         headers = {
             "Content-Type": "application/json",
@@ -383,7 +383,7 @@ class DeliveryWorker:
             logger.exception("webhook worker %s: could not record its last sends", self.worker_id)
 
     def _record_and_release(
-        self, outcomes: list[outbox.Outcome], unfinished: list[outbox.Claimed]
+        self, outcomes: list[outbox.Outcome], unfinished: list[leases.Claimed]
     ) -> None:
         with self._session_factory() as session, session.begin():
             outbox.record_outcomes(
@@ -393,7 +393,7 @@ class DeliveryWorker:
                 profile=self._profile,
                 now=self._clock.now(),
             )
-            outbox.release_attempts(
+            leases.release_attempts(
                 session, (item.attempt_id for item in unfinished), worker_id=self.worker_id
             )
 

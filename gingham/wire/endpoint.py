@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 from sqlalchemy.exc import StatementError
@@ -24,15 +24,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gingham import errors
-from gingham.clients import service as clients_service
-from gingham.clients.attempts import FailedCredentials
-from gingham.clients.service import VerifiedSecrets
 from gingham.clock import Clock
-from gingham.config import DEFAULT_FAILED_CREDENTIALS_LIMIT, Settings
+from gingham.config import Settings
 from gingham.crypto import SecretBox
-from gingham.sandbox_clock.service import ClientClocks
 from gingham.wire import json
-from gingham.wire.ids import new_request_id, token_hash
+from gingham.wire.ids import new_request_id
 from gingham.wire.validation import Schema, request_schema, validate
 
 if TYPE_CHECKING:
@@ -47,6 +43,27 @@ JSONObject = dict[str, Any]
 AfterCommit = Callable[[JSONObject], Awaitable[None]]
 
 
+class Authenticator(Protocol):
+    """Checks API credentials (gingham.clients.authentication implements it)."""
+
+    def recently_verified(self, client_id: str, secret: str) -> bool:
+        """Whether the pair was verified lately, known without a query."""
+        ...
+
+    def authenticate(
+        self, session: Session, client_id: str, secret: str, address: str | None
+    ) -> str:
+        """The environment the secret belongs to, or the Plaid error to answer: INVALID_API_KEYS,
+        or RATE_LIMIT_EXCEEDED for an address or client_id that failed too often."""
+        ...
+
+
+class ClientTime(Protocol):
+    """Each client's time: real time moved by its sandbox clock (gingham.sandbox_clock)."""
+
+    def now(self, session: Session, client_id: str, real_now: datetime) -> datetime: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Runtime:
     """What handlers need from the running server, built once by create_app."""
@@ -56,11 +73,8 @@ class Runtime:
     # Real time; a client's time is this plus its sandbox clock's offset (client_clocks).
     clock: Clock
     secrets: SecretBox
-    verified_secrets: VerifiedSecrets = field(default_factory=VerifiedSecrets)
-    failed_credentials: FailedCredentials = field(
-        default_factory=lambda: FailedCredentials(limit=DEFAULT_FAILED_CREDENTIALS_LIMIT)
-    )
-    client_clocks: ClientClocks = field(default_factory=ClientClocks)
+    authenticator: Authenticator
+    client_clocks: ClientTime
     # Gingham's connector to the sandbox OAuth bank (None where no bank is served).
     bank: BankConnector | None = None
     # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
@@ -224,6 +238,25 @@ def file_response(body: FileBody, request_id: str) -> Response:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A JSON endpoint that takes API credentials, as each domain's `api.py` declares it in its
+    ENDPOINTS: Plaid's own (validated against Plaid's schema for `path`), or one of Gingham's
+    under /_gingham/ (validated against the `schema` given). create_app makes each a
+    plaid_route."""
+
+    path: str
+    handler: AnyHandler
+    schema: Schema | None = None
+
+
+def endpoint_routes(endpoints: list[Endpoint], runtime: Runtime) -> list[Route]:
+    return [
+        plaid_route(endpoint.path, endpoint.handler, runtime, schema=endpoint.schema)
+        for endpoint in endpoints
+    ]
+
+
 def plaid_route(
     path: str, handler: AnyHandler, runtime: Runtime, *, schema: Schema | None = None
 ) -> Route:
@@ -267,7 +300,7 @@ def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
         secret = request.headers.get("plaid-secret")
         if not client_id or not secret:
             return
-        if runtime.verified_secrets.get(client_id, token_hash(secret)) is not None:
+        if runtime.authenticator.recently_verified(client_id, secret):
             return
         if runtime.database_in_threads:
             await run_in_threadpool(authenticate, request, client_id, secret)
@@ -280,16 +313,8 @@ def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
 def _authenticate(
     runtime: Runtime, session: Session, request: Request, client_id: str, secret: str
 ) -> str:
-    """The secret's environment; failures are counted, and an address or client_id that fails
-    too often is refused for a while (gingham.clients.attempts)."""
     address = request.client.host if request.client else None
-    runtime.failed_credentials.refuse_if_limited(address)
-    try:
-        return clients_service.authenticate(session, client_id, secret, runtime.verified_secrets)
-    except errors.InvalidInput as error:
-        if error.error_code != "INVALID_API_KEYS":
-            raise
-        raise runtime.failed_credentials.failed(client_id, address) from None
+    return runtime.authenticator.authenticate(session, client_id, secret, address)
 
 
 def run_handler(

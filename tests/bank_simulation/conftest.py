@@ -6,7 +6,6 @@ and no institution changes, and leaves none behind. The app, the bank and the se
 the lifecycle tests' fixtures."""
 
 # Fixtures shared with the lifecycle tests are imported here; their names are parameters below.
-# ruff: noqa: F811
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -23,10 +22,6 @@ from tests.lifecycle.conftest import (  # noqa: F401  (fixtures)
     app_client,
     bank_app,
     bank_browser,
-    committed_engine,
-    committed_sessions,
-    committed_settings,
-    committed_url,
     deliver_due,
     key_fetcher,
     make_worker,

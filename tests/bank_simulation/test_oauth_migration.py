@@ -17,9 +17,8 @@ from starlette.testclient import TestClient
 
 from gingham.items.models import ItemOAuthConnection
 from gingham.wire.json import parse_datetime
-from tests.builders import PlaidCaller, link_token_request
+from tests.builders import Linked, PlaidCaller, link_token_request
 from tests.lifecycle.conftest import BANK_URL
-from tests.lifecycle.helpers import Linked
 from tests.link.helpers import FrameDriver
 from tests.oauth_bank.helpers import BankBrowser, run_async
 from tests.webhooks.receiver import Receiver

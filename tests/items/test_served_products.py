@@ -11,15 +11,8 @@ from starlette.testclient import TestClient
 
 from gingham.items.models import Item
 from gingham.products import catalogue
-from tests.builders import PlaidCaller
-from tests.update_mode.helpers import (
-    Linked,
-    item_of,
-    link_item,
-    open_frame,
-    sign_in,
-    update_token,
-)
+from tests.builders import Linked, PlaidCaller, item_of
+from tests.update_mode.helpers import link_item, open_frame, sign_in, update_token
 
 
 def item_get(plaid: PlaidCaller, access_token: str) -> dict[str, Any]:

@@ -27,10 +27,6 @@ from tests.builders import PlaidCaller
 from tests.oauth_bank.helpers import BankBrowser, run_async
 from tests.webhooks.conftest import (  # noqa: F401  (fixtures)
     api,
-    committed_engine,
-    committed_sessions,
-    committed_settings,
-    committed_url,
     deliver_due,
     key_fetcher,
     make_worker,

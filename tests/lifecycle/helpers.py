@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.testclient import TestClient
 
-from tests.builders import PlaidCaller, link_token_request
+from tests.builders import Linked, PlaidCaller, link_token_request
 from tests.link.helpers import FrameDriver
 from tests.oauth_bank.helpers import BankBrowser, run_async
 from tests.webhooks.receiver import Delivery, Receiver
-
-
-@dataclass
-class Linked:
-    access_token: str
-    item_id: str
 
 
 def link_item(
@@ -85,11 +77,6 @@ def exchange(api: PlaidCaller, frame: FrameDriver) -> Linked:
     return Linked(exchanged["access_token"], exchanged["item_id"])
 
 
-def item_of(api: PlaidCaller, linked: Linked) -> dict[str, Any]:
-    item: dict[str, Any] = api.ok("/item/get", {"access_token": linked.access_token})["item"]
-    return item
-
-
 def webhooks_for(receiver: Receiver, item_id: str) -> list[tuple[str, str]]:
     """(webhook_type, webhook_code) of every verified ITEM delivery about the Item, in order
     (the Item's data products send their own as the clock moves: TRANSACTIONS…)."""
@@ -107,7 +94,3 @@ def deliveries_for(receiver: Receiver, item_id: str, code: str) -> list[Delivery
         for d in receiver.deliveries
         if d.payload.get("item_id") == item_id and d.payload["webhook_code"] == code
     ]
-
-
-def advance(api: PlaidCaller, by: str) -> dict[str, Any]:
-    return api.ok("/_gingham/clock/advance", {"by": by})

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
-from tests.builders import PlaidCaller, link_token_request
-from tests.lifecycle.helpers import deliveries_for, item_of, link_item, webhooks_for
+from tests.builders import PlaidCaller, item_of, link_token_request
+from tests.lifecycle.helpers import deliveries_for, link_item, webhooks_for
 from tests.webhooks.receiver import Receiver
 
 Deliver = Callable[..., None]

@@ -9,16 +9,8 @@ from datetime import timedelta
 from starlette.testclient import TestClient
 
 from gingham.wire.json import parse_datetime
-from tests.builders import PlaidCaller
-from tests.lifecycle.helpers import (
-    Linked,
-    advance,
-    deliveries_for,
-    exchange,
-    item_of,
-    link_oauth_item,
-    webhooks_for,
-)
+from tests.builders import Linked, PlaidCaller, advance, item_of
+from tests.lifecycle.helpers import deliveries_for, exchange, link_oauth_item, webhooks_for
 from tests.oauth_bank.helpers import BankBrowser
 from tests.webhooks.receiver import Receiver
 

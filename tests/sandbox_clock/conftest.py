@@ -1,9 +1,8 @@
 """Sandbox clock tests: a client made in the test's session, and timer handlers that record what
-they saw, registered for the test only."""
+they saw, handed to the advance or timer loop under test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gingham.clients import service as clients_service
 from gingham.clock import FrozenClock
-from gingham.sandbox_clock.service import TIMER_HANDLERS, TimerContext, register_timer_handler
+from gingham.sandbox_clock.service import TimerContext, TimerHandler
 
 
 @pytest.fixture
@@ -44,9 +43,11 @@ class Recorder:
 
 
 @pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    recorder = Recorder()
-    register_timer_handler("test.record", recorder.record)
-    register_timer_handler("test.chain", recorder.chain)
-    yield recorder
-    del TIMER_HANDLERS["test.record"], TIMER_HANDLERS["test.chain"]
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def timer_handlers(recorder: Recorder) -> dict[str, TimerHandler]:
+    """The handlers timers fire with in a test: the recorder's, and any the test adds."""
+    return {"test.record": recorder.record, "test.chain": recorder.chain}

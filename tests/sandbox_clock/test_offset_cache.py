@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from gingham.clients.attempts import FailedCredentials
+from gingham.clients.authentication import ApiKeyAuthenticator
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
@@ -59,7 +61,8 @@ def advance_in_own_transaction(
     by: timedelta,
 ) -> None:
     with session_factory() as session, session.begin():
-        advance_clock(session, client_id, by=by, real_now=clock.now(), clocks=clocks)
+        # No timers are scheduled here, so none need handling.
+        advance_clock(session, client_id, by=by, real_now=clock.now(), handlers={}, clocks=clocks)
 
 
 class TestTwoProcesses:
@@ -89,7 +92,12 @@ class TestTwoProcesses:
         with session_factory() as session:
             session.begin()
             advance_clock(
-                session, client_id, by=timedelta(days=1), real_now=clock.now(), clocks=clocks
+                session,
+                client_id,
+                by=timedelta(days=1),
+                real_now=clock.now(),
+                handlers={},
+                clocks=clocks,
             )
             session.rollback()
             assert clocks.now(session, client_id, clock.now()) == clock.now()
@@ -108,6 +116,7 @@ class TestTwoProcesses:
             session_factory=session_factory,
             clock=clock,
             secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
+            authenticator=ApiKeyAuthenticator(FailedCredentials(limit=30)),
             client_clocks=ClientClocks(monotonic=ticker),
         )
         app = Starlette(

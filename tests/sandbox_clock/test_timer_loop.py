@@ -9,25 +9,28 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from gingham.app import create_app
+from gingham.app import TIMER_HANDLERS, create_app
 from gingham.clients import service as clients_service
 from gingham.clock import SystemClock
 from gingham.config import Settings
-from gingham.db import make_engine, make_session_factory
 from gingham.sandbox_clock.models import SandboxTimer
-from gingham.sandbox_clock.service import advance_clock, schedule_timer
+from gingham.sandbox_clock.service import (
+    TimerHandler,
+    advance_clock,
+    merge_timer_handlers,
+    schedule_timer,
+)
 from gingham.sandbox_clock.timer_loop import TimerLoop
-from tests.conftest import TEST_SECRET_KEY, migrated_database
+from tests.conftest import TEST_SECRET_KEY
 from tests.live_server import gingham_command, server_environment
 from tests.sandbox_clock.conftest import Recorder
 from tests.webhooks.conftest import run_async
@@ -36,44 +39,21 @@ from tests.webhooks.conftest import run_async
 FIRE_TIMEOUT_SECONDS = 20.0
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def committed_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    with migrated_database(request.param, tmp_path_factory, "gingham_timer_loop") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def committed_engine(committed_url: str) -> Iterator[Engine]:
-    engine = make_engine(committed_url)
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture
-def sessions(committed_engine: Engine) -> Iterator[sessionmaker[Session]]:
-    factory = make_session_factory(committed_engine)
-    yield factory
-    with factory() as session, session.begin():
-        session.execute(delete(SandboxTimer))
-
-
-@pytest.fixture
-def client_id(sessions: sessionmaker[Session]) -> str:
-    with sessions() as session, session.begin():
+def client_id(committed_sessions: sessionmaker[Session]) -> str:
+    with committed_sessions() as session, session.begin():
         return clients_service.create_client(session, "Timer app", datetime.now(UTC)).client_id
 
 
 def schedule_soon(
-    sessions: sessionmaker[Session],
+    committed_sessions: sessionmaker[Session],
     client_id: str,
     *,
     kind: str = "test.record",
     subject_id: str = "soon",
     due_in: timedelta = timedelta(seconds=1),
 ) -> str:
-    with sessions() as session, session.begin():
+    with committed_sessions() as session, session.begin():
         return schedule_timer(
             session,
             client_id,
@@ -106,30 +86,56 @@ async def run_until(loop: TimerLoop, condition: Callable[[], bool], what: str) -
 
 class TestTimerLoop:
     def test_a_timer_fires_when_real_time_reaches_it(
-        self, sessions: sessionmaker[Session], client_id: str, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        committed_sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
     ) -> None:
         scheduled_at = datetime.now(UTC)
-        schedule_soon(sessions, client_id, due_in=timedelta(seconds=1))
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=0.1)
+        schedule_soon(committed_sessions, client_id, due_in=timedelta(seconds=1))
+        loop = TimerLoop(
+            session_factory=committed_sessions,
+            clock=SystemClock(),
+            handlers=timer_handlers,
+            tick=0.1,
+        )
 
         run_async(lambda: run_until(loop, lambda: bool(recorder.seen), "the timer firing"))
 
         [(subject, fired_at)] = recorder.seen
         assert subject == "soon"
         assert fired_at >= scheduled_at + timedelta(seconds=1)
-        with sessions() as session:
+        with committed_sessions() as session:
             assert session.scalars(select(SandboxTimer.fired_at)).all() == [fired_at]
 
     def test_each_client_on_its_own_time(
-        self, sessions: sessionmaker[Session], client_id: str, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        committed_sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
     ) -> None:
-        with sessions() as session, session.begin():
+        with committed_sessions() as session, session.begin():
             ahead = clients_service.create_client(session, "Ahead", datetime.now(UTC)).client_id
-            advance_clock(session, ahead, by=timedelta(days=30), real_now=datetime.now(UTC))
+            advance_clock(
+                session,
+                ahead,
+                by=timedelta(days=30),
+                real_now=datetime.now(UTC),
+                handlers=timer_handlers,
+            )
         # Due in a second of the client's time, which runs 30 days ahead of real time.
-        schedule_soon(sessions, ahead, subject_id="ahead", due_in=timedelta(days=30, seconds=1))
-        schedule_soon(sessions, client_id, subject_id="not yet", due_in=timedelta(days=1))
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=0.1)
+        schedule_soon(
+            committed_sessions, ahead, subject_id="ahead", due_in=timedelta(days=30, seconds=1)
+        )
+        schedule_soon(committed_sessions, client_id, subject_id="not yet", due_in=timedelta(days=1))
+        loop = TimerLoop(
+            session_factory=committed_sessions,
+            clock=SystemClock(),
+            handlers=timer_handlers,
+            tick=0.1,
+        )
 
         run_async(lambda: run_until(loop, lambda: bool(recorder.seen), "the timer firing"))
 
@@ -138,18 +144,30 @@ class TestTimerLoop:
         assert fired_at > datetime.now(UTC) + timedelta(days=29)
 
     def test_loops_sharing_a_database_fire_each_timer_once(
-        self, sessions: sessionmaker[Session], client_id: str, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        committed_sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
     ) -> None:
-        with sessions() as session, session.begin():
+        with committed_sessions() as session, session.begin():
             clients = [client_id] + [
                 clients_service.create_client(session, f"App {n}", datetime.now(UTC)).client_id
                 for n in range(4)
             ]
         subjects = [f"{owner}:{n}" for owner in clients for n in range(5)]
         for subject in subjects:
-            schedule_soon(sessions, subject.split(":")[0], subject_id=subject, due_in=timedelta(0))
+            schedule_soon(
+                committed_sessions, subject.split(":")[0], subject_id=subject, due_in=timedelta(0)
+            )
         loops = [
-            TimerLoop(session_factory=sessions, clock=SystemClock(), tick=0.01) for _ in range(3)
+            TimerLoop(
+                session_factory=committed_sessions,
+                clock=SystemClock(),
+                handlers=timer_handlers,
+                tick=0.01,
+            )
+            for _ in range(3)
         ]
 
         async def run_all() -> None:
@@ -170,9 +188,14 @@ class TestTimerLoop:
         assert Counter(recorder.subjects) == Counter(subjects)
 
     def test_stop_ends_the_loop_without_waiting_for_the_next_tick(
-        self, sessions: sessionmaker[Session]
+        self, timer_handlers: dict[str, TimerHandler], committed_sessions: sessionmaker[Session]
     ) -> None:
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=3600.0)
+        loop = TimerLoop(
+            session_factory=committed_sessions,
+            clock=SystemClock(),
+            handlers=timer_handlers,
+            tick=3600.0,
+        )
 
         async def start_then_stop() -> None:
             running = asyncio.create_task(loop.run())
@@ -185,9 +208,14 @@ class TestTimerLoop:
         run_async(start_then_stop)
 
     def test_a_loop_stopped_before_it_starts_ends_at_once(
-        self, sessions: sessionmaker[Session]
+        self, timer_handlers: dict[str, TimerHandler], committed_sessions: sessionmaker[Session]
     ) -> None:
-        loop = TimerLoop(session_factory=sessions, clock=SystemClock(), tick=3600.0)
+        loop = TimerLoop(
+            session_factory=committed_sessions,
+            clock=SystemClock(),
+            handlers=timer_handlers,
+            tick=3600.0,
+        )
         loop.stop()
         run_async(lambda: asyncio.wait_for(loop.run(), timeout=FIRE_TIMEOUT_SECONDS))
 
@@ -195,8 +223,9 @@ class TestTimerLoop:
 class TestWhereTheLoopRuns:
     def test_the_app_fires_timers_while_it_serves(
         self,
+        timer_handlers: dict[str, TimerHandler],
         committed_url: str,
-        sessions: sessionmaker[Session],
+        committed_sessions: sessionmaker[Session],
         client_id: str,
         recorder: Recorder,
         tmp_path: Path,
@@ -205,20 +234,21 @@ class TestWhereTheLoopRuns:
             database_url=committed_url, secret_key=TEST_SECRET_KEY, data_dir=tmp_path
         )
         # The app owns its database, as under `gingham serve`.
-        with TestClient(create_app(settings)):
-            schedule_soon(sessions, client_id)
+        handlers = merge_timer_handlers(TIMER_HANDLERS, timer_handlers)
+        with TestClient(create_app(settings, timer_handlers=handlers)):
+            schedule_soon(committed_sessions, client_id)
             wait_until(lambda: bool(recorder.seen), "the timer firing")
         assert recorder.subjects == ["soon"]
 
     def test_gingham_worker_fires_timers(
         self,
         committed_url: str,
-        sessions: sessionmaker[Session],
+        committed_sessions: sessionmaker[Session],
         client_id: str,
         tmp_path: Path,
     ) -> None:
         # No handler for this kind in the worker's process: it is marked fired all the same.
-        timer_id = schedule_soon(sessions, client_id, kind="test.nobody_handles_this")
+        timer_id = schedule_soon(committed_sessions, client_id, kind="test.nobody_handles_this")
         environment = server_environment(
             {
                 "GINGHAM_DATABASE_URL": committed_url,
@@ -238,7 +268,7 @@ class TestWhereTheLoopRuns:
         try:
 
             def fired() -> bool:
-                with sessions() as session:
+                with committed_sessions() as session:
                     timer = session.get(SandboxTimer, timer_id)
                     return timer is not None and timer.fired_at is not None
 

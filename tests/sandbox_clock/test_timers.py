@@ -16,14 +16,14 @@ from gingham.clock import FrozenClock
 from gingham.errors import PlaidError
 from gingham.sandbox_clock.models import SandboxTimer
 from gingham.sandbox_clock.service import (
-    TIMER_HANDLERS,
     TimerContext,
+    TimerHandler,
     advance_clock,
     cancel_timers,
     client_now,
     fire_due_timers,
+    merge_timer_handlers,
     pending_timers,
-    register_timer_handler,
     schedule_timer,
 )
 from gingham.webhooks import outbox
@@ -37,7 +37,12 @@ def at(clock: FrozenClock, **delta: float) -> datetime:
 
 class TestAdvanceFiresTimers:
     def test_in_due_order_each_seeing_its_due_time(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         for subject, hours in (("third", 30), ("first", 2), ("second", 10)):
             schedule_timer(
@@ -48,7 +53,9 @@ class TestAdvanceFiresTimers:
                 subject_id=subject,
             )
 
-        advance = advance_clock(session, client_id, by=timedelta(days=2), real_now=clock.now())
+        advance = advance_clock(
+            session, client_id, by=timedelta(days=2), real_now=clock.now(), handlers=timer_handlers
+        )
 
         assert recorder.seen == [
             ("first", at(clock, hours=2)),
@@ -64,7 +71,12 @@ class TestAdvanceFiresTimers:
         assert pending_timers(session, client_id) == []
 
     def test_timers_due_at_the_same_moment_fire_in_the_order_scheduled(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         for subject in ("a", "b", "c", "d"):
             schedule_timer(
@@ -74,11 +86,18 @@ class TestAdvanceFiresTimers:
                 kind="test.record",
                 subject_id=subject,
             )
-        advance_clock(session, client_id, by=timedelta(hours=1), real_now=clock.now())
+        advance_clock(
+            session, client_id, by=timedelta(hours=1), real_now=clock.now(), handlers=timer_handlers
+        )
         assert recorder.subjects == ["a", "b", "c", "d"]
 
     def test_timers_beyond_the_target_stay_pending(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         schedule_timer(
             session, client_id, due_at=at(clock, days=1), kind="test.record", subject_id="in"
@@ -91,23 +110,43 @@ class TestAdvanceFiresTimers:
             subject_id="out",
         )
 
-        advance_clock(session, client_id, by=timedelta(days=1), real_now=clock.now())
+        advance_clock(
+            session, client_id, by=timedelta(days=1), real_now=clock.now(), handlers=timer_handlers
+        )
 
         assert recorder.subjects == ["in"]
         assert [t.subject_id for t in pending_timers(session, client_id)] == ["out"]
 
-        advance_clock(session, client_id, by=timedelta(seconds=1), real_now=clock.now())
+        advance_clock(
+            session,
+            client_id,
+            by=timedelta(seconds=1),
+            real_now=clock.now(),
+            handlers=timer_handlers,
+        )
         assert recorder.seen[-1] == ("out", at(clock, days=1, seconds=1))
 
     def test_a_timer_due_exactly_at_the_target_fires(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         schedule_timer(session, client_id, due_at=at(clock, days=3), kind="test.record")
-        advance_clock(session, client_id, to=at(clock, days=3), real_now=clock.now())
+        advance_clock(
+            session, client_id, to=at(clock, days=3), real_now=clock.now(), handlers=timer_handlers
+        )
         assert len(recorder.seen) == 1
 
     def test_timers_scheduled_by_handlers_fire_in_the_same_advance_in_order(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         # chain at +1 h schedules "inserted" at +2 h, before "later" at +3 h; "beyond" at +30 h
         # falls outside the advance.
@@ -131,7 +170,13 @@ class TestAdvanceFiresTimers:
             payload={"then_at": at(clock, hours=30).isoformat(), "then_subject": "beyond"},
         )
 
-        advance = advance_clock(session, client_id, by=timedelta(hours=24), real_now=clock.now())
+        advance = advance_clock(
+            session,
+            client_id,
+            by=timedelta(hours=24),
+            real_now=clock.now(),
+            handlers=timer_handlers,
+        )
 
         assert recorder.seen == [
             ("chain", at(clock, hours=1)),
@@ -143,35 +188,50 @@ class TestAdvanceFiresTimers:
         assert [t.subject_id for t in pending_timers(session, client_id)] == ["beyond"]
 
     def test_an_overdue_timer_fires_at_the_time_already_reached(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         # Due an hour ago in real time and not fired yet (no worker ran): handlers never see
         # time go back, so it fires at the client's current time.
         schedule_timer(
             session, client_id, due_at=at(clock, hours=-1), kind="test.record", subject_id="late"
         )
-        advance_clock(session, client_id, by=timedelta(hours=1), real_now=clock.now())
+        advance_clock(
+            session, client_id, by=timedelta(hours=1), real_now=clock.now(), handlers=timer_handlers
+        )
         assert recorder.seen == [("late", clock.now())]
 
     def test_handlers_see_the_session_and_can_change_data(
-        self, session: Session, client_id: str, clock: FrozenClock
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
     ) -> None:
         def rename_client(ctx: TimerContext) -> None:
             row = ctx.session.get(ApiClient, ctx.client_id)
             assert row is not None
             row.name = f"renamed at {ctx.now:%Y-%m-%d}"
 
-        register_timer_handler("test.rename", rename_client)
-        try:
-            schedule_timer(session, client_id, due_at=at(clock, days=5), kind="test.rename")
-            advance_clock(session, client_id, by=timedelta(days=7), real_now=clock.now())
-            row = session.get(ApiClient, client_id)
-            assert row is not None and row.name == f"renamed at {at(clock, days=5):%Y-%m-%d}"
-        finally:
-            del TIMER_HANDLERS["test.rename"]
+        timer_handlers["test.rename"] = rename_client
+        schedule_timer(session, client_id, due_at=at(clock, days=5), kind="test.rename")
+        advance_clock(
+            session,
+            client_id,
+            by=timedelta(days=7),
+            real_now=clock.now(),
+            handlers=timer_handlers,
+        )
+        row = session.get(ApiClient, client_id)
+        assert row is not None and row.name == f"renamed at {at(clock, days=5):%Y-%m-%d}"
 
     def test_unknown_kinds_are_marked_fired_and_logged(
         self,
+        timer_handlers: dict[str, TimerHandler],
         session: Session,
         client_id: str,
         clock: FrozenClock,
@@ -184,7 +244,13 @@ class TestAdvanceFiresTimers:
         schedule_timer(session, client_id, due_at=at(clock, hours=2), kind="test.record")
 
         with caplog.at_level(logging.WARNING, logger="gingham.sandbox_clock"):
-            advance = advance_clock(session, client_id, by=timedelta(hours=3), real_now=clock.now())
+            advance = advance_clock(
+                session,
+                client_id,
+                by=timedelta(hours=3),
+                real_now=clock.now(),
+                handlers=timer_handlers,
+            )
 
         assert [f.kind for f in advance.fired] == ["test.nobody_handles_this", "test.record"]
         unknown = session.get(SandboxTimer, unknown_id)
@@ -193,36 +259,55 @@ class TestAdvanceFiresTimers:
         assert len(recorder.seen) == 1
 
     def test_only_the_clients_own_timers_fire(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         other = clients_service.create_client(session, "Other", clock.now()).client_id
         schedule_timer(
             session, other, due_at=at(clock, hours=1), kind="test.record", subject_id="other"
         )
-        advance_clock(session, client_id, by=timedelta(days=1), real_now=clock.now())
+        advance_clock(
+            session, client_id, by=timedelta(days=1), real_now=clock.now(), handlers=timer_handlers
+        )
         assert recorder.seen == []
         assert [t.subject_id for t in pending_timers(session, other)] == ["other"]
 
     def test_a_failing_handler_undoes_the_advance(
-        self, session: Session, client_id: str, clock: FrozenClock
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
     ) -> None:
         def broken(ctx: TimerContext) -> None:
             raise RuntimeError("handler bug")
 
-        register_timer_handler("test.broken", broken)
-        try:
-            schedule_timer(session, client_id, due_at=at(clock, hours=1), kind="test.broken")
-            with pytest.raises(RuntimeError), session.begin_nested():
-                advance_clock(session, client_id, by=timedelta(days=1), real_now=clock.now())
-            assert client_now(session, client_id, clock.now()) == clock.now()
-            assert len(pending_timers(session, client_id)) == 1
-        finally:
-            del TIMER_HANDLERS["test.broken"]
+        timer_handlers["test.broken"] = broken
+        schedule_timer(session, client_id, due_at=at(clock, hours=1), kind="test.broken")
+        with pytest.raises(RuntimeError), session.begin_nested():
+            advance_clock(
+                session,
+                client_id,
+                by=timedelta(days=1),
+                real_now=clock.now(),
+                handlers=timer_handlers,
+            )
+        assert client_now(session, client_id, clock.now()) == clock.now()
+        assert len(pending_timers(session, client_id)) == 1
 
 
 class TestFireDueTimers:
     def test_fires_what_real_time_has_reached_at_the_clients_time(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         schedule_timer(
             session, client_id, due_at=at(clock, minutes=5), kind="test.record", subject_id="soon"
@@ -231,19 +316,26 @@ class TestFireDueTimers:
             session, client_id, due_at=at(clock, hours=1), kind="test.record", subject_id="later"
         )
 
-        assert fire_due_timers(session, clock.now()) == []
+        assert fire_due_timers(session, clock.now(), timer_handlers) == []
         clock.advance(timedelta(minutes=7))
-        fired = fire_due_timers(session, clock.now())
+        fired = fire_due_timers(session, clock.now(), timer_handlers)
 
         assert [(f.subject_id, f.fired_at) for f in fired] == [("soon", clock.now())]
         assert recorder.seen == [("soon", clock.now())]
         assert [t.subject_id for t in pending_timers(session, client_id)] == ["later"]
 
     def test_uses_each_clients_offset(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         ahead = clients_service.create_client(session, "Ahead", clock.now()).client_id
-        advance_clock(session, ahead, by=timedelta(days=10), real_now=clock.now())
+        advance_clock(
+            session, ahead, by=timedelta(days=10), real_now=clock.now(), handlers=timer_handlers
+        )
         for owner in (client_id, ahead):
             schedule_timer(
                 session,
@@ -254,13 +346,18 @@ class TestFireDueTimers:
             )
 
         clock.advance(timedelta(minutes=2))
-        fire_due_timers(session, clock.now())
+        fire_due_timers(session, clock.now(), timer_handlers)
 
         # Only the client whose time is 10 days ahead has reached its timer.
         assert recorder.seen == [(ahead, at(clock, days=10))]
 
     def test_timers_scheduled_by_handlers_that_are_already_due_fire_too(
-        self, session: Session, client_id: str, clock: FrozenClock, recorder: Recorder
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+        recorder: Recorder,
     ) -> None:
         schedule_timer(
             session,
@@ -271,11 +368,12 @@ class TestFireDueTimers:
             payload={"then_at": at(clock, seconds=2).isoformat(), "then_subject": "b"},
         )
         clock.advance(timedelta(seconds=3))
-        fire_due_timers(session, clock.now())
+        fire_due_timers(session, clock.now(), timer_handlers)
         assert recorder.subjects == ["a", "b"]
 
     def test_a_failing_handler_leaves_its_clients_timers_pending_and_others_fire(
         self,
+        timer_handlers: dict[str, TimerHandler],
         session: Session,
         client_id: str,
         clock: FrozenClock,
@@ -286,35 +384,32 @@ class TestFireDueTimers:
             raise RuntimeError("handler bug")
 
         healthy = clients_service.create_client(session, "Healthy", clock.now()).client_id
-        register_timer_handler("test.broken", broken)
-        try:
-            schedule_timer(
-                session,
-                client_id,
-                due_at=at(clock, seconds=1),
-                kind="test.record",
-                subject_id="undone",
-            )
-            schedule_timer(session, client_id, due_at=at(clock, seconds=2), kind="test.broken")
-            schedule_timer(
-                session,
-                healthy,
-                due_at=at(clock, seconds=1),
-                kind="test.record",
-                subject_id="healthy",
-            )
-            clock.advance(timedelta(seconds=5))
-            with caplog.at_level(logging.ERROR, logger="gingham.sandbox_clock"):
-                fired = fire_due_timers(session, clock.now())
+        timer_handlers["test.broken"] = broken
+        schedule_timer(
+            session,
+            client_id,
+            due_at=at(clock, seconds=1),
+            kind="test.record",
+            subject_id="undone",
+        )
+        schedule_timer(session, client_id, due_at=at(clock, seconds=2), kind="test.broken")
+        schedule_timer(
+            session,
+            healthy,
+            due_at=at(clock, seconds=1),
+            kind="test.record",
+            subject_id="healthy",
+        )
+        clock.advance(timedelta(seconds=5))
+        with caplog.at_level(logging.ERROR, logger="gingham.sandbox_clock"):
+            fired = fire_due_timers(session, clock.now(), timer_handlers)
 
-            assert [f.subject_id for f in fired] == ["healthy"]
-            assert [t.kind for t in pending_timers(session, client_id)] == [
-                "test.record",
-                "test.broken",
-            ]
-            assert "handler bug" in caplog.text
-        finally:
-            del TIMER_HANDLERS["test.broken"]
+        assert [f.subject_id for f in fired] == ["healthy"]
+        assert [t.kind for t in pending_timers(session, client_id)] == [
+            "test.record",
+            "test.broken",
+        ]
+        assert "handler bug" in caplog.text
 
 
 class TestScheduling:
@@ -352,18 +447,22 @@ class TestScheduling:
 
         def another(ctx: TimerContext) -> None: ...
 
-        register_timer_handler("test.once", one)
-        try:
-            assert register_timer_handler("test.once", one) is one
-            with pytest.raises(ValueError, match="already registered"):
-                register_timer_handler("test.once", another)
-        finally:
-            del TIMER_HANDLERS["test.once"]
+        assert merge_timer_handlers({"test.once": one}, {"test.once": one})["test.once"] is one
+        with pytest.raises(ValueError, match="already registered"):
+            merge_timer_handlers({"test.once": one}, {"test.once": another})
 
 
 class TestAdvanceRules:
-    def test_forward_only(self, session: Session, client_id: str, clock: FrozenClock) -> None:
-        advance_clock(session, client_id, by=timedelta(days=1), real_now=clock.now())
+    def test_forward_only(
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
+    ) -> None:
+        advance_clock(
+            session, client_id, by=timedelta(days=1), real_now=clock.now(), handlers=timer_handlers
+        )
         for kwargs in (
             {"to": clock.now()},
             {"to": at(clock, days=1)},
@@ -371,32 +470,51 @@ class TestAdvanceRules:
             {"by": timedelta(seconds=-1)},
         ):
             with pytest.raises(PlaidError, match="clocks only move forward"):
-                advance_clock(session, client_id, real_now=clock.now(), **kwargs)  # type: ignore[arg-type]
+                advance_clock(
+                    session, client_id, real_now=clock.now(), handlers=timer_handlers, **kwargs
+                )  # type: ignore[arg-type]
 
     def test_at_most_two_years_per_advance(
-        self, session: Session, client_id: str, clock: FrozenClock
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
     ) -> None:
         two_years = clock.now().replace(year=clock.now().year + 2)
-        advance_clock(session, client_id, to=two_years, real_now=clock.now())
+        advance_clock(
+            session, client_id, to=two_years, real_now=clock.now(), handlers=timer_handlers
+        )
         with pytest.raises(PlaidError, match="at most 2 years"):
             advance_clock(
                 session,
                 client_id,
                 to=two_years.replace(year=two_years.year + 2) + timedelta(seconds=1),
                 real_now=clock.now(),
+                handlers=timer_handlers,
             )
 
     def test_the_clock_keeps_running_with_real_time(
-        self, session: Session, client_id: str, clock: FrozenClock
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
     ) -> None:
-        advance_clock(session, client_id, by=timedelta(days=7), real_now=clock.now())
+        advance_clock(
+            session, client_id, by=timedelta(days=7), real_now=clock.now(), handlers=timer_handlers
+        )
         clock.advance(timedelta(minutes=3))
         assert client_now(session, client_id, clock.now()) == at(clock, days=7)
 
 
 class TestWebhookRetries:
     def test_an_advance_brings_the_clients_scheduled_retries_forward(
-        self, session: Session, client_id: str, clock: FrozenClock
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        session: Session,
+        client_id: str,
+        clock: FrozenClock,
     ) -> None:
         other = clients_service.create_client(session, "Other", clock.now()).client_id
         events = {
@@ -418,7 +536,9 @@ class TestWebhookRetries:
             .values(due_at=at(clock, hours=2))
         )
 
-        advance_clock(session, client_id, by=timedelta(hours=3), real_now=clock.now())
+        advance_clock(
+            session, client_id, by=timedelta(hours=3), real_now=clock.now(), handlers=timer_handlers
+        )
 
         def due(owner: str) -> datetime | None:
             return session.scalar(

@@ -16,22 +16,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from gingham.app import create_app
+from gingham.app import TIMER_HANDLERS, create_app
 from gingham.clients import service as clients_service
 from gingham.config import Settings
-from gingham.db import make_engine, make_session_factory
-from gingham.sandbox_clock.models import SandboxTimer
-from gingham.sandbox_clock.service import TIMER_HANDLERS, TimerContext, register_timer_handler
+from gingham.sandbox_clock.service import TimerContext, merge_timer_handlers
 from gingham.sandbox_clock.service import schedule_timer as schedule
 from gingham.webhooks import outbox, waiting
-from gingham.webhooks.models import WebhookAttempt, WebhookEvent
+from gingham.webhooks.models import WebhookAttempt
 from tests.builders import PlaidCaller
-from tests.conftest import TEST_SECRET_KEY, migrated_database
+from tests.conftest import TEST_SECRET_KEY
 from tests.webhooks.conftest import key_fetcher, run_async
 from tests.webhooks.receiver import Receiver, running_receiver
 
@@ -51,50 +48,22 @@ def enqueue_for_timer(ctx: TimerContext) -> None:
     )
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def committed_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    with migrated_database(request.param, tmp_path_factory, "gingham_clock_wait") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def committed_engine(committed_url: str) -> Iterator[Engine]:
-    engine = make_engine(committed_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def sessions(committed_engine: Engine) -> Iterator[sessionmaker[Session]]:
-    factory = make_session_factory(committed_engine)
-    yield factory
-    with factory() as session, session.begin():
-        session.execute(delete(WebhookAttempt))
-        session.execute(delete(WebhookEvent))
-        session.execute(delete(SandboxTimer))
-
-
 @pytest.fixture
 def settings(committed_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=committed_url, secret_key=TEST_SECRET_KEY, data_dir=tmp_path)
 
 
 @pytest.fixture
-def served(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+def served(settings: Settings, committed_sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     """The app as `gingham serve` runs it: its own database, its worker, real time."""
-    register_timer_handler(TIMER_KIND, enqueue_for_timer)
-    try:
-        with TestClient(create_app(settings)) as client:
-            yield client
-    finally:
-        del TIMER_HANDLERS[TIMER_KIND]
+    handlers = merge_timer_handlers(TIMER_HANDLERS, {TIMER_KIND: enqueue_for_timer})
+    with TestClient(create_app(settings, timer_handlers=handlers)) as client:
+        yield client
 
 
 @pytest.fixture
-def api(served: TestClient, sessions: sessionmaker[Session]) -> PlaidCaller:
-    with sessions() as session, session.begin():
+def api(served: TestClient, committed_sessions: sessionmaker[Session]) -> PlaidCaller:
+    with committed_sessions() as session, session.begin():
         issued = clients_service.create_client(session, "Waiting app", datetime.now(UTC))
     return PlaidCaller(served, {"client_id": issued.client_id, "secret": issued.secret})
 
@@ -106,9 +75,9 @@ def receiver(api: PlaidCaller) -> Iterator[Receiver]:
 
 
 def schedule_webhook_timer(
-    sessions: sessionmaker[Session], client_id: str, url: str, *, due_in: timedelta
+    committed_sessions: sessionmaker[Session], client_id: str, url: str, *, due_in: timedelta
 ) -> None:
-    with sessions() as session, session.begin():
+    with committed_sessions() as session, session.begin():
         schedule(
             session,
             client_id,
@@ -119,11 +88,11 @@ def schedule_webhook_timer(
 
 
 def scheduled_retry(
-    sessions: sessionmaker[Session], client_id: str, url: str, *, due_in: timedelta
+    committed_sessions: sessionmaker[Session], client_id: str, url: str, *, due_in: timedelta
 ) -> str:
     """An event whose next attempt is a retry due `due_in` from now (real time); its id."""
     now = datetime.now(UTC)
-    with sessions() as session, session.begin():
+    with committed_sessions() as session, session.begin():
         event_id = outbox.enqueue_event(
             session,
             client_id=client_id,
@@ -143,11 +112,11 @@ def scheduled_retry(
 
 class TestAdvanceWaitsForWebhooks:
     def test_a_webhook_enqueued_by_a_timer_has_arrived_when_the_answer_comes(
-        self, api: PlaidCaller, receiver: Receiver, sessions: sessionmaker[Session]
+        self, api: PlaidCaller, receiver: Receiver, committed_sessions: sessionmaker[Session]
     ) -> None:
         client_id = api.credentials["client_id"]
         schedule_webhook_timer(
-            sessions, client_id, receiver.url + "/timer", due_in=timedelta(days=1)
+            committed_sessions, client_id, receiver.url + "/timer", due_in=timedelta(days=1)
         )
 
         advanced = api.ok("/_gingham/clock/advance", {"by": "P2D", "wait_for_webhooks": True})
@@ -161,11 +130,13 @@ class TestAdvanceWaitsForWebhooks:
         assert delivery.payload["webhook_code"] == "TIMER_FIRED"
 
     def test_a_refused_webhook_is_reported_failed_and_its_retry_not_waited_for(
-        self, api: PlaidCaller, receiver: Receiver, sessions: sessionmaker[Session]
+        self, api: PlaidCaller, receiver: Receiver, committed_sessions: sessionmaker[Session]
     ) -> None:
         receiver.script[:] = [500]
         client_id = api.credentials["client_id"]
-        schedule_webhook_timer(sessions, client_id, receiver.url, due_in=timedelta(hours=1))
+        schedule_webhook_timer(
+            committed_sessions, client_id, receiver.url, due_in=timedelta(hours=1)
+        )
 
         advanced = api.ok("/_gingham/clock/advance", {"by": "PT2H", "wait_for_webhooks": True})
 
@@ -174,11 +145,11 @@ class TestAdvanceWaitsForWebhooks:
         assert [d.answered for d in receiver.deliveries] == [500]
 
     def test_retries_the_advance_brings_forward_are_waited_for(
-        self, api: PlaidCaller, receiver: Receiver, sessions: sessionmaker[Session]
+        self, api: PlaidCaller, receiver: Receiver, committed_sessions: sessionmaker[Session]
     ) -> None:
         client_id = api.credentials["client_id"]
-        scheduled_retry(sessions, client_id, receiver.url, due_in=timedelta(hours=1))
-        scheduled_retry(sessions, client_id, receiver.url, due_in=timedelta(days=2))
+        scheduled_retry(committed_sessions, client_id, receiver.url, due_in=timedelta(hours=1))
+        scheduled_retry(committed_sessions, client_id, receiver.url, due_in=timedelta(days=2))
 
         advanced = api.ok("/_gingham/clock/advance", {"by": "PT2H", "wait_for_webhooks": True})
 
@@ -187,11 +158,11 @@ class TestAdvanceWaitsForWebhooks:
         assert [d.payload["webhook_code"] for d in receiver.deliveries] == ["RETRIED"]
 
     def test_other_clients_webhooks_are_not_waited_for(
-        self, api: PlaidCaller, receiver: Receiver, sessions: sessionmaker[Session]
+        self, api: PlaidCaller, receiver: Receiver, committed_sessions: sessionmaker[Session]
     ) -> None:
-        with sessions() as session, session.begin():
+        with committed_sessions() as session, session.begin():
             other = clients_service.create_client(session, "Other", datetime.now(UTC)).client_id
-        scheduled_retry(sessions, other, receiver.url, due_in=timedelta(seconds=-1))
+        scheduled_retry(committed_sessions, other, receiver.url, due_in=timedelta(seconds=-1))
 
         advanced = api.ok("/_gingham/clock/advance", {"by": "PT1H", "wait_for_webhooks": True})
 
@@ -208,28 +179,32 @@ class TestAdvanceWaitsForWebhooks:
 
 class TestWaitForAttempts:
     def test_with_no_worker_it_gives_up_after_its_bound_and_reports_them_pending(
-        self, sessions: sessionmaker[Session], settings: Settings
+        self, committed_sessions: sessionmaker[Session], settings: Settings
     ) -> None:
-        with sessions() as session, session.begin():
+        with committed_sessions() as session, session.begin():
             client_id = clients_service.create_client(
                 session, "Nobody delivers", datetime.now(UTC)
             ).client_id
-        scheduled_retry(sessions, client_id, "http://127.0.0.1:9/", due_in=timedelta(seconds=-1))
-        with sessions() as session, session.begin():
+        scheduled_retry(
+            committed_sessions, client_id, "http://127.0.0.1:9/", due_in=timedelta(seconds=-1)
+        )
+        with committed_sessions() as session, session.begin():
             due = outbox.unfinished_due_attempts(
                 session, client_id=client_id, now=datetime.now(UTC)
             )
 
         tally = run_async(
             lambda: waiting.wait_for_attempts(
-                sessions, due, timeout=0.2, database_in_threads=not settings.is_sqlite
+                committed_sessions, due, timeout=0.2, database_in_threads=not settings.is_sqlite
             )
         )
 
         assert tally == waiting.DeliveryTally(delivered=0, failed=0, pending=1)
 
-    def test_nothing_to_wait_for_answers_at_once(self, sessions: sessionmaker[Session]) -> None:
-        tally = run_async(lambda: waiting.wait_for_attempts(sessions, [], timeout=60.0))
+    def test_nothing_to_wait_for_answers_at_once(
+        self, committed_sessions: sessionmaker[Session]
+    ) -> None:
+        tally = run_async(lambda: waiting.wait_for_attempts(committed_sessions, [], timeout=60.0))
         assert tally == waiting.DeliveryTally(delivered=0, failed=0, pending=0)
 
 
@@ -238,11 +213,13 @@ class TestClockCommandWait:
         self,
         api: PlaidCaller,
         receiver: Receiver,
-        sessions: sessionmaker[Session],
+        committed_sessions: sessionmaker[Session],
         settings: Settings,
     ) -> None:
         client_id = api.credentials["client_id"]
-        scheduled_retry(sessions, client_id, receiver.url + "/cli", due_in=timedelta(hours=1))
+        scheduled_retry(
+            committed_sessions, client_id, receiver.url + "/cli", due_in=timedelta(hours=1)
+        )
 
         # The served app's worker delivers; the command only waits.
         completed = subprocess.run(

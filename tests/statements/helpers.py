@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from tests.builders import PlaidCaller
-from tests.update_mode.helpers import Linked, link_item
+from tests.builders import Linked, PlaidCaller
+from tests.update_mode.helpers import link_item
 
 # The tests' clock starts on 2 March 2026 (tests/conftest.py START).
 TODAY = "2026-03-02"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.builders import PlaidCaller, link_token_request
+from tests.builders import PlaidCaller, advance, link_token_request
 from tests.statements.helpers import TODAY, by_mask, listed, months, statements_item
-from tests.update_mode.helpers import advance, complete, link_item, update_token
+from tests.update_mode.helpers import complete, link_item, update_token
 
 STATEMENT_MASKS = {"0000", "1111", "2222", "3333", "4444", "9001", "9002", "9999"}
 

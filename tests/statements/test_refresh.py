@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import PlaidCaller
+from tests.builders import PlaidCaller, advance
 from tests.statements.helpers import TODAY, listed, months, statements_item, statements_webhooks
-from tests.update_mode.helpers import advance
 
 # Settings' default report_build_seconds.
 BUILD = "PT3S"

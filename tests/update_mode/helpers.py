@@ -3,14 +3,13 @@ without Data Transparency Messaging), update mode link tokens, and what the API 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.testclient import TestClient
 
 from gingham.wire.json import format_datetime
-from tests.builders import PlaidCaller, link_token_request
+from tests.builders import Linked, PlaidCaller, link_token_request
 from tests.link.helpers import FrameDriver
 
 BANK = "ins_109508"
@@ -20,12 +19,6 @@ DTM = "dtm"
 # A Data Transparency Messaging consent lasts a year; Link asks to renew it within six months of
 # its expiry.
 CONSENT_LIFETIME = timedelta(days=365)
-
-
-@dataclass(frozen=True)
-class Linked:
-    access_token: str
-    item_id: str
 
 
 def save_customization(plaid: PlaidCaller, name: str, **fields: Any) -> dict[str, Any]:
@@ -103,15 +96,6 @@ def finish(frame: FrameDriver) -> dict[str, Any]:
     outcome: dict[str, Any] = frame.act("continue")["outcome"]
     assert outcome["type"] == "success", outcome
     return outcome
-
-
-def item_of(plaid: PlaidCaller, linked: Linked) -> dict[str, Any]:
-    item: dict[str, Any] = plaid.ok("/item/get", {"access_token": linked.access_token})["item"]
-    return item
-
-
-def advance(plaid: PlaidCaller, by: str) -> dict[str, Any]:
-    return plaid.ok("/_gingham/clock/advance", {"by": by})
 
 
 def webhooks_of(plaid: PlaidCaller, linked: Linked) -> list[dict[str, Any]]:

@@ -9,16 +9,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.builders import PlaidCaller
+from tests.builders import Linked, PlaidCaller, advance
 from tests.transactions.helpers import PULL
-from tests.update_mode.helpers import (
-    Linked,
-    advance,
-    complete,
-    link_item,
-    open_frame,
-    update_token,
-)
+from tests.update_mode.helpers import complete, link_item, open_frame, update_token
 
 
 def create_asset_report(plaid: PlaidCaller, linked: Linked) -> Any:

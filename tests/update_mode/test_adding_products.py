@@ -9,13 +9,10 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.builders import PlaidCaller
+from tests.builders import Linked, PlaidCaller, advance, item_of
 from tests.update_mode.helpers import (
-    Linked,
-    advance,
     complete,
     finish,
-    item_of,
     link_item,
     open_frame,
     sign_in,

@@ -13,17 +13,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from gingham.clock import FrozenClock
-from tests.builders import PlaidCaller, link_token_request
+from tests.builders import Linked, PlaidCaller, advance, item_of, link_token_request
 from tests.link.helpers import FrameDriver
 from tests.update_mode.helpers import (
     CONSENT_LIFETIME,
     DEFAULT_USE_CASES,
     DTM,
-    Linked,
-    advance,
     complete,
     finish,
-    item_of,
     link_item,
     open_frame,
     plaid_time,

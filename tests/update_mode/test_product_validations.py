@@ -12,14 +12,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.builders import PlaidCaller
+from tests.builders import Linked, PlaidCaller, item_of
 from tests.link.helpers import FrameDriver
 from tests.update_mode.helpers import (
     DTM,
-    Linked,
     complete,
     finish,
-    item_of,
     link_item,
     open_frame,
     save_dtm,
@@ -29,7 +27,7 @@ from tests.update_mode.helpers import (
 )
 
 # user_good's accounts that suit transactions, in the bank's order (see
-# tests/link/test_update_mode_accounts.py); 0000, 1111 and 9002 have ACH numbers.
+# tests/update_mode/test_account_selection.py); 0000, 1111 and 9002 have ACH numbers.
 TRANSACTIONS_MASKS = [
     "0000",
     "1111",

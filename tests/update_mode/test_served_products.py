@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders import PlaidCaller
+from tests.builders import PlaidCaller, item_of
 from tests.update_mode.helpers import (
     DTM,
     complete,
-    item_of,
     link_item,
     save_dtm,
     update_request,

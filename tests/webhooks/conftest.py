@@ -1,4 +1,4 @@
-"""Webhook delivery tests run against a committed database of their own (SQLite, and PostgreSQL
+"""Webhook delivery tests run against a committed database (tests.committed: SQLite, and PostgreSQL
 as a second leg), because the worker, the API and the receiver's key look-ups work on separate
 connections at once, as they do in `gingham serve`. The app runs in-process without its own
 worker; tests drive workers themselves."""
@@ -12,8 +12,6 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from sqlalchemy import delete
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
@@ -22,44 +20,11 @@ from gingham.clients import service as clients_service
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
-from gingham.db import make_engine, make_session_factory
-from gingham.webhooks.models import WebhookAttempt, WebhookEvent
 from gingham.webhooks.outbox import PLAID_RETRIES
 from gingham.webhooks.worker import DeliveryWorker, HttpTransport
 from tests.builders import PlaidCaller
-from tests.conftest import TEST_SECRET_KEY, migrated_database
+from tests.conftest import TEST_SECRET_KEY
 from tests.webhooks.receiver import Receiver, running_receiver
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def committed_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A freshly migrated database whose transactions really commit, per backend."""
-    with migrated_database(request.param, tmp_path_factory, "gingham_webhooks") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def committed_engine(committed_url: str) -> Iterator[Engine]:
-    engine = make_engine(committed_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def committed_sessions(committed_engine: Engine) -> Iterator[sessionmaker[Session]]:
-    """Sessions on the committed database; each test starts with an empty outbox."""
-    factory = make_session_factory(committed_engine)
-    yield factory
-    with factory() as session, session.begin():
-        session.execute(delete(WebhookAttempt))
-        session.execute(delete(WebhookEvent))
-
-
-@pytest.fixture
-def committed_settings(committed_url: str) -> Settings:
-    return Settings(database_url=committed_url, secret_key=TEST_SECRET_KEY)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from gingham.app import create_app
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
-from gingham.webhooks import outbox, signing
+from gingham.webhooks import leases, outbox, signing
 from gingham.webhooks.models import WebhookAttempt
 from gingham.webhooks.outbox import PLAID_RETRIES
 from tests.builders import PlaidCaller
@@ -335,7 +335,7 @@ class TestLeases:
         fire(api, access_token)
         # A worker claims the attempt and dies before sending it: its lease ran out a minute ago.
         with committed_sessions() as session, session.begin():
-            [claimed] = outbox.claim_due_attempts(
+            [claimed] = leases.claim_due_attempts(
                 session,
                 worker_id="crashed",
                 now=clock.now(),
@@ -374,7 +374,7 @@ class TestLeases:
         access_token, _ = linked_item(api, receiver.url)
         fire(api, access_token)
         with committed_sessions() as session, session.begin():
-            outbox.claim_due_attempts(
+            leases.claim_due_attempts(
                 session,
                 worker_id="busy",
                 now=clock.now(),
@@ -491,7 +491,7 @@ class TestLeaseRenewal:
         gone.wait()
         dead_worker = f"{socket.gethostname()[:32]}:{gone.pid}:0000dead"
         with committed_sessions() as session, session.begin():
-            outbox.claim_due_attempts(
+            leases.claim_due_attempts(
                 session,
                 worker_id=dead_worker,
                 now=clock.now(),
@@ -523,7 +523,7 @@ class TestLeaseRenewal:
         fire(api, access_token)
         alive_worker = f"{socket.gethostname()[:32]}:{os.getpid()}:00alive0"
         with committed_sessions() as session, session.begin():
-            outbox.claim_due_attempts(
+            leases.claim_due_attempts(
                 session,
                 worker_id=alive_worker,
                 now=clock.now(),
@@ -531,7 +531,7 @@ class TestLeaseRenewal:
                 lease=timedelta(minutes=10),
                 limit=10,
             )
-            freed = outbox.free_attempts_of_dead_workers(
+            freed = leases.free_attempts_of_dead_workers(
                 session,
                 host=socket.gethostname()[:32],
                 is_alive=lambda pid: pid == os.getpid(),

@@ -6,9 +6,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from gingham.clients.attempts import FailedCredentials
+from gingham.clients.authentication import ApiKeyAuthenticator
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
+from gingham.sandbox_clock.service import ClientClocks
 from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
 from tests.builders import PlaidCaller, link_token_request
 
@@ -195,6 +198,8 @@ class TestUnexpectedFailures:
             session_factory=session_factory,
             clock=clock,
             secrets=SecretBox(bytes(32)),
+            authenticator=ApiKeyAuthenticator(FailedCredentials(limit=30)),
+            client_clocks=ClientClocks(),
         )
         app = Starlette(routes=[plaid_route("/item/get", crash, runtime)])
         with TestClient(app, raise_server_exceptions=False) as test_client:

@@ -16,15 +16,8 @@ from urllib.parse import urlsplit
 from starlette.testclient import TestClient
 
 from gingham.wire.json import parse_datetime
-from tests.builders import PlaidCaller, link_token_request
-from tests.lifecycle.helpers import (
-    Linked,
-    advance,
-    deliveries_for,
-    exchange,
-    item_of,
-    webhooks_for,
-)
+from tests.builders import Linked, PlaidCaller, advance, item_of, link_token_request
+from tests.lifecycle.helpers import deliveries_for, exchange, webhooks_for
 from tests.link.helpers import FrameDriver
 from tests.oauth_bank.helpers import PLATYPUS, BankBrowser, run_async
 from tests.webhooks.receiver import Receiver

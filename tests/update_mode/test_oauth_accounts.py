@@ -8,8 +8,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.builders import PlaidCaller
-from tests.lifecycle.helpers import Linked, exchange, link_oauth_item
+from tests.builders import Linked, PlaidCaller
+from tests.lifecycle.helpers import exchange, link_oauth_item
 from tests.oauth_bank.helpers import CHASE, PLATYPUS, BankBrowser
 from tests.webhooks.receiver import Receiver
 
