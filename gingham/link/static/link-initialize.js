@@ -50,12 +50,49 @@
     "color-scheme:normal",
   ].join(";");
 
+  // The options of a public-key integration (Plaid's legacy Plaid.create). They only count
+  // with a public key (`key`) and no link token: beside a link token Plaid ignores them, as
+  // /link/token/create holds that configuration.
+  var LEGACY_OPTIONS = [
+    "clientName",
+    "env",
+    "product",
+    "countryCodes",
+    "language",
+    "webhook",
+    "accountSubtypes",
+    "selectAccount",
+    "token",
+    "userLegalName",
+    "userEmailAddress",
+    "oauthNonce",
+    "oauthRedirectUri",
+    "paymentToken",
+    "linkCustomizationName",
+  ];
+
+  function isLinkToken(token) {
+    return typeof token === "string" && token.indexOf("link-") === 0;
+  }
+
+  function legacyOptions(config) {
+    if (config.key == null || config.key === "" || isLinkToken(config.token)) return null;
+    var options = {};
+    LEGACY_OPTIONS.forEach(function (name) {
+      if (config[name] !== undefined) options[name] = config[name];
+    });
+    return options;
+  }
+
   function frameUrl(config, n, embedded) {
+    var legacy = legacyOptions(config);
     var params = [
-      ["token", config.token == null ? "" : String(config.token)],
+      // With a public key, `token` is a legacy option (a public token for update mode).
+      ["token", legacy || config.token == null ? "" : String(config.token)],
       ["parent_origin", window.location.origin],
       ["handler", String(n)],
     ];
+    if (legacy) params.push(["key", String(config.key)]);
     if (config.receivedRedirectUri) {
       params.push(["received_redirect_uri", String(config.receivedRedirectUri)]);
     }
@@ -65,7 +102,17 @@
         return encodeURIComponent(p[0]) + "=" + encodeURIComponent(p[1]);
       })
       .join("&");
-    return GINGHAM_ORIGIN + FRAME_PATH + "?" + query;
+    // The legacy options travel in the fragment, which never reaches a server log: they may
+    // hold the user's name and email address. The server checks them when Link opens.
+    var fragment = "";
+    if (legacy) {
+      try {
+        fragment = "#legacy=" + encodeURIComponent(JSON.stringify(legacy));
+      } catch (err) {
+        console.error("Plaid Link: the configuration could not be read", err);
+      }
+    }
+    return GINGHAM_ORIGIN + FRAME_PATH + "?" + query + fragment;
   }
 
   // User callbacks run isolated: an exception in the app's code must not leave the handler

@@ -17,7 +17,22 @@
     parentOrigin: params.get("parent_origin") || "",
     embedded: params.get("embedded") === "1",
     receivedRedirectUri: params.get("received_redirect_uri") || "",
+    // A public-key integration: the key, and its Plaid.create options (from the fragment).
+    publicKey: params.get("key") || "",
+    legacy: readLegacyOptions(),
   };
+
+  function readLegacyOptions() {
+    var fragment = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+    var raw = fragment.get("legacy");
+    if (!raw) return {};
+    try {
+      var options = JSON.parse(raw);
+      return options && typeof options === "object" ? options : {};
+    } catch (err) {
+      return {};
+    }
+  }
   // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
   var framed = window.parent !== window && !!config.parentOrigin;
 
@@ -190,9 +205,17 @@
   async function startSession() {
     var state;
     try {
-      var start = { link_token: config.token };
-      if (config.receivedRedirectUri) start.received_redirect_uri = config.receivedRedirectUri;
+      var start;
+      if (!config.token && config.publicKey) {
+        start = { public_key: config.publicKey, legacy: config.legacy };
+      } else {
+        start = { link_token: config.token };
+        if (config.receivedRedirectUri) start.received_redirect_uri = config.receivedRedirectUri;
+      }
       state = await api("/link/frame/sessions", start);
+      // A public-key session runs on a link token Gingham made for it; the frame keeps it to
+      // itself (the page never sees it) and sends it with every action.
+      if (state.link_token) config.token = state.link_token;
     } catch (err) {
       if (err.plaid) exitWithError(err);
       else mount(renderClientError(errorText(err), retryStart), "ERROR");
