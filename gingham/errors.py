@@ -244,6 +244,53 @@ def invalid_api_keys() -> InvalidInput:
     )
 
 
+# Legacy public keys. Plaid documents no code of its own for a public key it does not know or
+# has switched off, so these use the code it gives for API keys it will not take, with a message
+# that says what to use instead; a public key sent where none is taken gets the documented
+# INCOMPATIBLE_API_VERSION.
+
+
+def public_key_unknown() -> InvalidInput:
+    return InvalidInput(
+        "INVALID_API_KEYS",
+        "invalid public_key provided: no API client has this public key. Use the public_key "
+        "from /_gingham/client/public_key/get, or your client_id and secret",
+    )
+
+
+def public_key_link_disabled(environment: str) -> InvalidInput:
+    return InvalidInput(
+        "INVALID_API_KEYS",
+        f"the public_key is disabled for Link in the {environment} environment. Initialize "
+        "Link with a link_token from /link/token/create instead",
+        display_message="This app cannot connect accounts right now. Please try again later.",
+    )
+
+
+def public_key_api_disabled(environment: str, endpoint: str) -> InvalidInput:
+    return InvalidInput(
+        "INVALID_API_KEYS",
+        f"the public_key is disabled for the API in the {environment} environment. Call "
+        f"{endpoint} with your client_id and secret instead",
+    )
+
+
+def public_key_not_accepted(endpoint: str) -> InvalidRequest:
+    return InvalidRequest(
+        "INCOMPATIBLE_API_VERSION",
+        f"The public_key cannot be used for {endpoint} as of version 2020-09-14 of the API. "
+        "Please use the client_id and secret instead.",
+    )
+
+
+def public_key_with_api_keys() -> InvalidRequest:
+    return InvalidRequest(
+        "INVALID_FIELD",
+        "send either public_key or client_id and secret, not both: a request is authenticated "
+        "one way",
+    )
+
+
 def invalid_access_token() -> InvalidInput:
     return InvalidInput("INVALID_ACCESS_TOKEN", "could not find matching access token")
 

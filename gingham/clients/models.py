@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gingham.db import Base, UTCDateTime
+
+# The environments a client's secrets, allow-lists and public-key switches are kept for.
+ENVIRONMENTS = ("sandbox", "production")
 
 
 class ApiClient(Base):
@@ -16,6 +19,38 @@ class ApiClient(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClientPublicKey(Base):
+    """A client's `public_key`, as Plaid's dashboard gave one before link tokens.
+
+    Not a secret in Plaid's model (it was shipped in web pages), so it is stored as Gingham
+    stores identifiers: plain, unique and indexed, so that a key names exactly one client.
+    """
+
+    __tablename__ = "client_public_keys"
+
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    public_key: Mapped[str] = mapped_column(String(30), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PublicKeySwitch(Base):
+    """Whether a client's public key still works in one environment, for Link and for the API
+    separately (Plaid's dashboard switches). A missing row means both are on, as they were for
+    every key until its owner switched one off."""
+
+    __tablename__ = "public_key_switches"
+
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    environment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    link_enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    api_enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ClientSecret(Base):

@@ -13,10 +13,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from gingham import errors
-from gingham.clients.models import ApiClient, ClientSecret
+from gingham.clients import public_keys
+from gingham.clients.models import ENVIRONMENTS, ApiClient, ClientSecret
 from gingham.wire.ids import new_client_id, new_secret, token_hash
-
-ENVIRONMENTS = ("sandbox", "production")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +26,8 @@ class IssuedCredentials:
     name: str
     environment: str
     secret: str
+    # Not a secret in Plaid's model; shown here beside the keys it stood with on the dashboard.
+    public_key: str
 
 
 def create_client(
@@ -36,7 +37,8 @@ def create_client(
     session.add(client)
     session.flush()
     secret = add_secret(session, client.id, environment, now)
-    return IssuedCredentials(client.id, name, environment, secret)
+    public_key = public_keys.public_key_of(session, client.id, now=now)
+    return IssuedCredentials(client.id, name, environment, secret, public_key)
 
 
 def add_secret(session: Session, client_id: str, environment: str, now: datetime) -> str:
