@@ -28,6 +28,18 @@ def exchange_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
     return {"access_token": access_token, "item_id": item_id}
 
 
+def create_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    """A public token for an Item the caller already holds (deprecated by Plaid in favour of
+    update-mode link tokens, kept for legacy integrations): Link opens update mode with it, and
+    exchanging it yields the same Item."""
+    item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    public_token = service.issue_public_token(ctx.session, ctx.caller, item.id, ctx.now)
+    return {
+        "public_token": public_token,
+        "expiration": format_datetime(ctx.now + service.PUBLIC_TOKEN_LIFETIME),
+    }
+
+
 def get_item(ctx: RequestContext, body: JSONObject) -> JSONObject:
     item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
     last = last_sent_webhook(ctx.session, item.id)
@@ -74,6 +86,7 @@ def invalidate_access_token(ctx: RequestContext, body: JSONObject) -> JSONObject
 # The endpoints this package serves, wired by gingham.app.
 ENDPOINTS: list[Endpoint] = [
     Endpoint("/item/public_token/exchange", exchange_public_token),
+    Endpoint("/item/public_token/create", create_public_token),
     Endpoint("/item/get", get_item),
     Endpoint("/item/remove", remove_item),
     Endpoint("/item/webhook/update", update_item_webhook),

@@ -202,6 +202,31 @@ def exchange_public_token(
     return issue_access_token(session, claimed, caller.environment, now), claimed
 
 
+def item_of_public_token(
+    session: Session, caller: Caller, public_token: str, now: datetime
+) -> ItemRecord:
+    """The Item a live public token is for, without spending the token: how Link opens update
+    mode with a public token from /item/public_token/create, as the legacy web SDK did. Refused
+    with the errors the exchange gives (INVALID_PUBLIC_TOKEN) for a token the exchange would
+    refuse."""
+    _check_token_shape(public_token, "public", caller, _invalid_public_token)
+    hashed = token_hash(public_token)
+    row = session.get(PublicToken, hashed)
+    if (
+        row is None
+        or row.client_id != caller.client_id
+        or row.exchanged_at is not None
+        or row.expires_at <= now
+    ):
+        raise _why_public_token_unusable(session, caller, hashed, now)
+    item = item_by_id(session, row.item_id)
+    if item is None or item.removed_at is not None:
+        raise _invalid_public_token(
+            "could not find matching public token: its Item has been removed"
+        )
+    return item
+
+
 def _why_public_token_unusable(
     session: Session, caller: Caller, hashed: str, now: datetime
 ) -> errors.PlaidError:

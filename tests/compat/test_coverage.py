@@ -12,6 +12,7 @@ COVERED_ENDPOINTS = {
     "/link/token/create": "link_token_create",
     "/link/token/get": "link_token_get",
     "/item/public_token/exchange": "item_public_token_exchange",
+    "/item/public_token/create": "item_create_public_token",
     "/item/get": "item_get",
     "/item/remove": "item_remove",
     "/item/webhook/update": "item_webhook_update",

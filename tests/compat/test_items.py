@@ -9,6 +9,7 @@ from plaid.api import plaid_api
 from plaid.model.accounts_get_request import AccountsGetRequest
 from plaid.model.item_access_token_invalidate_request import ItemAccessTokenInvalidateRequest
 from plaid.model.item_get_request import ItemGetRequest
+from plaid.model.item_public_token_create_request import ItemPublicTokenCreateRequest
 from plaid.model.item_public_token_exchange_request import ItemPublicTokenExchangeRequest
 from plaid.model.item_remove_request import ItemRemoveRequest
 from plaid.model.item_webhook_update_request import ItemWebhookUpdateRequest
@@ -29,6 +30,37 @@ def expect_invalid_access_token(api: plaid_api.PlaidApi, access_token: str) -> N
     assert_plaid_error(
         caught.value, status=400, error_type="INVALID_INPUT", error_code="INVALID_ACCESS_TOKEN"
     )
+
+
+class TestPublicTokenForAnExistingItem:
+    def test_create_then_exchange_gives_the_same_item(
+        self, plaid_client: plaid_api.PlaidApi, linked_item: LinkedItem
+    ) -> None:
+        created = plaid_client.item_create_public_token(
+            ItemPublicTokenCreateRequest(access_token=linked_item.access_token)
+        )
+        assert created.public_token.startswith("public-sandbox-")
+        assert created.expiration is not None and created.request_id
+
+        exchanged = plaid_client.item_public_token_exchange(
+            ItemPublicTokenExchangeRequest(public_token=created.public_token)
+        )
+        assert exchanged.item_id == linked_item.item_id
+        # The exchange adds an access token for the Item; the one the app holds keeps working.
+        for access_token in (linked_item.access_token, exchanged.access_token):
+            item = plaid_client.item_get(ItemGetRequest(access_token=access_token)).item
+            assert item.item_id == linked_item.item_id
+
+    def test_unknown_access_token_is_refused(self, plaid_client: plaid_api.PlaidApi) -> None:
+        with pytest.raises(plaid.ApiException) as caught:
+            plaid_client.item_create_public_token(
+                ItemPublicTokenCreateRequest(
+                    access_token="access-sandbox-00000000-0000-4000-8000-000000000000"
+                )
+            )
+        assert_plaid_error(
+            caught.value, status=400, error_type="INVALID_INPUT", error_code="INVALID_ACCESS_TOKEN"
+        )
 
 
 class TestPublicTokens:
