@@ -275,6 +275,21 @@ def public_key_api_disabled(environment: str, endpoint: str) -> InvalidInput:
     )
 
 
+def oauth_needs_link_token(what: str) -> InvalidRequest:
+    """Link opened with a public key reached OAuth (an OAuth institution, or Payment Initiation's
+    paymentToken). Plaid's docs say only that OAuth needs a link token; they name no code for
+    it, so this is INVALID_FIELD, naming what was asked and what to use instead."""
+    return InvalidRequest(
+        "INVALID_FIELD",
+        f"{what} needs OAuth, and OAuth needs Link initialized with a link_token from "
+        "/link/token/create: a public_key cannot open it",
+        display_message=(
+            "This institution can only be connected when the app opens Link with a link token. "
+            "Please choose another institution."
+        ),
+    )
+
+
 def public_key_not_accepted(endpoint: str) -> InvalidRequest:
     return InvalidRequest(
         "INCOMPATIBLE_API_VERSION",

@@ -15,20 +15,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gingham.link import oauth, service
+from gingham import errors
+from gingham.link import legacy, oauth, service
 from gingham.link.flow import FlowContext
 from gingham.link_tokens.models import LinkToken
 from gingham.wire.endpoint import JSONObject, Runtime, internal_route
 from gingham.wire.ids import token_hash
 from gingham.wire.validation import Schema
 
+# A session starts with a link token, or with a public key and its legacy Plaid.create options
+# (gingham.link.legacy checks those, to name the option at fault as Plaid did).
 _START_SCHEMA: Schema = {
     "type": "object",
-    "required": ["link_token"],
     "properties": {
         "link_token": {"type": "string", "minLength": 1},
         # Set when Link is re-initialised at the redirect URI after an OAuth bank.
         "received_redirect_uri": {"type": "string", "nullable": True},
+        "public_key": {"type": "string", "minLength": 1},
+        "legacy": {"type": "object", "open": True},
     },
 }
 # Each action's own fields are checked by the state machine, which knows the view it applies to.
@@ -53,6 +57,15 @@ def frame_routes(runtime: Runtime) -> list[Route]:
     def start(
         session: Session, body: JSONObject, path: dict[str, Any], request_id: str
     ) -> JSONObject:
+        if "link_token" not in body:
+            public_key = body.get("public_key")
+            if public_key is None:
+                raise errors.missing_fields(["link_token"])
+            ctx = flow_context(runtime, session, request_id)
+            client_id = legacy.client_of_public_key(ctx, public_key)
+            if client_id is not None:
+                ctx.now = runtime.client_clocks.now(session, client_id, ctx.now)
+            return service.start_legacy_session(ctx, public_key, body.get("legacy") or {})
         return service.start_session(
             context(session, request_id, body["link_token"]),
             body["link_token"],

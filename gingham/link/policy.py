@@ -110,7 +110,9 @@ def reauthorizes(s: Snapshot) -> bool:
 
 
 def single_select(s: Snapshot) -> bool:
-    return s.customization.single_account
+    # A public-key integration asked for one account with `selectAccount: true`.
+    legacy = s.config.get("legacy") or {}
+    return s.customization.single_account or bool(legacy.get("select_account"))
 
 
 def unserved_product(s: Snapshot, accounts: Sequence[AccountTemplate]) -> str | None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.crypto import SecretBox
-from gingham.link import actions, oauth, panes
+from gingham.link import actions, legacy, oauth, panes
 from gingham.link.flow import FlowContext, LinkFlow
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
@@ -58,6 +58,20 @@ def start_session(
     return panes.response(flow)
 
 
+def start_legacy_session(
+    ctx: FlowContext, public_key: str, options: dict[str, Any]
+) -> dict[str, Any]:
+    """A session for a public key (Plaid's legacy Plaid.create), on a link token made for it.
+    The answer carries that token for the frame, which sends it with every action."""
+    token = options.get("token")
+    if isinstance(token, str) and token_environment(token, "link") is not None:
+        # Beside a link token the legacy options count for nothing, as at Plaid.
+        link_token = token
+    else:
+        link_token = legacy.mint_link_token(ctx, public_key, options)
+    return {**start_session(ctx, link_token), "link_token": link_token}
+
+
 def _resume_session(
     ctx: FlowContext, token: LinkToken, received_redirect_uri: str
 ) -> dict[str, Any]:
@@ -93,7 +107,10 @@ def apply_action(
 def sessions_of_link_token(
     session: Session, token: LinkToken, secrets: SecretBox
 ) -> list[dict[str, Any]]:
-    """`link_sessions` of /link/token/get: each session with its events and how it ended."""
+    """`link_sessions` of /link/token/get: each session with its events and how it ended.
+    None for a public-key session's token, as Plaid logged none of those."""
+    if legacy.is_legacy(token.config):
+        return []
     rows = session.scalars(
         select(LinkSession)
         .where(LinkSession.link_token_id == token.id)

@@ -244,8 +244,15 @@ _LINK_TOKEN_COLUMNS = tuple(column.key for column in LinkToken.__table__.columns
 
 
 def create_link_token(
-    session: Session, caller: Caller, body: dict[str, Any], now: datetime
+    session: Session,
+    caller: Caller,
+    body: dict[str, Any],
+    now: datetime,
+    *,
+    item: ItemRecord | None = None,
 ) -> tuple[str, LinkToken]:
+    """`item`: update mode for an Item found otherwise than by an `access_token` in `body` (a
+    public-key session's public token)."""
     if "user" not in body and "user_id" not in body:
         raise errors.missing_fields(["user"])
     if body["language"] not in LANGUAGES:
@@ -268,13 +275,15 @@ def create_link_token(
     item_id = None
     updates_user = bool((body.get("update") or {}).get("user"))
     access_token = config.pop("access_token", None)
-    if access_token is not None:
+    if access_token is not None or item is not None:
         if updates_user:
             raise errors.invalid_field(
                 "update.user cannot be combined with access_token: update mode is either for "
                 "the Item of an access_token or for the Items of the user_token's user"
             )
-        item = items_service.item_for_access_token(session, caller, access_token)
+        if item is None:
+            assert access_token is not None
+            item = items_service.item_for_access_token(session, caller, access_token)
         _check_update_mode(body)
         _check_account_selection_region(body, item)
         _check_products_for_item(body, item)
@@ -331,6 +340,8 @@ def link_token_for(session: Session, caller: Caller, link_token: str) -> LinkTok
             LinkToken.token_hash == token_hash(link_token), LinkToken.client_id == caller.client_id
         )
     )
-    if row is None:
+    # A public-key session's link token is Gingham's own (the app never holds it): like Plaid's
+    # public-key sessions, its sessions are not the app's to look up.
+    if row is None or row.config.get("legacy"):
         raise invalid_link_token()
     return row

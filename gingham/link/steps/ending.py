@@ -9,7 +9,7 @@ from gingham.accounts.service import accounts_of_item
 from gingham.bank.accounts import AccountTemplate
 from gingham.bank.logins import login_id
 from gingham.items import linking
-from gingham.link import policy
+from gingham.link import legacy, policy
 from gingham.link.eligibility import eligible_accounts
 from gingham.link.flow import LinkFlow, error_event_fields
 from gingham.link.state import MfaStep, OfferedAccount, SessionState, View
@@ -138,8 +138,18 @@ def _finish_success(flow: LinkFlow) -> None:
         }
         for a in flow.state.offered_by_id(flow.state.selected)
     ]
+    chosen = {"name": institution.name, "institution_id": institution.institution_id}
+    if legacy.is_legacy(flow.config):
+        metadata = legacy.success_metadata(chosen, accounts, flow.row.id)
+        flow.outcome = {
+            "type": "success",
+            "public_token": flow.public_token(),
+            "metadata": metadata,
+        }
+        flow.end("success", {"type": "success", "metadata": metadata})
+        return
     metadata = {
-        "institution": {"name": institution.name, "institution_id": institution.institution_id},
+        "institution": chosen,
         "accounts": accounts,
         "account": accounts[0] if len(accounts) == 1 else None,
         "account_id": accounts[0]["id"] if len(accounts) == 1 else None,

@@ -11,7 +11,7 @@ from gingham import errors
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health, SandboxInstitution
 from gingham.institutions.state import effective_institutions
-from gingham.link import policy
+from gingham.link import legacy, policy
 from gingham.link.flow import LinkFlow
 from gingham.link.state import View
 from gingham.link.steps import credentials, ending
@@ -97,6 +97,14 @@ def select_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
         flow.record("SELECT_INSTITUTION")
         ending.fail(
             flow, errors.institution_not_supported(institution.name), origin=View.SELECT_INSTITUTION
+        )
+        return
+    if institution.oauth and legacy.is_legacy(flow.config):
+        flow.record("SELECT_INSTITUTION")
+        ending.fail(
+            flow,
+            errors.oauth_needs_link_token(institution.name),
+            origin=View.SELECT_INSTITUTION,
         )
         return
     if institution.health is Health.DEGRADED:
