@@ -89,6 +89,8 @@ def _banner(settings: Settings, created: IssuedCredentials | None) -> str:
             f"Created a sandbox API client ({created.name}). The secret is shown only now:",
             f"  PLAID_CLIENT_ID={created.client_id}",
             f"  PLAID_SECRET={created.secret}",
+            # Legacy integrations (Plaid.create({key}), /institutions/* with public_key) use this.
+            f"  PLAID_PUBLIC_KEY={created.public_key}",
             "",
             "Point plaid-python here:",
             "  import plaid; from plaid.api import plaid_api",
@@ -220,6 +222,7 @@ def client_create(settings: Settings, name: str, *, as_json: bool) -> None:
                 {
                     "client_id": created.client_id,
                     "secret": created.secret,
+                    "public_key": created.public_key,
                     "name": created.name,
                     "environment": created.environment,
                 }
@@ -229,6 +232,9 @@ def client_create(settings: Settings, name: str, *, as_json: bool) -> None:
         print(f"Created API client {created.name!r} ({created.environment}).")
         print(f"  client_id: {created.client_id}")
         print(f"  secret:    {created.secret}   (shown once; only its hash is stored)")
+        print(
+            f"  public_key: {created.public_key}   (legacy; POST /_gingham/client/public_key/get)"
+        )
 
 
 ALLOW_LISTS: dict[str, AllowList] = {

@@ -31,14 +31,21 @@ class TestClientCreate:
         created = json.loads(result.stdout)
         assert created["name"] == "My App" and created["environment"] == "sandbox"
         assert len(created["client_id"]) == 24 and len(created["secret"]) == 30
+        assert len(created["public_key"]) == 30 and created["public_key"] != created["secret"]
 
         engine = create_engine(f"sqlite:///{tmp_path / 'gingham.db'}")
         with engine.connect() as connection:
             stored = (
                 connection.execute(text("SELECT secret_hash FROM client_secrets")).scalars().all()
             )
+            public_keys = (
+                connection.execute(text("SELECT public_key FROM client_public_keys"))
+                .scalars()
+                .all()
+            )
         engine.dispose()
         assert len(stored) == 1 and stored[0] != created["secret"] and len(stored[0]) == 64
+        assert public_keys == [created["public_key"]]
 
     def test_human_readable_output(self, tmp_path: Path) -> None:
         result = run_gingham("client", "create", "--name", "Another", data_dir=tmp_path)

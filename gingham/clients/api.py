@@ -1,5 +1,6 @@
-"""Gingham's management API for a client's allow-lists: what Plaid's dashboard edits on its
-"API" page (Allowed redirect URIs, Allowed Android package names).
+"""Gingham's management API for what Plaid's dashboard edits on its "API" page: a client's
+allow-lists (Allowed redirect URIs, Allowed Android package names) and its legacy public key
+with the switches that turn it off per environment, for Link and for the API.
 
 The paths are Gingham's own (under /_gingham/), authenticated with the client's API credentials
 like any Plaid endpoint; each call acts on the caller's list for the environment its secret
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from gingham.clients import allow_lists
+from gingham.clients import allow_lists, public_keys
 from gingham.clients.allow_lists import AllowList
 from gingham.clients.android_packages import ANDROID_PACKAGES
+from gingham.clients.models import ENVIRONMENTS
 from gingham.clients.redirect_uris import REDIRECT_URIS
 from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
@@ -68,5 +70,39 @@ def _endpoints(allow_list: AllowList) -> list[Endpoint]:
     ]
 
 
+def get_public_key(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    client_id = ctx.caller.client_id
+    return {
+        "public_key": public_keys.public_key_of(ctx.session, client_id, now=ctx.now),
+        "environments": public_keys.switches(ctx.session, client_id),
+    }
+
+
+def set_public_key_switches(ctx: RequestContext, body: JSONObject) -> JSONObject:
+    public_keys.set_switches(
+        ctx.session,
+        ctx.caller.client_id,
+        body["environment"],
+        link=body.get("link"),
+        api=body.get("api"),
+        now=ctx.now,
+    )
+    return get_public_key(ctx, body)
+
+
 _NO_FIELDS: Schema = {"type": "object", "properties": {}}
-ENDPOINTS: list[Endpoint] = [*_endpoints(REDIRECT_URIS), *_endpoints(ANDROID_PACKAGES)]
+_SWITCHES: Schema = {
+    "type": "object",
+    "required": ["environment"],
+    "properties": {
+        "environment": {"type": "string", "enum": list(ENVIRONMENTS)},
+        "link": {"type": "boolean"},
+        "api": {"type": "boolean"},
+    },
+}
+ENDPOINTS: list[Endpoint] = [
+    *_endpoints(REDIRECT_URIS),
+    *_endpoints(ANDROID_PACKAGES),
+    Endpoint("/_gingham/client/public_key/get", get_public_key, _NO_FIELDS),
+    Endpoint("/_gingham/client/public_key/set", set_public_key_switches, _SWITCHES),
+]

@@ -1,16 +1,21 @@
 """How Plaid endpoints check API credentials: the secret's environment from the database (or
 from the secrets this process verified lately), with failures counted so that guessing secrets
-is slowed to a crawl (gingham.clients.attempts). create_app hands one to the wire adapter."""
+is slowed to a crawl (gingham.clients.attempts); and, on the few endpoints that took one, a
+legacy public key. create_app hands one to the wire adapter."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from gingham import errors
-from gingham.clients import service
+from gingham.clients import public_keys, service
 from gingham.clients.attempts import FailedCredentials
 from gingham.clients.service import VerifiedSecrets
 from gingham.wire.ids import token_hash
+
+# Gingham serves one host, which is Plaid's sandbox; a public key names no environment of its
+# own (Plaid told them apart by host), so requests made with one run in sandbox.
+PUBLIC_KEY_ENVIRONMENT = "sandbox"
 
 
 class ApiKeyAuthenticator:
@@ -37,3 +42,18 @@ class ApiKeyAuthenticator:
             if error.error_code != "INVALID_API_KEYS":
                 raise
             raise self.failed_credentials.failed(client_id, address) from None
+
+    def authenticate_public_key(
+        self, session: Session, public_key: str, path: str, address: str | None
+    ) -> tuple[str, str]:
+        """(client_id, environment) for a public key the API still accepts; unknown keys are
+        counted against the address like wrong secrets."""
+        self.failed_credentials.refuse_if_limited(address)
+        owner = public_keys.owner_of_public_key(session, public_key)
+        if owner is None:
+            # Counted for the address only: no client_id to count it for.
+            self.failed_credentials.failed(None, address)
+            raise errors.public_key_unknown()
+        if not owner.api_enabled.get(PUBLIC_KEY_ENVIRONMENT, False):
+            raise errors.public_key_api_disabled(PUBLIC_KEY_ENVIRONMENT, path)
+        return owner.client_id, PUBLIC_KEY_ENVIRONMENT

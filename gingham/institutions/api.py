@@ -77,6 +77,6 @@ def search_institutions(ctx: RequestContext, body: JSONObject) -> JSONObject:
 # The endpoints this package serves, wired by gingham.app.
 ENDPOINTS: list[Endpoint] = [
     Endpoint("/institutions/get", get_institutions),
-    Endpoint("/institutions/get_by_id", get_institution_by_id),
-    Endpoint("/institutions/search", search_institutions),
+    Endpoint("/institutions/get_by_id", get_institution_by_id, accepts_public_key=True),
+    Endpoint("/institutions/search", search_institutions, accepts_public_key=True),
 ]

@@ -337,7 +337,7 @@ def fire_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
 
 # The endpoints this package serves, wired by gingham.app.
 ENDPOINTS: list[Endpoint] = [
-    Endpoint("/sandbox/public_token/create", create_public_token),
+    Endpoint("/sandbox/public_token/create", create_public_token, accepts_public_key=True),
     Endpoint("/sandbox/item/reset_login", reset_login),
     # Takes more than Plaid's request schema says (a Gingham extension).
     Endpoint("/sandbox/item/fire_webhook", fire_webhook, FIRE_WEBHOOK_SCHEMA),

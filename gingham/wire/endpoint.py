@@ -57,6 +57,14 @@ class Authenticator(Protocol):
         or RATE_LIMIT_EXCEEDED for an address or client_id that failed too often."""
         ...
 
+    def authenticate_public_key(
+        self, session: Session, public_key: str, path: str, address: str | None
+    ) -> tuple[str, str]:
+        """The (client_id, environment) a legacy public key stands for on the endpoint `path`,
+        or the Plaid error to answer: an unknown key, a key switched off for the API there, or
+        RATE_LIMIT_EXCEEDED for an address that failed too often."""
+        ...
+
 
 class ClientTime(Protocol):
     """Each client's time: real time moved by its sandbox clock (gingham.sandbox_clock)."""
@@ -156,6 +164,29 @@ def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
     return client_id, secret
 
 
+def _public_key(request: Request, body: JSONObject, path: str, accepted: bool) -> str | None:
+    """The legacy `public_key` a request authenticates with instead of client_id and secret, or
+    None when it sends none. Only the endpoints that took one at Plaid accept it, and never
+    together with client_id or secret."""
+    if "public_key" not in body:
+        return None
+    public_key = body.pop("public_key")
+    if not accepted:
+        raise errors.public_key_not_accepted(path)
+    if any(
+        (
+            body.get("client_id") is not None,
+            body.get("secret") is not None,
+            request.headers.get("plaid-client-id"),
+            request.headers.get("plaid-secret"),
+        )
+    ):
+        raise errors.public_key_with_api_keys()
+    if not isinstance(public_key, str) or not public_key:
+        raise errors.invalid_field("public_key must be a non-empty string")
+    return public_key
+
+
 UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject | FileBody]
 # Finishes a successful response from what the unit of work left in `request.state` (a cookie).
 FinishResponse = Callable[[Request, Response], None]
@@ -248,27 +279,53 @@ class Endpoint:
     path: str
     handler: AnyHandler
     schema: Schema | None = None
+    # One of the endpoints Plaid's legacy API let a `public_key` call in place of client_id and
+    # secret (/institutions/search, /institutions/get_by_id, /sandbox/public_token/create).
+    accepts_public_key: bool = False
 
 
 def endpoint_routes(endpoints: list[Endpoint], runtime: Runtime) -> list[Route]:
     return [
-        plaid_route(endpoint.path, endpoint.handler, runtime, schema=endpoint.schema)
+        plaid_route(
+            endpoint.path,
+            endpoint.handler,
+            runtime,
+            schema=endpoint.schema,
+            accepts_public_key=endpoint.accepts_public_key,
+        )
         for endpoint in endpoints
     ]
 
 
 def plaid_route(
-    path: str, handler: AnyHandler, runtime: Runtime, *, schema: Schema | None = None
+    path: str,
+    handler: AnyHandler,
+    runtime: Runtime,
+    *,
+    schema: Schema | None = None,
+    accepts_public_key: bool = False,
 ) -> Route:
-    """A route for a Plaid endpoint: credentials from the headers or the body, authenticated,
-    then the body validated against Plaid's schema for `path` (or, for Gingham's own endpoints
-    that take API credentials, the schema given), and `handler` run in one transaction."""
+    """A route for a Plaid endpoint: credentials from the headers or the body (or, where
+    `accepts_public_key`, a legacy public key in the body), authenticated, then the body
+    validated against Plaid's schema for `path` (or, for Gingham's own endpoints that take API
+    credentials, the schema given), and `handler` run in one transaction."""
     if schema is None:
         schema = request_schema(path)
 
     def unit_of_work(
         request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
     ) -> JSONObject | FileBody:
+        public_key = _public_key(request, body, path, accepts_public_key)
+        if public_key is not None:
+            with runtime.session_factory() as session, session.begin():
+                client_id, environment = runtime.authenticator.authenticate_public_key(
+                    session, public_key, path, _address(request)
+                )
+                validate(body, schema)
+                caller = Caller(client_id, environment)
+                return run_handler(
+                    handler, body, session, caller, runtime, request_id, after_commit
+                )
         client_id, secret = _credentials(request, body)
         with runtime.session_factory() as session, session.begin():
             environment = _authenticate(runtime, session, request, client_id, secret)
@@ -313,8 +370,11 @@ def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
 def _authenticate(
     runtime: Runtime, session: Session, request: Request, client_id: str, secret: str
 ) -> str:
-    address = request.client.host if request.client else None
-    return runtime.authenticator.authenticate(session, client_id, secret, address)
+    return runtime.authenticator.authenticate(session, client_id, secret, _address(request))
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client else None
 
 
 def run_handler(

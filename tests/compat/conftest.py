@@ -151,9 +151,12 @@ def linked_item(plaid_client: plaid_api.PlaidApi) -> LinkedItem:
     return link_item(plaid_client, webhook="https://app.example.com/plaid/webhook")
 
 
-BANNER_LINE = re.compile(r"^\s*(PLAID_CLIENT_ID|PLAID_SECRET)=(\S+)\s*$", re.MULTILINE)
+BANNER_LINE = re.compile(
+    r"^\s*(PLAID_CLIENT_ID|PLAID_SECRET|PLAID_PUBLIC_KEY)=(\S+)\s*$", re.MULTILINE
+)
 
 
 def banner_credentials(output: str) -> dict[str, str]:
-    """The PLAID_CLIENT_ID / PLAID_SECRET lines `gingham serve` prints for a new client."""
+    """The PLAID_CLIENT_ID / PLAID_SECRET / PLAID_PUBLIC_KEY lines `gingham serve` prints for a
+    new client."""
     return dict(BANNER_LINE.findall(output))

@@ -48,7 +48,9 @@ class TestFirstStart:
             output = server.output()
             credentials = banner_credentials(output)
 
-            assert set(credentials) == {"PLAID_CLIENT_ID", "PLAID_SECRET"}, output
+            assert set(credentials) == {"PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_PUBLIC_KEY"}, (
+                output
+            )
             assert server.base_url in output
             assert institution_name(server.base_url, credentials) == "First Platypus Bank"
 
