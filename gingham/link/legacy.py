@@ -188,10 +188,6 @@ def is_legacy(config: Mapping[str, Any]) -> bool:
     return bool(config.get("legacy"))
 
 
-def selects_one_account(config: Mapping[str, Any]) -> bool:
-    return bool((config.get("legacy") or {}).get("select_account"))
-
-
 def success_metadata(
     institution: dict[str, str], accounts: list[dict[str, Any]], link_session_id: str
 ) -> dict[str, Any]:
