@@ -228,6 +228,20 @@ class TestLinkSwitch:
         frame.start()
         assert frame.view == "CONSENT"
 
+    def test_each_environment_is_switched_separately(
+        self, client: TestClient, public_key: str, switch: SwitchTurner
+    ) -> None:
+        switch("production", link=False)
+        assert legacy_frame(client, public_key).link()["type"] == "success"
+        error = start_error(client, public_key, env="production")
+        assert "production" in error["error_message"]
+        switch("production", link=True)
+        switch("sandbox", link=False)
+        frame = legacy_frame(client, public_key, env="production")
+        frame.start()
+        assert frame.link_token.startswith("link-production-")
+        assert "sandbox" in start_error(client, public_key)["error_message"]
+
     def test_the_api_switch_leaves_link_alone(
         self, client: TestClient, public_key: str, switch: SwitchTurner
     ) -> None:
