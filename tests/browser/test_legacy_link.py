@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.accessibility import blocking_violations
-from tests.browser.conftest import plaid_post
+from tests.browser.conftest import create_link_token, plaid_post
 from tests.browser.link_page import LinkInBrowser
 from tests.browser.test_link_accessibility import link_frame
 from tests.live_server import LiveGingham
@@ -134,6 +134,33 @@ class TestLegacyLink:
         link.click("institution-ins_127287")
         assert_accessible(link, "ERROR")
         expect(link.frame.locator('[data-view="ERROR"]')).to_contain_text("link token")
+
+    def test_a_link_token_makes_the_legacy_options_ignored(
+        self, link: LinkInBrowser, gingham: LiveGingham, public_key: str
+    ) -> None:
+        token = create_link_token(gingham)
+        link.create(token, **legacy_config(public_key, clientName="Ignored", selectAccount=True))
+        link.open()
+        link.pane("CONSENT")
+        expect(link.frame.locator('[data-view="CONSENT"]')).not_to_contain_text("Ignored")
+        link.click("consent-continue")
+        link.pane("SELECT_INSTITUTION")
+        link.click("institution-ins_109508")
+        link.pane("CREDENTIAL")
+        link.submit_credentials()
+        link.pane("SELECT_ACCOUNT")
+        accounts = link.frame.locator('[data-testid^="account-"]')
+        # Multi-select as the link token says, whatever selectAccount asked for.
+        accounts.nth(0).click()
+        accounts.nth(1).click()
+        link.click("accounts-continue")
+        link.pane("CONNECTED")
+        link.click("connected-continue")
+        terminal = link.wait_for_terminal()
+        assert terminal["kind"] == "success"
+        _, metadata = terminal["args"]
+        assert len(metadata["accounts"]) == 2
+        assert "transfer_status" in metadata
 
 
 class TestLinkSwitchedOff:
