@@ -198,9 +198,17 @@ class JsonRoute(Route):
     """A JSON endpoint's route, which knows the schema its body is validated against (the
     request fuzzing in tests/fuzz reads it)."""
 
-    def __init__(self, path: str, endpoint: Callable[..., Any], schema: Schema | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        schema: Schema | None,
+        *,
+        accepts_public_key: bool = False,
+    ) -> None:
         super().__init__(path, endpoint, methods=["POST"], name=path)
         self.schema = schema
+        self.accepts_public_key = accepts_public_key
 
 
 def json_route(
@@ -211,6 +219,7 @@ def json_route(
     finish: FinishResponse | None = None,
     before_body: BeforeBody | None = None,
     schema: Schema | None = None,
+    accepts_public_key: bool = False,
 ) -> Route:
     """POST `path` with a JSON object body: run `before_body(request)`, parse the body, run
     `unit_of_work(request, body, request_id, after_commit)` (on the event loop, or in a worker
@@ -253,7 +262,7 @@ def json_route(
             finish(request, response)
         return response
 
-    return JsonRoute(path, endpoint, schema)
+    return JsonRoute(path, endpoint, schema, accepts_public_key=accepts_public_key)
 
 
 def file_response(body: FileBody, request_id: str) -> Response:
@@ -339,6 +348,7 @@ def plaid_route(
         unit_of_work,
         before_body=_header_credentials_checker(runtime),
         schema=schema,
+        accepts_public_key=accepts_public_key,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from plaid.model.country_code import CountryCode
 from plaid.model.institutions_get_by_id_request import InstitutionsGetByIdRequest
@@ -53,6 +54,16 @@ class TestFirstStart:
             )
             assert server.base_url in output
             assert institution_name(server.base_url, credentials) == "First Platypus Bank"
+            legacy = httpx.post(
+                f"{server.base_url}/institutions/get_by_id",
+                json={
+                    "institution_id": SANDBOX_INSTITUTION,
+                    "country_codes": ["US"],
+                    "public_key": credentials["PLAID_PUBLIC_KEY"],
+                },
+            )
+            assert legacy.status_code == 200, legacy.text
+            assert legacy.json()["institution"]["name"] == "First Platypus Bank"
 
     def test_restart_prints_no_new_secret_and_keeps_the_client(
         self, empty_database_environment: dict[str, str], tmp_path: Path

@@ -239,3 +239,37 @@ def test_no_request_to_ginghams_own_endpoints_gets_a_server_error(
             assert_answered(path, sent, plaid.post(url, sent))  # noqa: B023
 
         fuzz()
+
+
+def public_key_routes(client: Any) -> list[str]:
+    """The endpoints that take a legacy public_key in place of client_id and secret."""
+    return sorted(
+        route.path
+        for route in client.app.routes
+        if isinstance(route, JsonRoute) and route.accepts_public_key
+    )
+
+
+def test_no_request_with_a_public_key_gets_a_server_error(plaid: PlaidCaller) -> None:
+    paths = public_key_routes(plaid.client)
+    assert paths == [
+        "/institutions/get_by_id",
+        "/institutions/search",
+        "/sandbox/public_token/create",
+    ]
+    live_key = plaid.ok("/_gingham/client/public_key/get")["public_key"]
+    for path in paths:
+
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        )
+        @given(body=bodies(schema_of(path)), key=st.just(live_key) | _ANY_JSON)
+        def fuzz(body: dict[str, Any], key: Any) -> None:
+            sent = {**body, "public_key": key}
+            assert_answered(path, sent, plaid.post(path, sent, authenticated=False))  # noqa: B023
+
+        fuzz()
