@@ -26,6 +26,7 @@ from gingham.link_tokens.service import create_link_token
 from gingham.products import check_requested_products
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import token_environment
+from gingham.wire.validation import request_schema, validate
 
 # The environments a public key could open Link in (Plaid's `env`; Gingham has no Development).
 ENVIRONMENTS = ("sandbox", "production")
@@ -42,7 +43,8 @@ class LegacyOptions:
     country_codes: list[str] = field(default_factory=lambda: ["US"])
     language: str = "en"
     webhook: str | None = None
-    account_subtypes: dict[str, list[str]] | None = None
+    # accountSubtypes, as /link/token/create's account_filters.
+    account_filters: dict[str, Any] | None = None
     select_account: bool = False
     token: str | None = None
     user_legal_name: str | None = None
@@ -72,6 +74,32 @@ def _strings(value: Any, option: str) -> list[str]:
     return list(value)
 
 
+def _check_as_link_token_field(option: str, field_name: str, value: Any) -> None:
+    """The rules of the /link/token/create field the option became, in an error naming the
+    option as the app wrote it."""
+    schema = request_schema("/link/token/create")["properties"][field_name]
+    try:
+        validate({field_name: value}, {"type": "object", "properties": {field_name: schema}})
+    except errors.PlaidError as error:
+        raise errors.invalid_field(error.error_message.replace(field_name, option)) from None
+
+
+def _account_filters(subtypes: Any) -> dict[str, Any]:
+    """accountSubtypes ({"credit": ["credit card"]}) as account_filters."""
+    if not isinstance(subtypes, dict) or not subtypes:
+        raise _wrong_type("accountSubtypes", "an object of account types to subtype arrays")
+    known = request_schema("/link/token/create")["properties"]["account_filters"]["properties"]
+    for kind, names in subtypes.items():
+        if kind not in known:
+            raise errors.invalid_field(
+                f"accountSubtypes: {kind!r} is not an account type; use {', '.join(known)}"
+            )
+        _strings(names, "accountSubtypes")
+    filters = {kind: {"account_subtypes": names} for kind, names in subtypes.items()}
+    _check_as_link_token_field("accountSubtypes", "account_filters", filters)
+    return filters
+
+
 def parse_options(options: Mapping[str, Any]) -> LegacyOptions:
     """The legacy Plaid.create options, checked; a Plaid-shaped error naming the first bad one."""
     client_name = _string(options, "clientName", required=True)
@@ -90,13 +118,9 @@ def parse_options(options: Mapping[str, Any]) -> LegacyOptions:
     country_codes = options.get("countryCodes")
     if country_codes is not None:
         country_codes = _strings(country_codes, "countryCodes")
-        if not country_codes or not all(len(c) == 2 and c.isupper() for c in country_codes):
-            raise _wrong_type("countryCodes", "a non-empty array of ISO-3166-1 alpha-2 codes")
+        _check_as_link_token_field("countryCodes", "country_codes", country_codes)
     subtypes = options.get("accountSubtypes")
-    if subtypes is not None:
-        if not isinstance(subtypes, dict) or not subtypes:
-            raise _wrong_type("accountSubtypes", "an object of account types to subtype arrays")
-        subtypes = {kind: _strings(names, "accountSubtypes") for kind, names in subtypes.items()}
+    account_filters = _account_filters(subtypes) if subtypes is not None else None
     select_account = options.get("selectAccount", False)
     if not isinstance(select_account, bool):
         raise _wrong_type("selectAccount", "a boolean")
@@ -110,7 +134,7 @@ def parse_options(options: Mapping[str, Any]) -> LegacyOptions:
         country_codes=country_codes or ["US"],
         language=_string(options, "language") or "en",
         webhook=_string(options, "webhook"),
-        account_subtypes=subtypes,
+        account_filters=account_filters,
         select_account=select_account,
         token=_string(options, "token") or None,
         user_legal_name=_string(options, "userLegalName"),
@@ -171,11 +195,8 @@ def mint_link_token(ctx: FlowContext, public_key: str, raw: Mapping[str, Any]) -
         # Update mode repairs the Item as it was linked: the legacy product list, and which
         # accounts to show, applied to new Items only.
         body["products"] = options.products
-        if options.account_subtypes is not None:
-            body["account_filters"] = {
-                kind: {"account_subtypes": names}
-                for kind, names in options.account_subtypes.items()
-            }
+        if options.account_filters is not None:
+            body["account_filters"] = options.account_filters
     if options.webhook:
         body["webhook"] = options.webhook
     if options.link_customization_name:
