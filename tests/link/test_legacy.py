@@ -202,6 +202,18 @@ class TestOAuthNeedsALinkToken:
         frame.act("retry")
         assert frame.view == "SELECT_INSTITUTION"
 
+    def test_update_mode_for_an_oauth_item_is_refused(
+        self, client: TestClient, plaid: PlaidCaller, public_key: str
+    ) -> None:
+        access_token = plaid.access_token(institution_id="ins_127287")
+        public_token = plaid.ok("/item/public_token/create", {"access_token": access_token})[
+            "public_token"
+        ]
+        error = start_error(client, public_key, token=public_token)
+        assert error["error_code"] == "INVALID_FIELD"
+        assert "Platypus OAuth Bank" in error["error_message"]
+        assert "link_token" in error["error_message"]
+
     def test_payment_token_is_refused(self, client: TestClient, public_key: str) -> None:
         error = start_error(client, public_key, paymentToken="payment-token-sandbox-1")
         assert error["error_code"] == "INVALID_FIELD"
