@@ -57,10 +57,16 @@ class Journey:
     def click(self, testid: str) -> None:
         self.frame.get_by_test_id(testid).click()
 
-    def sign_in(self) -> None:
+    def to_credentials(self) -> None:
+        self.pane("CONSENT")
+        self.click("consent-continue")
+        self.pane("SELECT_INSTITUTION")
+        self.click("institution-ins_109508")
+
+    def sign_in(self, username: str = "user_good", password: str = "pass_good") -> None:
         self.pane("CREDENTIAL")
-        self.frame.get_by_test_id("credential-username").fill("user_good")
-        self.frame.get_by_test_id("credential-password").fill("pass_good")
+        self.frame.get_by_test_id("credential-username").fill(username)
+        self.frame.get_by_test_id("credential-password").fill(password)
         self.click("credential-submit")
 
     def status(self, expected: str) -> None:
@@ -70,12 +76,15 @@ class Journey:
         entry: dict[str, Any] = self.page.evaluate("() => window.appLog[window.appLog.length - 1]")
         return entry
 
-    def link_an_item(self) -> str:
+    def link_an_item(self, *, invalidate_first: bool = False) -> str:
         self.page.click("#link-account")
-        self.pane("CONSENT")
-        self.click("consent-continue")
-        self.pane("SELECT_INSTITUTION")
-        self.click("institution-ins_109508")
+        if invalidate_first:
+            self.to_credentials()
+            self.sign_in("user_custom", '{"force_error": "INVALID_LINK_TOKEN"}')
+            self.page.wait_for_function(
+                "() => window.appLog.some(e => e.error && e.error.error_code === 'INVALID_LINK_TOKEN')"
+            )
+        self.to_credentials()
         self.sign_in()
         self.pane("SELECT_ACCOUNT")
         self.frame.locator('[data-testid^="account-"]').first.click()
@@ -135,9 +144,11 @@ def test_a_legacy_app_migrates_step_by_step(app_page: Page, legacy_app: LegacyAp
         "link_session_id",
     }
 
-    # Steps 1-2: the server makes link tokens and the client opens Link with them.
+    # Steps 1-2: the server makes link tokens and the client opens Link with them, and makes a
+    # fresh one when Link exits with INVALID_LINK_TOKEN.
     legacy_app.stage.link_with = "link_token"
     journey.everything_works()
+    journey.link_an_item(invalidate_first=True)
 
     # Step 3: every entry point, update mode included, uses a link token.
     legacy_app.stage.update_with = "link_token"
