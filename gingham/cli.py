@@ -102,6 +102,7 @@ def _banner(settings: Settings, created: IssuedCredentials | None) -> str:
             "",
             "Using the existing database and its API clients; their secrets were shown when they were",
             "created. Make another with: gingham client create --name NAME",
+            "A client's legacy public key (PLAID_PUBLIC_KEY): POST /_gingham/client/public_key/get",
         ]
     return "\n".join(lines)
 

@@ -324,22 +324,12 @@ def plaid_route(
     def unit_of_work(
         request: Request, body: JSONObject, request_id: str, after_commit: list[AfterCommit]
     ) -> JSONObject | FileBody:
-        public_key = _public_key(request, body, path, accepts_public_key)
-        if public_key is not None:
-            with runtime.session_factory() as session, session.begin():
-                client_id, environment = runtime.authenticator.authenticate_public_key(
-                    session, public_key, path, _address(request)
-                )
-                validate(body, schema)
-                caller = Caller(client_id, environment)
-                return run_handler(
-                    handler, body, session, caller, runtime, request_id, after_commit
-                )
-        client_id, secret = _credentials(request, body)
+        credentials = _public_key(request, body, path, accepts_public_key) or _credentials(
+            request, body
+        )
         with runtime.session_factory() as session, session.begin():
-            environment = _authenticate(runtime, session, request, client_id, secret)
+            caller = _caller(runtime, session, request, path, credentials)
             validate(body, schema)
-            caller = Caller(client_id, environment)
             return run_handler(handler, body, session, caller, runtime, request_id, after_commit)
 
     return json_route(
@@ -375,6 +365,23 @@ def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
             authenticate(request, client_id, secret)
 
     return check
+
+
+def _caller(
+    runtime: Runtime,
+    session: Session,
+    request: Request,
+    path: str,
+    credentials: tuple[str, str] | str,
+) -> Caller:
+    """Who calls with `credentials`: (client_id, secret), or a legacy public key."""
+    if isinstance(credentials, str):
+        client_id, environment = runtime.authenticator.authenticate_public_key(
+            session, credentials, path, _address(request)
+        )
+        return Caller(client_id, environment)
+    client_id, secret = credentials
+    return Caller(client_id, _authenticate(runtime, session, request, client_id, secret))
 
 
 def _authenticate(

@@ -14,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from gingham import errors
 from gingham.clients import public_keys
 from gingham.clients import service as clients_service
 from gingham.clients.models import ClientPublicKey
@@ -171,3 +172,22 @@ def _upgrade(connection: Connection, revision: str) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+class TestErrors:
+    def test_each_error_says_what_to_use_instead(self) -> None:
+        unknown = errors.public_key_unknown()
+        link = errors.public_key_link_disabled("sandbox")
+        api = errors.public_key_api_disabled("production", "/institutions/search")
+        for error in (unknown, link, api):
+            assert (error.error_type, error.error_code, error.status) == (
+                "INVALID_INPUT",
+                "INVALID_API_KEYS",
+                400,
+            )
+        assert "client_id and secret" in unknown.error_message
+        assert "for Link in the sandbox environment" in link.error_message
+        assert "link_token from /link/token/create" in link.error_message
+        assert link.display_message is not None
+        assert "for the API in the production environment" in api.error_message
+        assert "Call /institutions/search with your client_id and secret" in api.error_message
