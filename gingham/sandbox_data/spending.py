@@ -81,9 +81,11 @@ def _personal(login: Login, day: Day) -> list[GeneratedTransaction]:
     if travelling is None:
         share = 0.75 if "checking" in login.first else 1.0
         made.extend(everyday(login, day, share))
-    for trip in trips:
-        if trip.booked_on == day.date:
-            made.append(purchase(day, "flight", trip.airline, trip.fare, pool="flights"))
+    booked = [trip for trip in trips if trip.booked_on == day.date]
+    for index, trip in enumerate(booked):
+        # Two trips can be booked on one day; each flight needs a key of its own.
+        slug = "flight" if index == 0 else f"flight-{index + 1}"
+        made.append(purchase(day, slug, trip.airline, trip.fare, pool="flights"))
     if travelling is not None:
         away = travelling.destination
         for index in range(random.randint(1, 2)):

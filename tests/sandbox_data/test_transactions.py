@@ -286,3 +286,18 @@ class TestRealism:
     def test_accounts_without_transactions_get_none(self) -> None:
         keys = {t.account_key for t in history()}
         assert keys == {"0000", "1111", "2222", "3333", "4444", "9001", "9002", "9999"}
+
+
+class TestKeys:
+    def test_two_trips_booked_on_one_day_are_two_flights_with_keys_of_their_own(self) -> None:
+        """login-94 books two trips on 2025-05-18; each transaction's key (and so its
+        transaction_id) must be unique, or storing the day fails."""
+        day = date(2025, 5, 18)
+        made = generate("login-94", user_good_accounts(), day, day)
+        flights = [t for t in made if ":flight" in t.key]
+        assert len(flights) == 2
+        assert len({t.key for t in made}) == len(made)
+
+    def test_keys_are_unique_across_a_long_history(self) -> None:
+        made = history("login-94")
+        assert len({t.key for t in made}) == len(made)
