@@ -64,6 +64,7 @@ from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
+from gingham.wire.access_log import AccessLog
 from gingham.wire.body import BoundedBodies
 from gingham.wire.endpoint import (
     AnyHandler,
@@ -266,11 +267,12 @@ def create_app(
             Exception: http_error,
         },
         middleware=[
+            *([Middleware(AccessLog)] if settings.access_log else []),
             Middleware(
                 BoundedBodies,
                 limit=settings.max_body_bytes,
                 timeout=settings.body_timeout_seconds,
-            )
+            ),
         ],
         lifespan=lifespan,
     )
