@@ -185,9 +185,9 @@ class TestTheFrameReceivesIt:
         custom.start()
         default = frame_for(plaid, client)
         default.start()
-        assert custom.act("continue")["view"]["results"] == default.act("continue")["view"][
-            "results"
-        ]
+        assert (
+            custom.act("continue")["view"]["results"] == default.act("continue")["view"]["results"]
+        )
 
     def test_update_mode_says_the_re_connected_words(
         self, plaid: PlaidCaller, client: TestClient
