@@ -21,7 +21,6 @@ from tests.update_mode.helpers import (
     update_token,
 )
 
-
 # What a customization that sets none of Link's looks or words answers with.
 PLAID_DEFAULT_LOOKS = {
     "background_color": None,
