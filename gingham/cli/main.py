@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from gingham import __version__
 from gingham.bank_simulation import cli as bank_cli
 from gingham.cli import clients, clock, serving
@@ -109,6 +111,17 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    try:
+        run(args)
+    except OperationalError as error:
+        # The database is down, unreachable or refuses us: one line, not a driver traceback.
+        where = Settings.from_env().database_url.split("@")[-1]
+        reason = " ".join(line.strip() for line in str(error.orig or error).splitlines())
+        print(f"gingham: cannot use the database at {where}: {reason}", file=sys.stderr)
+        sys.exit(1)
+
+
+def run(args: argparse.Namespace) -> None:
     if args.command == "serve":
         status = serving.serve(
             Settings.from_env(
