@@ -174,6 +174,24 @@ class TestHostedLink:
 
 
 class TestOAuthInHostedLink:
+    def test_on_a_computer_the_bank_opens_in_a_popup_over_the_hosted_page(
+        self, page: Page, server: LiveGingham, receiver: Receiver, app_pages: list[str]
+    ) -> None:
+        created = create_hosted(server, receiver)
+        page.goto(created["hosted_link_url"])
+        pane(page, "CONSENT")
+        page.get_by_test_id("consent-continue").click()
+        page.get_by_test_id("search-input").fill("Platypus OAuth")
+        page.get_by_test_id(f"institution-{PLATYPUS_OAUTH}").click()
+        pane(page, "OAUTH")
+        with page.context.expect_page() as popup:
+            page.get_by_test_id("oauth-continue").click()
+        consent_at_bank(popup.value)
+        pane(page, "CONNECTED")
+        page.get_by_test_id("connected-continue").click()
+        page.wait_for_url(COMPLETION)
+        assert by_code(receiver.wait_for(3))["SESSION_FINISHED"]["status"] == "SUCCESS"
+
     def test_the_bank_returns_to_gingham_and_link_resumes_without_an_app_redirect_uri(
         self, browser: Browser, server: LiveGingham, receiver: Receiver
     ) -> None:
