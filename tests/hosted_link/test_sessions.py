@@ -234,3 +234,23 @@ class TestDeliveries:
     def test_the_list_needs_credentials(self, plaid: PlaidCaller) -> None:
         response = plaid.post("/_gingham/hosted_link/deliveries/list", {}, authenticated=False)
         assert response.status_code == 400
+
+
+class TestHeadlessCompletion:
+    """An app's CI completes Hosted Link sessions without a browser, and gets the same webhooks."""
+
+    def test_success(self, client: TestClient, plaid: PlaidCaller) -> None:
+        created = create_hosted(plaid)
+        done = plaid.ok("/_gingham/link/complete", {"link_token": created["link_token"]})
+        sent = link_webhooks(plaid, done["link_session_id"])
+        assert set(sent) == {"ITEM_ADD_RESULT", "SESSION_FINISHED", "EVENTS"}
+        assert sent["SESSION_FINISHED"]["public_tokens"] == [done["public_token"]]
+        assert 'data-view="HOSTED_LINK_COMPLETED"' in client.get(page_path(created)).text
+
+    def test_exit(self, plaid: PlaidCaller) -> None:
+        created = create_hosted(plaid)
+        done = plaid.ok(
+            "/_gingham/link/complete", {"link_token": created["link_token"], "outcome": "exit"}
+        )
+        finished = link_webhooks(plaid, done["link_session_id"])["SESSION_FINISHED"]
+        assert finished["status"] == "EXITED"
