@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
+from plaid.api_client import ApiClient
+from plaid.model.item_add_result_webhook import ItemAddResultWebhook
+from plaid.model.link_events_webhook import LinkEventsWebhook
+from plaid.model.link_session_finished_webhook import LinkSessionFinishedWebhook
 from starlette.testclient import TestClient
 
 from tests.builders import PlaidCaller, advance
@@ -153,6 +158,31 @@ class TestWebhooks:
         link_an_item(FrameDriver(client, created["link_token"]))
         events = plaid.ok("/_gingham/webhooks/list", {})["events"]
         assert [e for e in events if e["webhook_type"] == "LINK"] == []
+
+
+class _Body:
+    def __init__(self, payload: dict[str, Any]) -> None:
+        self.data = json.dumps(payload)
+
+
+class TestPlaidPythonReadsTheWebhooks:
+    def test_every_body_deserializes_into_plaid_pythons_model(
+        self, client: TestClient, plaid: PlaidCaller
+    ) -> None:
+        created = create_hosted(plaid)
+        frame = FrameDriver(client, created["link_token"])
+        link_an_item(frame)
+        sent = link_webhooks(plaid, frame.state["link_session_id"])
+        models = {
+            "ITEM_ADD_RESULT": ItemAddResultWebhook,
+            "SESSION_FINISHED": LinkSessionFinishedWebhook,
+            "EVENTS": LinkEventsWebhook,
+        }
+        api_client = ApiClient()
+        for code, model in models.items():
+            # Strict type checking: a field of the wrong type or shape fails here.
+            read = api_client.deserialize(_Body(sent[code]), (model,), True)
+            assert read.to_dict() == sent[code]
 
 
 class TestOneUrlManySessions:
