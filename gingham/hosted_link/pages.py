@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from string import Template
@@ -79,19 +80,21 @@ COMPLETED = (
 _ASK_AGAIN = "Go back to the app that sent it and ask for a new link."
 _DONE_NEXT = "You can close this page and go back to the app."
 
+PageFinder = Callable[[Session], service.OpenedPage | None]
+
 
 def routes(runtime: Runtime) -> list[BaseRoute]:
-    def answer(request: Request, find: Any, received_redirect_uri: str | None = None) -> Response:
+    def answer(find: PageFinder, received_redirect_uri: str | None = None) -> Response:
         with runtime.session_factory() as session, session.begin():
             page = find(session)
             if page is None:
                 return notice(*NOT_FOUND, _ASK_AGAIN, status=404)
-            # The URL expires on its client's sandbox clock, as its link token does.
-            now = runtime.client_clocks.now(session, page.token.client_id, runtime.clock.now())
-            if service.is_expired(page, now):
-                return notice(*EXPIRED, _ASK_AGAIN, status=410)
             if page.hosted_link.completed_at is not None:
                 return notice(*COMPLETED, _DONE_NEXT, status=200)
+            # The URL expires on its client's sandbox clock, as its link token does.
+            now = runtime.client_clocks.now(session, page.token.client_id, runtime.clock.now())
+            if not service.is_usable(page, now):
+                return notice(*EXPIRED, _ASK_AGAIN, status=410)
             return _hosted_page(
                 {
                     "link_token": page.link_token,
@@ -107,7 +110,7 @@ def routes(runtime: Runtime) -> list[BaseRoute]:
         def find(session: Session) -> service.OpenedPage | None:
             return service.page_for_key(session, url_key, runtime.secrets)
 
-        return await run_in_threadpool(answer, request, find)
+        return await run_in_threadpool(answer, find)
 
     async def oauth_return(request: Request) -> Response:
         """The bank sent the browser back with oauth_state_id: open the same page again, for
@@ -120,7 +123,7 @@ def routes(runtime: Runtime) -> list[BaseRoute]:
         received = (
             f"{gingham_origin(request, runtime)}{HOSTED_LINK_RETURN_PATH}?{request.url.query}"
         )
-        return await run_in_threadpool(answer, request, find, received)
+        return await run_in_threadpool(answer, find, received)
 
     return [
         # Before the page's route, which would take "oauth-return" for a URL key.

@@ -119,8 +119,10 @@ def _opened(session: Session, row: HostedLink, box: SecretBox) -> OpenedPage:
     return OpenedPage(row, token, box.open(row.link_token_sealed, context=row.id))
 
 
-def is_expired(page: OpenedPage, now: datetime) -> bool:
-    return page.hosted_link.expires_at <= now
+def is_usable(page: OpenedPage, now: datetime) -> bool:
+    """Whether the URL may still run Link: not expired, and its link token not given up on
+    (too many failed logins, as in any Link session)."""
+    return page.hosted_link.expires_at > now and page.token.invalidated_at is None
 
 
 def session_ended(ctx: FlowContext, token: LinkToken, link_session: LinkSession) -> None:
