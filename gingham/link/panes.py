@@ -204,7 +204,7 @@ def _oauth(flow: LinkFlow) -> dict[str, Any]:
     institution = flow.institution
     trip = flow.state.oauth
     return {
-        "redirect_available": bool(flow.config.get("redirect_uri")),
+        "redirect_available": oauth.redirect_available(flow.config),
         "qr_available": institution is not None and institution.login is LoginKind.OAUTH_QR,
         "app2app": institution is not None and institution.login is LoginKind.OAUTH_APP2APP,
         **({"qr_svg": oauth.qr_svg(trip.url)} if trip and trip.mode == "qr" and trip.url else {}),

@@ -20,6 +20,8 @@
     // A public-key integration: the key, and its Plaid.create options (from the fragment).
     publicKey: params.get("key") || "",
     legacy: readLegacyOptions(),
+    // A Hosted Link page (gingham/hosted_link/pages.py): its configuration, else null.
+    hosted: readHostedLink(),
   };
 
   function readLegacyOptions() {
@@ -33,6 +35,35 @@
       return {};
     }
   }
+  /* ---------------------------------------------------------------- Hosted Link */
+
+  // The Hosted Link page runs Link by itself, with no app page around it: the server writes the
+  // link token into the page (a JSON block), with the completion redirect to go to when the
+  // session ends and, on the bank's return leg, the URL to resume the session at.
+  function readHostedLink() {
+    var element = document.getElementById("gingham-hosted-link");
+    if (!element) return null;
+    try {
+      var hosted = JSON.parse(element.textContent || "");
+      return hosted && typeof hosted === "object" ? hosted : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  if (config.hosted) {
+    config.token = config.hosted.link_token || "";
+    config.receivedRedirectUri = config.hosted.received_redirect_uri || "";
+  }
+
+  // Success and exit alike end on the completion redirect, as at Plaid; the app learns how the
+  // session ended from the LINK webhooks. The public token is the app's, never shown here.
+  function finishHosted(outcome) {
+    mount(renderDone({ type: outcome.type, error: outcome.error || null, metadata: {} }), null);
+    var target = config.hosted.completion_redirect_uri;
+    if (target) window.location.assign(target);
+  }
+
   // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
   var framed = window.parent !== window && !!config.parentOrigin;
 
@@ -253,6 +284,7 @@
     } else {
       postToParent({ type: "exit", error: outcome.error || null, metadata: outcome.metadata || {} });
     }
+    if (config.hosted) return finishHosted(outcome);
     mount(renderDone(outcome), null);
   }
 
