@@ -1,7 +1,7 @@
 """link customizations: background colour, text strings and the institutions Link features
 
 Revision ID: da7a0000000b
-Revises: da7a00000008
+Revises: da7a00000009
 Create Date: 2026-12-02 14:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "da7a0000000b"
-down_revision = "da7a00000008"
+down_revision = "da7a00000009"
 branch_labels = None
 depends_on = None
 
