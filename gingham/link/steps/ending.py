@@ -249,6 +249,11 @@ _EXIT_STATUSES = {
     View.SELECT_ACCOUNT: "requires_account_selection",
     View.OAUTH: "requires_oauth",
     View.CONNECTED: "connected",
+    # The returning user experience: no institution chosen yet, or its accounts to choose.
+    View.SUBMIT_PHONE: "requires_credentials",
+    View.VERIFY_PHONE: "requires_credentials",
+    View.SELECT_SAVED_INSTITUTION: "requires_credentials",
+    View.SELECT_SAVED_ACCOUNT: "requires_account_selection",
 }
 
 _MFA_EXIT_STATUSES = {
