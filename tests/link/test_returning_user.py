@@ -214,7 +214,10 @@ class TestSkipping:
         frame.act("use_phone")
         frame.act("skip_phone")
         assert frame.view == "SELECT_INSTITUTION"
-        assert frame.event_names()[-2:] == ["SKIP_SUBMIT_PHONE", "TRANSITION_VIEW:SELECT_INSTITUTION"]
+        assert frame.event_names()[-2:] == [
+            "SKIP_SUBMIT_PHONE",
+            "TRANSITION_VIEW:SELECT_INSTITUTION",
+        ]
 
     def test_continue_as_guest_instead_of_entering_the_code(self, frame: FrameDriver) -> None:
         frame.act("use_phone")
@@ -222,9 +225,7 @@ class TestSkipping:
         frame.act("skip_phone")
         assert frame.view == "SELECT_INSTITUTION"
 
-    def test_leaving_from_the_phone_pane_says_no_institution_yet(
-        self, frame: FrameDriver
-    ) -> None:
+    def test_leaving_from_the_phone_pane_says_no_institution_yet(self, frame: FrameDriver) -> None:
         frame.act("use_phone")
         frame.act("exit")
         outcome = frame.act("exit_confirm")["outcome"]
