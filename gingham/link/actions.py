@@ -68,6 +68,7 @@ STEPS: dict[tuple[View, str], Step] = {
     (View.SELECT_SAVED_ACCOUNT, "connect_new"): ru.connect_new_institution,
     (View.SELECT_SAVED_ACCOUNT, "back"): ru.back_to_saved_institutions,
     (View.SELECT_SAVED_ACCOUNT, "exit"): ending.ask_to_exit,
+    (View.CONNECTED, "remember"): ru.offer_to_remember,
 }
 
 # Actions taken on any pane: the app closing Link (the handler's exit({force: true})).

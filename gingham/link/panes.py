@@ -197,7 +197,11 @@ def _products_leaving_out(flow: LinkFlow, left_out: list[AccountTemplate]) -> li
 
 
 def _connected(flow: LinkFlow) -> dict[str, Any]:
-    return {"accounts": [account_choice(a) for a in flow.state.offered_by_id(flow.state.selected)]}
+    return {
+        "accounts": [account_choice(a) for a in flow.state.offered_by_id(flow.state.selected)],
+        # A guest can save the connection with their phone number (the returning user experience).
+        "remember": returning_user.can_remember(flow),
+    }
 
 
 def _oauth(flow: LinkFlow) -> dict[str, Any]:
@@ -258,6 +262,7 @@ def _submit_phone(flow: LinkFlow) -> dict[str, Any]:
     return {
         "phone_number": display_phone(number) if number else "",
         "error": phone.error if phone else None,
+        "remembering": bool(phone and phone.remembering),
     }
 
 
@@ -269,6 +274,7 @@ def _verify_phone(flow: LinkFlow) -> dict[str, Any]:
         "code_length": 6,
         "error": phone.error,
         "notice": phone.notice,
+        "remembering": phone.remembering,
     }
 
 

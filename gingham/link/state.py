@@ -120,6 +120,8 @@ class PhoneVerification:
     failures: int = 0
     error: str | None = None
     notice: str | None = None
+    # A guest saving the connection they just linked, for next time (from CONNECTED).
+    remembering: bool = False
 
 
 @dataclass(slots=True)

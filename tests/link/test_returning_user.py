@@ -231,3 +231,83 @@ class TestSkipping:
         outcome = frame.act("exit_confirm")["outcome"]
         assert outcome["metadata"]["status"] == "requires_credentials"
         assert outcome["error"] is None
+
+
+def link_as_guest(frame: FrameDriver, masks: tuple[str, ...] = ("0000",)) -> None:
+    frame.login()
+    offered = frame.state["view"]["accounts"]
+    frame.act("select_accounts", account_ids=[a["id"] for a in offered if a["mask"] in masks])
+
+
+class TestRememberingAGuest:
+    def test_a_saved_connection_is_offered_to_the_next_session(
+        self, client: TestClient, plaid: PlaidCaller
+    ) -> None:
+        frame = make_frame(client, plaid)
+        link_as_guest(frame, masks=("0000", "2222"))
+        assert frame.state["view"]["remember"] is True
+        view = frame.act("remember")["view"]
+        assert view["name"] == "SUBMIT_PHONE" and view["remembering"] is True
+        frame.act("submit_phone", phone_number=NEW_USER)
+        outcome = frame.act("submit_otp", code=SANDBOX_OTP)["outcome"]
+        # Once the number is verified Link closes by itself, with the Item linked.
+        assert outcome["type"] == "success"
+        assert frame.event_names()[-4:] == [
+            "TRANSITION_VIEW:VERIFY_PHONE",
+            "SUBMIT_OTP",
+            "VERIFY_PHONE",
+            "HANDOFF",
+        ]
+
+        later = make_frame(client, plaid, client_name="Another App")
+        view = verify(later, NEW_USER)["view"]
+        assert view["name"] == "SELECT_SAVED_INSTITUTION"
+        assert [(i["institution_id"], i["masks"]) for i in view["saved"]] == [
+            ("ins_109508", ["0000", "2222"])
+        ]
+        view = later.act("select_saved_institution", institution_id="ins_109508")["view"]
+        assert [a["mask"] for a in view["accounts"] if a["selected"]] == ["0000", "2222"]
+
+    def test_the_token_number_of_a_remembered_guest_is_sent_a_code_at_once(
+        self, client: TestClient, plaid: PlaidCaller
+    ) -> None:
+        frame = make_frame(client, plaid)
+        link_as_guest(frame)
+        frame.act("remember")
+        frame.act("submit_phone", phone_number=NEW_USER)
+        frame.act("submit_otp", code=SANDBOX_OTP)
+        later = make_frame(client, plaid, **with_phone("+14155550010"))
+        later.act("continue")
+        assert later.view == "VERIFY_PHONE"
+
+    def test_not_now_still_hands_the_item_over(self, frame: FrameDriver) -> None:
+        link_as_guest(frame)
+        frame.act("remember")
+        outcome = frame.act("skip_phone")["outcome"]
+        assert outcome["type"] == "success"
+        assert frame.event_names()[-2:] == ["SKIP_SUBMIT_PHONE", "HANDOFF"]
+
+    @pytest.mark.parametrize("how", ["exit_confirm", "force_exit"])
+    def test_leaving_while_saving_still_hands_the_item_over(
+        self, frame: FrameDriver, how: str
+    ) -> None:
+        link_as_guest(frame)
+        frame.act("remember")
+        if how == "exit_confirm":
+            frame.act("exit")
+        outcome = frame.act(how)["outcome"]
+        assert outcome["type"] == "success"
+
+    def test_back_returns_to_connected(self, frame: FrameDriver) -> None:
+        link_as_guest(frame)
+        frame.act("remember")
+        frame.act("back")
+        assert frame.view == "CONNECTED"
+
+    def test_a_verified_user_is_not_offered_to_save_again(self, frame: FrameDriver) -> None:
+        verify(frame)
+        frame.act("select_saved_institution", institution_id="ins_109508")
+        ids = [a["id"] for a in frame.state["view"]["accounts"] if a["selected"]]
+        frame.act("select_saved_accounts", account_ids=ids)
+        assert frame.state["view"]["remember"] is False
+        assert frame.post("remember").status_code == 400

@@ -1310,6 +1310,7 @@
             action("continue");
           },
         }),
+        rememberOffer(view),
       ],
     });
   }
@@ -1811,6 +1812,14 @@
   }
 
   // Phone numbers and codes stay on one line: "415-555-0010" must not break at a hyphen.
+  // On CONNECTED, for a guest: save the connection with a phone number for next time.
+  function rememberOffer(view) {
+    if (!view.remember) return null;
+    return linkButton("Save this account for next time", "connected-remember", function () {
+      action("remember");
+    });
+  }
+
   function sandboxHint(parts) {
     return h(
       "p",
@@ -1844,13 +1853,15 @@
         action("back");
       }),
       top: h("div", { class: "ru-badge", "aria-hidden": "true" }, h("span", { class: "ru-phone-icon" })),
-      title: "Enter your phone number",
-      lead: "Find the accounts you've linked with Gingham before and connect them in a few taps. We'll text you a code.",
+      title: view.remembering ? "Save your account for next time" : "Enter your phone number",
+      lead: view.remembering
+        ? "Next time you connect an app, find this account with your phone number. We'll text you a code."
+        : "Find the accounts you've linked with Gingham before and connect them in a few taps. We'll text you a code.",
       alert: view.error || null,
       body: h("div", { class: "field" }, [h("label", { for: id }, "Mobile number"), input]),
       footer: [
         button("Continue", { submit: true, testid: "phone-continue" }),
-        button("Continue as guest", {
+        button(view.remembering ? "Not now" : "Continue as guest", {
           secondary: true,
           testid: "phone-skip",
           onclick: function () {
@@ -1901,7 +1912,7 @@
       ],
       footer: [
         button("Continue", { submit: true, testid: "otp-submit" }),
-        button("Continue as guest", {
+        button(view.remembering ? "Not now" : "Continue as guest", {
           secondary: true,
           testid: "otp-skip",
           onclick: function () {

@@ -216,8 +216,10 @@ def force_exit(flow: LinkFlow, body: dict[str, Any]) -> None:
 def finish_exit(flow: LinkFlow, left_from: View, error: errors.PlaidError | None = None) -> None:
     if left_from is View.EXIT:
         left_from = flow.state.previous_view or View.CONSENT
-    if left_from is View.CONNECTED:
-        # The Item is already linked: exiting now still hands it over (Plaid's exit()).
+    remembering = flow.state.phone is not None and flow.state.phone.remembering
+    if left_from is View.CONNECTED or remembering:
+        # The Item is already linked: exiting now still hands it over (Plaid's exit()), also
+        # while the user is saving it for next time.
         flow.record("HANDOFF")
         _finish_success(flow)
         return

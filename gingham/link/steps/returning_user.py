@@ -2,7 +2,9 @@
 institutions and accounts the user saved before, for a fast link.
 
 The number comes from the link token's `user.phone_number` or is typed on SUBMIT_PHONE (the
-consent pane leads there). A number Plaid knows to have agreed to codes before is sent one at
+consent pane leads there). A guest who linked at a credential bank may save the connection with
+their number from CONNECTED; once the number is verified, Link hands the Item over
+(gingham.link.remembered keeps what was saved). A number Plaid knows to have agreed to codes before is sent one at
 once (AUTO_SUBMIT_PHONE). The user can always continue as a guest (SKIP_SUBMIT_PHONE), into the
 usual institution search. A saved connection Link can reuse goes straight to its accounts
 (SELECT_SAVED_ACCOUNT); one it cannot goes through the usual login at that bank. Either way the
@@ -26,6 +28,7 @@ from gingham.institutions.state import effective_institutions
 from gingham.link import legacy, policy
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
 from gingham.link.flow import LinkFlow
+from gingham.link.remembered import remember, remembered_connections
 from gingham.link.sandbox_profiles import (
     SANDBOX_OTP,
     SavedConnection,
@@ -86,9 +89,8 @@ def continue_from_consent(flow: LinkFlow, body: dict[str, Any]) -> None:
     if phone is None:
         institution.continue_from_consent(flow, body)
         return
-    profile = profile_for(phone)
     # A returning user agreed to codes when they saved their accounts; a new one has not yet.
-    if profile is not None and profile.saved:
+    if _saved_with(flow, phone):
         _phone(flow).number = phone
         flow.record("AUTO_SUBMIT_PHONE")
         flow.show(View.VERIFY_PHONE)
@@ -119,15 +121,21 @@ def submit_phone(flow: LinkFlow, body: dict[str, Any]) -> None:
 
 
 def skip_phone(flow: LinkFlow, body: dict[str, Any]) -> None:
-    """Continue as a guest: the usual institution search."""
+    """Continue as a guest: the usual institution search, or, for a guest who was saving the
+    Item just linked, the hand-over."""
     flow.record("SKIP_SUBMIT_PHONE")
+    remembering = flow.state.phone is not None and flow.state.phone.remembering
     flow.state.phone = None
+    if remembering:
+        ending.handoff(flow, {})
+        return
     flow.show(View.SELECT_INSTITUTION)
 
 
 def back_to_consent(flow: LinkFlow, body: dict[str, Any]) -> None:
+    remembering = flow.state.phone is not None and flow.state.phone.remembering
     flow.state.phone = None
-    flow.show(View.CONSENT)
+    flow.show(View.CONNECTED if remembering else View.CONSENT)
 
 
 # -- VERIFY_PHONE -------------------------------------------------------------------------------
@@ -151,6 +159,11 @@ def submit_otp(flow: LinkFlow, body: dict[str, Any]) -> None:
         return
     phone.verified, phone.error = True, None
     flow.record("VERIFY_PHONE")
+    if phone.remembering:
+        _remember_linked_connection(flow)
+        # Plaid: once the phone number is verified, Link closes by itself.
+        ending.handoff(flow, {})
+        return
     if saved_connections(flow):
         flow.show(View.SELECT_SAVED_INSTITUTION)
     else:
@@ -178,8 +191,7 @@ def saved_connections(flow: LinkFlow) -> list[SavedConnection]:
     """The verified user's saved institutions that this link token's products and countries
     allow."""
     phone = flow.state.phone
-    profile = profile_for(phone.number) if phone and phone.verified and phone.number else None
-    if profile is None:
+    if phone is None or not phone.verified or phone.number is None:
         return []
     allowed = {
         i.institution_id
@@ -189,7 +201,18 @@ def saved_connections(flow: LinkFlow) -> list[SavedConnection]:
             institutions=effective_institutions(flow.ctx.session),
         )
     }
-    return [saved for saved in profile.saved if saved.institution_id in allowed]
+    return [saved for saved in _saved_with(flow, phone.number) if saved.institution_id in allowed]
+
+
+def _saved_with(flow: LinkFlow, number: str) -> list[SavedConnection]:
+    """The Sandbox profile's saved connections, then those saved in Link, one per institution."""
+    profile = profile_for(number)
+    saved = list(profile.saved) if profile else []
+    seen = {s.institution_id for s in saved}
+    for connection in remembered_connections(flow.ctx.session, flow.token.environment, number):
+        if connection.institution_id not in seen:
+            saved.append(connection)
+    return saved
 
 
 def select_saved_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
@@ -272,3 +295,41 @@ def back_to_saved_institutions(flow: LinkFlow, body: dict[str, Any]) -> None:
     flow.state.login = None
     flow.state.offered, flow.state.preselected, flow.state.error = [], [], None
     flow.show(View.SELECT_SAVED_INSTITUTION)
+
+
+# -- saving a guest's connection for next time (from CONNECTED) ---------------------------------
+
+
+def can_remember(flow: LinkFlow) -> bool:
+    """A guest who just linked an Item at a credential bank can save it with their number."""
+    phone = flow.state.phone
+    return (
+        is_offered(flow)
+        and flow.row.item_id is not None
+        and not (phone is not None and phone.verified)
+        and flow.state.login is not None
+        and flow.state.bank_consent is None
+    )
+
+
+def offer_to_remember(flow: LinkFlow, body: dict[str, Any]) -> None:
+    if not can_remember(flow):
+        raise errors.invalid_field("this Link session cannot save its connection")
+    flow.state.phone = PhoneVerification(remembering=True)
+    flow.show(View.SUBMIT_PHONE)
+
+
+def _remember_linked_connection(flow: LinkFlow) -> None:
+    phone, login = flow.state.phone, flow.state.login
+    assert phone is not None and phone.number is not None and login is not None
+    assert flow.row.institution_id is not None
+    chosen = flow.state.offered_by_id(flow.state.selected)
+    remember(
+        flow.ctx.session,
+        flow.token.environment,
+        phone.number,
+        flow.row.institution_id,
+        login.username,
+        [a.template.mask for a in chosen if a.template.mask],
+        flow.ctx.now,
+    )
