@@ -186,3 +186,38 @@ class TestKeyboard:
         keyboard.tab_to("saved-accounts-continue", key="Shift+Tab")
         keyboard.press("Enter")
         keyboard.wait_for_pane("CONNECTED")
+
+
+class TestSavingAGuestsAccount:
+    def test_save_for_next_time_then_find_it_again(
+        self, page: Page, app_origin: str, gingham: LiveGingham
+    ) -> None:
+        link = opened(page, app_origin, gingham, 375)
+        link.to_credentials()
+        link.submit_credentials()
+        link.pane("SELECT_ACCOUNT")
+        link.frame.locator('[data-testid^="account-"]').first.click()
+        link.click("accounts-continue")
+        check_pane(link, "CONNECTED", "returning-user-remember-connected")
+        link.click("connected-remember")
+        check_pane(link, "SUBMIT_PHONE", "returning-user-remember-phone")
+        expect(link.frame.locator("#pane-title")).to_have_text("Save your account for next time")
+        link.fill("phone-input", "415-555-0010")
+        link.click("phone-continue")
+        link.pane("VERIFY_PHONE")
+        link.fill("otp-input", "123456")
+        link.click("otp-submit")
+        assert link.wait_for_terminal()["kind"] == "success"
+
+        # A new handler, as the next app would open it: the saved bank is offered.
+        link.create(create_link_token(gingham, client_name="Next App"), index=2, name="next")
+        link.open("next")
+        link.pane("CONSENT")
+        link.click("consent-use-phone")
+        link.fill("phone-input", "415-555-0010")
+        link.click("phone-continue")
+        link.pane("VERIFY_PHONE")
+        link.fill("otp-input", "123456")
+        link.click("otp-submit")
+        link.pane("SELECT_SAVED_INSTITUTION", "returning-user-remembered-institutions")
+        expect(link.frame.get_by_test_id("saved-institution-ins_109508")).to_be_visible()
