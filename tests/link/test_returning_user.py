@@ -311,3 +311,16 @@ class TestRememberingAGuest:
         frame.act("select_saved_accounts", account_ids=ids)
         assert frame.state["view"]["remember"] is False
         assert frame.post("remember").status_code == 400
+
+
+class TestHeadlessCompletion:
+    @pytest.mark.parametrize("phone", ["+14155550011", "+14155550010"])
+    def test_a_token_with_a_phone_number_links_as_a_guest(
+        self, plaid: PlaidCaller, phone: str
+    ) -> None:
+        token = plaid.ok("/link/token/create", link_token_request(**with_phone(phone)))[
+            "link_token"
+        ]
+        done = plaid.ok("/_gingham/link/complete", {"link_token": token})
+        assert done["status"] == "SUCCESS"
+        assert "SKIP_SUBMIT_PHONE" in [e["event_name"] for e in done["events"]]
