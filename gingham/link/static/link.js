@@ -1786,7 +1786,7 @@
     if (offer.phone_number) {
       return h("p", { class: "ru-offer-note", "data-testid": "consent-phone-note" }, [
         "After you continue, we'll text a code to ",
-        h("strong", null, offer.phone_number),
+        h("strong", { class: "nowrap" }, offer.phone_number),
         " to find the accounts you've saved.",
       ]);
     }
