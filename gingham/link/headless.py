@@ -167,6 +167,9 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None, *, at_oauth:
             actions.act(flow, "force_exit", {})
         elif view in (View.CONSENT, View.DATA_TRANSPARENCY_CONSENT, View.CONNECTED):
             actions.act(flow, "continue", {})
+        elif view in (View.SUBMIT_PHONE, View.VERIFY_PHONE):
+            # A link token with user.phone_number: links as a guest, as one who skips it.
+            actions.act(flow, "skip_phone", {})
         elif view is View.SELECT_INSTITUTION:
             institution_id = body.get("institution_id", _DEFAULT_INSTITUTION)
             actions.act(flow, "select_institution", {"institution_id": institution_id})
