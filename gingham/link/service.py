@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.crypto import SecretBox
-from gingham.link import actions, legacy, oauth, panes
+from gingham.link import actions, expiry, legacy, oauth, panes
 from gingham.link.flow import FlowContext, LinkFlow
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
@@ -21,12 +21,20 @@ from gingham.wire.json import format_datetime
 
 def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
     """The link token, if Link may still run with it; INVALID_LINK_TOKEN otherwise."""
+    token = known_link_token(ctx, link_token)
+    if token.invalidated_at is not None or token.expires_at <= ctx.now:
+        raise invalid_link_token()
+    return token
+
+
+def known_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
+    """The link token, usable or not; INVALID_LINK_TOKEN for one Gingham never issued."""
     if token_environment(link_token, "link") is None:
         raise invalid_link_token()
     token = ctx.session.scalar(
         select(LinkToken).where(LinkToken.token_hash == token_hash(link_token))
     )
-    if token is None or token.invalidated_at is not None or token.expires_at <= ctx.now:
+    if token is None:
         raise invalid_link_token()
     return token
 
@@ -54,6 +62,7 @@ def start_session(
     ctx.session.flush()
     flow = LinkFlow(ctx, token, row)
     actions.start(flow)
+    expiry.schedule_deadline(ctx, token, row)
     flow.save()
     return panes.response(flow)
 
@@ -90,16 +99,25 @@ def _resume_session(
 def apply_action(
     ctx: FlowContext, link_session_id: str, link_token: str, action: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    token = usable_link_token(ctx, link_token)
+    # A token that stopped working ends the session it served (gingham.link.expiry): the
+    # session, not this call, answers for it.
+    token = known_link_token(ctx, link_token)
     row = ctx.session.get(LinkSession, link_session_id, with_for_update=True)
     if row is None or row.link_token_id != token.id:
         raise errors.InvalidRequest(
             "NOT_FOUND", f"no Link session {link_session_id} for this link token", status=404
         )
-    if row.status != "open":
-        raise errors.invalid_field(f"the Link session has already ended ({row.status})")
     flow = LinkFlow(ctx, token, row)
-    actions.act(flow, action, body)
+    if row.status != "open":
+        ending_events = expiry.events_of_its_end(ctx.session, row)
+        if ending_events is None:
+            raise errors.invalid_field(f"the Link session has already ended ({row.status})")
+        flow.events, flow.outcome = ending_events, row.result
+        return panes.response(flow)
+    if expiry.token_gave_out(flow):
+        expiry.end_with_invalid_token(flow)
+    else:
+        actions.act(flow, action, body)
     flow.save()
     return panes.response(flow)
 
