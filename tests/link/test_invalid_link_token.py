@@ -197,3 +197,16 @@ class TestFailedLoginsPerToken:
         other.to_credentials()
         state = other.act("submit_credentials", username="user_good", password="wrong")
         assert state["view"]["error"]["error_code"] == "INVALID_CREDENTIALS"
+
+
+class TestForcedError:
+    def test_user_custom_forces_invalid_link_token(
+        self, frame: FrameDriver, client: TestClient
+    ) -> None:
+        """The migration guide's way to test the handling: user_custom with
+        {"force_error": "INVALID_LINK_TOKEN"}."""
+        state = frame.login(
+            username="user_custom", password='{"force_error": "INVALID_LINK_TOKEN"}'
+        )
+        assert_exited_with_invalid_link_token(state, "requires_credentials")
+        assert_token_refused(client, frame.link_token)
