@@ -12,7 +12,7 @@ from gingham import errors
 from gingham.crypto import SecretBox
 from gingham.link import actions, expiry, legacy, oauth, panes
 from gingham.link.flow import FlowContext, LinkFlow
-from gingham.link.models import LinkEvent, LinkSession
+from gingham.link.models import LinkEvent, LinkOAuthState, LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.wire.ids import token_environment, token_hash
@@ -42,6 +42,10 @@ def known_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
 def start_session(
     ctx: FlowContext, link_token: str, received_redirect_uri: str | None = None
 ) -> dict[str, Any]:
+    if received_redirect_uri:
+        given_up = _given_up_at_the_bank(ctx, link_token, received_redirect_uri)
+        if given_up is not None:
+            return given_up
     token = usable_link_token(ctx, link_token)
     if received_redirect_uri:
         return _resume_session(ctx, token, received_redirect_uri)
@@ -81,6 +85,43 @@ def start_legacy_session(
     return {**start_session(ctx, link_token), "link_token": link_token}
 
 
+def _given_up_at_the_bank(
+    ctx: FlowContext, link_token: str, received_redirect_uri: str
+) -> dict[str, Any] | None:
+    """Link gave up on the token while the user was at the bank (redirect flow): the session
+    ends, or has ended, with INVALID_LINK_TOKEN from the OAuth pane, as an action would find."""
+    token = known_link_token(ctx, link_token)
+    try:
+        state_id = oauth.parse_received_redirect_uri(token, received_redirect_uri)
+    except errors.PlaidError:
+        return None
+    state = ctx.session.get(LinkOAuthState, state_id)
+    row = (
+        ctx.session.get(LinkSession, state.link_session_id, with_for_update=True) if state else None
+    )
+    if row is None or row.link_token_id != token.id:
+        return None
+    return _if_link_gave_up(LinkFlow(ctx, token, row))
+
+
+def _if_link_gave_up(flow: LinkFlow) -> dict[str, Any] | None:
+    """The answer for a session whose token stopped working (gingham.link.expiry): it ends now
+    with INVALID_LINK_TOKEN, or its deadline timer ended it so and the frame hears of it now.
+    None when the session can go on, or ended some other way."""
+    row = flow.row
+    if row.status != "open":
+        ending_events = expiry.events_of_its_end(flow.ctx.session, row)
+        if ending_events is None:
+            return None
+        flow.events, flow.outcome = ending_events, row.result
+        return panes.response(flow)
+    if not expiry.token_gave_out(flow):
+        return None
+    expiry.end_with_invalid_token(flow)
+    flow.save()
+    return panes.response(flow)
+
+
 def _resume_session(
     ctx: FlowContext, token: LinkToken, received_redirect_uri: str
 ) -> dict[str, Any]:
@@ -108,16 +149,12 @@ def apply_action(
             "NOT_FOUND", f"no Link session {link_session_id} for this link token", status=404
         )
     flow = LinkFlow(ctx, token, row)
+    given_up = _if_link_gave_up(flow)
+    if given_up is not None:
+        return given_up
     if row.status != "open":
-        ending_events = expiry.events_of_its_end(ctx.session, row)
-        if ending_events is None:
-            raise errors.invalid_field(f"the Link session has already ended ({row.status})")
-        flow.events, flow.outcome = ending_events, row.result
-        return panes.response(flow)
-    if expiry.token_gave_out(flow):
-        expiry.end_with_invalid_token(flow)
-    else:
-        actions.act(flow, action, body)
+        raise errors.invalid_field(f"the Link session has already ended ({row.status})")
+    actions.act(flow, action, body)
     flow.save()
     return panes.response(flow)
 

@@ -210,3 +210,55 @@ class TestForcedError:
         )
         assert_exited_with_invalid_link_token(state, "requires_credentials")
         assert_token_refused(client, frame.link_token)
+
+
+REDIRECT_URI = "https://app.example.com/oauth-return.html"
+
+
+class TestBackFromTheBank:
+    """The redirect flow: the user comes back from the OAuth bank after Link gave up on the
+    token, and Link is opened again with receivedRedirectUri."""
+
+    def _at_the_bank(self, client: TestClient, plaid: PlaidCaller) -> tuple[str, str]:
+        plaid.ok("/_gingham/client/redirect_uris/add", {"redirect_uri": REDIRECT_URI})
+        token = plaid.ok("/link/token/create", link_token_request(redirect_uri=REDIRECT_URI))[
+            "link_token"
+        ]
+        frame = FrameDriver(client, token)
+        frame.to_credentials("ins_127287")
+        state_id = frame.act("open_oauth", mode="redirect")["view"]["oauth_state_id"]
+        return token, f"{REDIRECT_URI}?oauth_state_id={state_id}"
+
+    def _resume(self, client: TestClient, token: str, received: str) -> dict[str, Any]:
+        response = client.post(
+            "/link/frame/sessions", json={"link_token": token, "received_redirect_uri": received}
+        )
+        assert response.status_code == 200, response.text
+        state: dict[str, Any] = response.json()
+        return state
+
+    def test_after_30_minutes_link_exits_requiring_oauth(
+        self, client: TestClient, plaid: PlaidCaller, clock: FrozenClock
+    ) -> None:
+        token, received = self._at_the_bank(client, plaid)
+        clock.advance(SESSION_LIFETIME)
+        assert_exited_with_invalid_link_token(
+            self._resume(client, token, received), "requires_oauth"
+        )
+
+    def test_a_session_the_sandbox_clock_ended_tells_how_it_ended(
+        self, client: TestClient, plaid: PlaidCaller
+    ) -> None:
+        token, received = self._at_the_bank(client, plaid)
+        advance(plaid, "PT31M")
+        assert_exited_with_invalid_link_token(
+            self._resume(client, token, received), "requires_oauth"
+        )
+
+    def test_within_30_minutes_the_session_resumes(
+        self, client: TestClient, plaid: PlaidCaller, clock: FrozenClock
+    ) -> None:
+        token, received = self._at_the_bank(client, plaid)
+        clock.advance(SESSION_LIFETIME - timedelta(minutes=1))
+        state = self._resume(client, token, received)
+        assert state["outcome"] is None and state["view"]["name"] == "OAUTH"
