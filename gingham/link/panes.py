@@ -25,6 +25,7 @@ from gingham.link.wording import (
     data_scope_name,
     product_name,
 )
+from gingham.link_customizations.appearance import frame_json
 from gingham.wire.json import format_datetime
 
 
@@ -45,6 +46,8 @@ def pane(flow: LinkFlow) -> dict[str, Any]:
         "name": view,
         "client_name": flow.config["client_name"],
         "institution": institution_json(institution) if institution else None,
+        # Every pane carries the customization's looks and words, in every Link mode.
+        "customization": frame_json(flow.customization.appearance, update_mode=flow.is_update_mode),
     }
     builder = _PANES.get(view)
     if builder is not None:
@@ -201,7 +204,7 @@ def _oauth(flow: LinkFlow) -> dict[str, Any]:
     institution = flow.institution
     trip = flow.state.oauth
     return {
-        "redirect_available": bool(flow.config.get("redirect_uri")),
+        "redirect_available": oauth.redirect_available(flow.config),
         "qr_available": institution is not None and institution.login is LoginKind.OAUTH_QR,
         "app2app": institution is not None and institution.login is LoginKind.OAUTH_APP2APP,
         **({"qr_svg": oauth.qr_svg(trip.url)} if trip and trip.mode == "qr" and trip.url else {}),

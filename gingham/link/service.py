@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,10 @@ from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.wire.ids import token_environment, token_hash
 from gingham.wire.json import format_datetime
+
+# Run in the transaction of the frame call that ended a Link session (onSuccess or onExit), for
+# what else happens then (Hosted Link's LINK webhooks); gingham.app passes it to the frame routes.
+SessionEnded = Callable[[FlowContext, LinkToken, LinkSession], None]
 
 
 def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
@@ -40,15 +45,19 @@ def known_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
 
 
 def start_session(
-    ctx: FlowContext, link_token: str, received_redirect_uri: str | None = None
+    ctx: FlowContext,
+    link_token: str,
+    received_redirect_uri: str | None = None,
+    *,
+    on_end: SessionEnded | None = None,
 ) -> dict[str, Any]:
     if received_redirect_uri:
-        given_up = _given_up_at_the_bank(ctx, link_token, received_redirect_uri)
+        given_up = _given_up_at_the_bank(ctx, link_token, received_redirect_uri, on_end)
         if given_up is not None:
             return given_up
     token = usable_link_token(ctx, link_token)
     if received_redirect_uri:
-        return _resume_session(ctx, token, received_redirect_uri)
+        return _resume_session(ctx, token, received_redirect_uri, on_end)
     row = LinkSession(
         id=str(uuid.uuid4()),
         link_token_id=token.id,
@@ -68,6 +77,7 @@ def start_session(
     actions.start(flow)
     expiry.schedule_deadline(ctx, token, row)
     flow.save()
+    _after(flow, on_end)
     return panes.response(flow)
 
 
@@ -86,7 +96,7 @@ def start_legacy_session(
 
 
 def _given_up_at_the_bank(
-    ctx: FlowContext, link_token: str, received_redirect_uri: str
+    ctx: FlowContext, link_token: str, received_redirect_uri: str, on_end: SessionEnded | None
 ) -> dict[str, Any] | None:
     """Link gave up on the token while the user was at the bank (redirect flow): the session
     ends, or has ended, with INVALID_LINK_TOKEN from the OAuth pane, as an action would find."""
@@ -101,10 +111,10 @@ def _given_up_at_the_bank(
     )
     if row is None or row.link_token_id != token.id:
         return None
-    return _if_link_gave_up(LinkFlow(ctx, token, row))
+    return _if_link_gave_up(LinkFlow(ctx, token, row), on_end)
 
 
-def _if_link_gave_up(flow: LinkFlow) -> dict[str, Any] | None:
+def _if_link_gave_up(flow: LinkFlow, on_end: SessionEnded | None) -> dict[str, Any] | None:
     """The answer for a session whose token stopped working (gingham.link.expiry): it ends now
     with INVALID_LINK_TOKEN, or its deadline timer ended it so and the frame hears of it now.
     None when the session can go on, or ended some other way."""
@@ -119,11 +129,12 @@ def _if_link_gave_up(flow: LinkFlow) -> dict[str, Any] | None:
         return None
     expiry.end_with_invalid_token(flow)
     flow.save()
+    _after(flow, on_end)
     return panes.response(flow)
 
 
 def _resume_session(
-    ctx: FlowContext, token: LinkToken, received_redirect_uri: str
+    ctx: FlowContext, token: LinkToken, received_redirect_uri: str, on_end: SessionEnded | None
 ) -> dict[str, Any]:
     """Link opened again at the redirect URI after the bank: the same session continues."""
     state = oauth.resume_state(
@@ -134,11 +145,18 @@ def _resume_session(
     flow = LinkFlow(ctx, token, row)
     actions.resume_after_redirect(flow)
     flow.save()
+    _after(flow, on_end)
     return panes.response(flow)
 
 
 def apply_action(
-    ctx: FlowContext, link_session_id: str, link_token: str, action: str, body: dict[str, Any]
+    ctx: FlowContext,
+    link_session_id: str,
+    link_token: str,
+    action: str,
+    body: dict[str, Any],
+    *,
+    on_end: SessionEnded | None = None,
 ) -> dict[str, Any]:
     # A token that stopped working ends the session it served (gingham.link.expiry): the
     # session, not this call, answers for it.
@@ -149,14 +167,33 @@ def apply_action(
             "NOT_FOUND", f"no Link session {link_session_id} for this link token", status=404
         )
     flow = LinkFlow(ctx, token, row)
-    given_up = _if_link_gave_up(flow)
+    given_up = _if_link_gave_up(flow, on_end)
     if given_up is not None:
         return given_up
     if row.status != "open":
         raise errors.invalid_field(f"the Link session has already ended ({row.status})")
     actions.act(flow, action, body)
     flow.save()
+    _after(flow, on_end)
     return panes.response(flow)
+
+
+def _after(flow: LinkFlow, on_end: SessionEnded | None) -> None:
+    # Only an open session reaches here, so a status other than open was set by this call.
+    if on_end is not None and flow.row.status != "open":
+        on_end(flow.ctx, flow.token, flow.row)
+
+
+def events_of_session(session: Session, link_session_id: str) -> list[dict[str, Any]]:
+    """A session's events as /link/token/get and the LINK EVENTS webhook give them."""
+    return [
+        _event_json(event)
+        for event in session.scalars(
+            select(LinkEvent)
+            .where(LinkEvent.link_session_id == link_session_id)
+            .order_by(LinkEvent.sequence)
+        )
+    ]
 
 
 def sessions_of_link_token(

@@ -20,6 +20,8 @@
     // A public-key integration: the key, and its Plaid.create options (from the fragment).
     publicKey: params.get("key") || "",
     legacy: readLegacyOptions(),
+    // A Hosted Link page (gingham/hosted_link/pages.py): its configuration, else null.
+    hosted: readHostedLink(),
   };
 
   function readLegacyOptions() {
@@ -33,6 +35,35 @@
       return {};
     }
   }
+  /* ---------------------------------------------------------------- Hosted Link */
+
+  // The Hosted Link page runs Link by itself, with no app page around it: the server writes the
+  // link token into the page (a JSON block), with the completion redirect to go to when the
+  // session ends and, on the bank's return leg, the URL to resume the session at.
+  function readHostedLink() {
+    var element = document.getElementById("gingham-hosted-link");
+    if (!element) return null;
+    try {
+      var hosted = JSON.parse(element.textContent || "");
+      return hosted && typeof hosted === "object" ? hosted : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  if (config.hosted) {
+    config.token = config.hosted.link_token || "";
+    config.receivedRedirectUri = config.hosted.received_redirect_uri || "";
+  }
+
+  // Success and exit alike end on the completion redirect, as at Plaid; the app learns how the
+  // session ended from the LINK webhooks. The public token is the app's, never shown here.
+  function finishHosted(outcome) {
+    mount(renderDone({ type: outcome.type, error: outcome.error || null, metadata: {} }), null);
+    var target = config.hosted.completion_redirect_uri;
+    if (target) window.location.assign(target);
+  }
+
   // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
   var framed = window.parent !== window && !!config.parentOrigin;
 
@@ -253,6 +284,7 @@
     } else {
       postToParent({ type: "exit", error: outcome.error || null, metadata: outcome.metadata || {} });
     }
+    if (config.hosted) return finishHosted(outcome);
     mount(renderDone(outcome), null);
   }
 
@@ -693,7 +725,7 @@
         h("span", { class: "hero-link" }),
         h("span", { class: "monogram monogram-lg gingham-mark" }),
       ]),
-      title: client + " uses Gingham to connect your account",
+      title: client + " uses Gingham to connect your " + (customText(view, "consent") || "account"),
       body: [
         h("ul", { class: "points" }, [
           h("li", null, [
@@ -805,6 +837,7 @@
   }
 
   function resultsContent(view) {
+    if (showsFeaturedGrid(view)) return featuredGrid(view);
     var results = view.results || [];
     if (!results.length) {
       var query = (view.query || "").trim();
@@ -840,7 +873,7 @@
       id: inputId,
       type: "search",
       class: "input search-input",
-      placeholder: "Search",
+      placeholder: customText(view, "institution_search") || "Search",
       autocomplete: "off",
       autocapitalize: "off",
       spellcheck: "false",
@@ -852,7 +885,7 @@
       },
     });
     var root = pane("SELECT_INSTITUTION", {
-      title: "Select your institution",
+      title: customText(view, "institution_select") || "Select your institution",
       institution: null,
       onSubmit: function (form) {
         // Enter searches at once; pressed again on up-to-date results it picks the first one.
@@ -888,6 +921,56 @@
     ui.alert.textContent = "";
     applyBusy();
     return true;
+  }
+
+  /* ---------------------------------------------------------------- Link customization */
+
+  // The link token's Link customization (gingham.link_customizations.appearance) comes with
+  // every pane: a text string it sets replaces Link's own words.
+  function customText(view, name) {
+    var texts = (view && view.customization && view.customization.text_strings) || {};
+    return textOf(texts[name]) || null;
+  }
+
+  // Its Background Color: behind Link's window, or the page when Link is a page of its own.
+  function applyBackground(view) {
+    if (!view || !view.customization) return;
+    var color = view.customization.background_color;
+    var valid = typeof color === "string" && /^#[0-9A-Fa-f]{6}$/.test(color);
+    if (valid) document.body.style.setProperty("--link-background", color);
+    else document.body.style.removeProperty("--link-background");
+    document.body.classList.toggle("customized-background", valid);
+  }
+
+  // Custom financial institutions: before a search, the chosen banks as a grid of their logos.
+  function showsFeaturedGrid(view) {
+    var custom = view.customization && view.customization.institution_select === "CUSTOM";
+    return !!custom && !(view.query || "").trim() && (view.results || []).length > 0;
+  }
+
+  function featuredGrid(view) {
+    return h(
+      "ul",
+      { class: "results results-grid", "aria-label": "Institutions", "data-testid": "institution-grid" },
+      view.results.map(function (inst) {
+        return h(
+          "li",
+          null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: "inst inst-tile",
+              "data-testid": "institution-" + inst.institution_id,
+              onclick: function () {
+                selectInstitution(inst);
+              },
+            },
+            [institutionMark(inst, "lg"), h("span", { class: "inst-name" }, inst.name), healthBadge(inst)]
+          )
+        );
+      })
+    );
   }
 
   var INPUT_TYPES = { text: 1, password: 1, email: 1, tel: 1, number: 1 };
@@ -1288,7 +1371,7 @@
       close: false,
       institution: view.institution,
       top: h("div", { class: "success-mark", "aria-hidden": "true" }),
-      title: "Success",
+      title: customText(view, "connected") || "Success",
       lead: "Your account" + (accounts.length > 1 ? "s have" : " has") + " been connected to " + client + ".",
       body: accounts.length
         ? h(
@@ -1791,6 +1874,7 @@
   /* ---------------------------------------------------------------- mounting, focus, busy */
 
   function render(view) {
+    applyBackground(view);
     if (view.name === "SELECT_INSTITUTION" && ui.viewName === "SELECT_INSTITUTION" && updateResults(view)) return;
     // The pane an error interrupted (the exit confirmation can come back to the error pane).
     if (view.name === "ERROR" && ui.viewName !== "ERROR" && ui.viewName !== "EXIT") ui.errorFrom = ui.viewName;

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "da7a0000000c"
-down_revision = "da7a00000008"
+down_revision = "da7a0000000b"
 branch_labels = None
 depends_on = None
 
