@@ -118,19 +118,23 @@ PLAID_SCHEMA_OVERRIDES = {
     for endpoint in ENDPOINTS
     if endpoint.schema is not None and endpoint.path in PLAID_ENDPOINTS
 }
-# Timer kind → handler, from every domain that schedules sandbox timers. Every process that fires
-# timers runs with these: the server (its timer loop and the clock API), `gingham worker` and
-# `gingham clock advance`.
-TIMER_HANDLERS: dict[str, TimerHandler] = merge_timer_handlers(
-    items_lifecycle.TIMER_HANDLERS,
-    bank_simulation_institutions.TIMER_HANDLERS,
-    transactions_timers.TIMER_HANDLERS,
-    investments_timers.TIMER_HANDLERS,
-    assets_timers.TIMER_HANDLERS,
-    statements_timers.TIMER_HANDLERS,
-    bank_income_timers.TIMER_HANDLERS,
-    link_expiry.TIMER_HANDLERS,
-)
+
+
+def timer_handlers(secrets: SecretBox) -> dict[str, TimerHandler]:
+    """Timer kind → handler, from every domain that schedules sandbox timers. Every process that
+    fires timers runs with these: the server (its timer loop and the clock API), `gingham worker`
+    and `gingham clock advance`, each with the secret box of the database (a Link session's
+    deadline may send Hosted Link's webhooks, which carry sealed tokens)."""
+    return merge_timer_handlers(
+        items_lifecycle.TIMER_HANDLERS,
+        bank_simulation_institutions.TIMER_HANDLERS,
+        transactions_timers.TIMER_HANDLERS,
+        investments_timers.TIMER_HANDLERS,
+        assets_timers.TIMER_HANDLERS,
+        statements_timers.TIMER_HANDLERS,
+        bank_income_timers.TIMER_HANDLERS,
+        link_expiry.timer_handlers(secrets, on_end=hosted_link_service.session_ended),
+    )
 
 
 async def health(request: Request) -> Response:
@@ -193,7 +197,7 @@ def create_app(
     clock: Clock | None = None,
     session_factory: sessionmaker[Session] | None = None,
     bank_http: httpx.AsyncClient | None = None,
-    timer_handlers: Mapping[str, TimerHandler] = TIMER_HANDLERS,
+    extra_timer_handlers: Mapping[str, TimerHandler] | None = None,
 ) -> Starlette:
     """The application. Tests pass a session factory bound to a connection they roll back, and
     may pass the HTTP client the OAuth connector reaches the bank with, and timer handlers of
@@ -205,6 +209,7 @@ def create_app(
         session_factory = make_session_factory(make_engine(settings.database_url))
     clock = clock or SystemClock()
     secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
+    handlers = merge_timer_handlers(timer_handlers(secrets), extra_timer_handlers or {})
     # All outbound HTTP (the bank, webhooks) goes through this one client, closed with the app.
     http = bank_http or httpx.AsyncClient(timeout=10.0)
     # Each process keeps its own cache of the clients' sandbox clocks; the clock API updates it
@@ -231,7 +236,7 @@ def create_app(
     # (GINGHAM_WORKER=0): any number of loops may share a database. Sharing the session factory,
     # the worker is woken by the commits of webhooks the timers enqueued.
     timer_loop = (
-        TimerLoop(session_factory=session_factory, clock=clock, handlers=timer_handlers)
+        TimerLoop(session_factory=session_factory, clock=clock, handlers=handlers)
         if owns_database
         else None
     )
@@ -250,7 +255,7 @@ def create_app(
         if bank_http is None:
             await http.aclose()
 
-    endpoints = [*ENDPOINTS, *sandbox_clock_api.endpoints(client_clocks, timer_handlers)]
+    endpoints = [*ENDPOINTS, *sandbox_clock_api.endpoints(client_clocks, handlers)]
     routes: list[BaseRoute] = [
         *endpoint_routes(endpoints, runtime),
         *transactions_api.routes(runtime),

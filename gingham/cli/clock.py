@@ -14,6 +14,7 @@ from gingham.cli.database import prepare_database
 from gingham.clients import service as clients_service
 from gingham.clock import SystemClock
 from gingham.config import Settings
+from gingham.crypto import SecretBox, load_or_create_key
 from gingham.db import make_engine, make_session_factory
 from gingham.sandbox_clock import api as clock_api
 from gingham.sandbox_clock import service as clock_service
@@ -37,7 +38,7 @@ def manage_clock(
     here within a second (sandbox_clock.service.OFFSET_REFRESH_SECONDS). With `wait`, the advance
     is printed once the webhooks due when it committed have been sent by the workers (a server's
     own, or `gingham worker`), or WAIT_FOR_WEBHOOKS_SECONDS have passed."""
-    from gingham.app import TIMER_HANDLERS
+    from gingham.app import timer_handlers
 
     try:
         duration = parse_duration(by) if by is not None else None
@@ -67,7 +68,9 @@ def manage_clock(
                 by=duration,
                 to=moment,
                 real_now=real_now,
-                handlers=TIMER_HANDLERS,
+                handlers=timer_handlers(
+                    SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
+                ),
             )
             # Read in the advance's transaction, as the HTTP endpoint does: no worker can have
             # sent one of these before it commits.

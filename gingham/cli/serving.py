@@ -191,7 +191,7 @@ def run_worker(settings: Settings) -> None:
 
     import httpx
 
-    from gingham.app import TIMER_HANDLERS
+    from gingham.app import timer_handlers
     from gingham.sandbox_clock.timer_loop import TimerLoop
     from gingham.webhooks.outbox import call_after_enqueueing_commits
     from gingham.webhooks.worker import delivery_worker
@@ -211,7 +211,7 @@ def run_worker(settings: Settings) -> None:
             # Webhooks that timers enqueue are sent as soon as the timers' transaction commits.
             call_after_enqueueing_commits(session_factory, worker.wake)
             timer_loop = TimerLoop(
-                session_factory=session_factory, clock=clock, handlers=TIMER_HANDLERS
+                session_factory=session_factory, clock=clock, handlers=timer_handlers(secrets)
             )
 
             def stop() -> None:

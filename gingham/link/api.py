@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from gingham import errors
 from gingham.link import legacy, oauth, service
-from gingham.link.flow import FlowContext
+from gingham.link.flow import FlowContext, SessionEnded
 from gingham.link_tokens.models import LinkToken
 from gingham.wire.endpoint import JSONObject, Runtime, internal_route
 from gingham.wire.ids import token_hash
@@ -47,7 +47,7 @@ _ACTION_SCHEMA: Schema = {
 }
 
 
-def frame_routes(runtime: Runtime, *, on_end: service.SessionEnded | None = None) -> list[Route]:
+def frame_routes(runtime: Runtime, *, on_end: SessionEnded | None = None) -> list[Route]:
     def context(session: Session, request_id: str, link_token: str) -> FlowContext:
         # The frame runs on the time of the client whose link token it holds.
         return flow_context(

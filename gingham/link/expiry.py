@@ -21,6 +21,7 @@ token's state (gingham.link.steps.ending).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
@@ -29,7 +30,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from gingham import errors
 from gingham.crypto import SecretBox
-from gingham.link.flow import FlowContext, LinkFlow
+from gingham.link.flow import FlowContext, LinkFlow, SessionEnded
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link.state import View
 from gingham.link.steps import ending
@@ -119,20 +120,9 @@ def events_of_its_end(session: Session, row: LinkSession) -> list[dict[str, Any]
     return [{"event_name": e.event_name, "metadata": e.metadata_} for e in events]
 
 
-class _NothingSealed(SecretBox):
-    """A timer ends a session with an exit, which neither seals nor opens a public token."""
-
-    def __init__(self) -> None:
-        pass
-
-    def seal(self, plaintext: str, *, context: str) -> str:
-        raise AssertionError("a session deadline seals nothing")
-
-    def open(self, sealed: str, *, context: str) -> str:
-        raise AssertionError("a session deadline opens nothing")
-
-
-def _end_overdue_session(timer: TimerContext) -> None:
+def _end_overdue_session(
+    secrets: SecretBox, on_end: SessionEnded | None, timer: TimerContext
+) -> None:
     assert timer.timer.subject_id is not None
     row = timer.session.get(LinkSession, timer.timer.subject_id)
     if row is None or row.status != "open":
@@ -143,12 +133,18 @@ def _end_overdue_session(timer: TimerContext) -> None:
     )
     timer.session.refresh(row, with_for_update=True)
     assert token is not None
-    ctx = FlowContext(timer.session, timer.now, new_request_id(), _NothingSealed())
+    ctx = FlowContext(timer.session, timer.now, new_request_id(), secrets)
     flow = LinkFlow(ctx, token, row)
     if row.status != "open" or not token_gave_out(flow):
         return
     end_with_invalid_token(flow)
     flow.save()
+    # As when a call ends it: Hosted Link reports the abandoned session (SESSION_FINISHED, EVENTS).
+    if on_end is not None:
+        on_end(ctx, token, row)
 
 
-TIMER_HANDLERS: dict[str, TimerHandler] = {SESSION_DEADLINE: _end_overdue_session}
+def timer_handlers(secrets: SecretBox, on_end: SessionEnded | None) -> dict[str, TimerHandler]:
+    """The session-deadline timer, ending sessions with `secrets` (to read the sealed tokens a
+    LINK webhook carries) and telling `on_end`, as the frame's routes do."""
+    return {SESSION_DEADLINE: partial(_end_overdue_session, secrets, on_end)}

@@ -10,6 +10,7 @@ shows in gingham.link.panes.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,11 @@ from gingham.link_customizations.service import DEFAULT, Customization, customiz
 from gingham.link_tokens.models import LinkToken
 from gingham.wire.endpoint import Caller
 from gingham.wire.json import format_timestamp_ms
+
+# Run in the transaction that ended a Link session (onSuccess or onExit: a frame call, or the
+# session's deadline timer), for what else happens then (Hosted Link's LINK webhooks);
+# gingham.app passes it to the frame routes and to the deadline timer.
+SessionEnded = Callable[["FlowContext", LinkToken, LinkSession], None]
 
 if TYPE_CHECKING:
     from gingham.oauth_bank.connector import BankConnector

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -12,16 +11,12 @@ from sqlalchemy.orm import Session
 from gingham import errors
 from gingham.crypto import SecretBox
 from gingham.link import actions, expiry, legacy, oauth, panes
-from gingham.link.flow import FlowContext, LinkFlow
+from gingham.link.flow import FlowContext, LinkFlow, SessionEnded
 from gingham.link.models import LinkEvent, LinkOAuthState, LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.wire.ids import token_environment, token_hash
 from gingham.wire.json import format_datetime
-
-# Run in the transaction of the frame call that ended a Link session (onSuccess or onExit), for
-# what else happens then (Hosted Link's LINK webhooks); gingham.app passes it to the frame routes.
-SessionEnded = Callable[[FlowContext, LinkToken, LinkSession], None]
 
 
 def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:

@@ -127,6 +127,26 @@ class TestWebhooks:
         assert "public_tokens" not in sent["SESSION_FINISHED"]
         assert sent["EVENTS"]["events"][-1]["event_name"] == "EXIT"
 
+    def test_a_session_link_gives_up_on_sends_session_finished_exited_and_events(
+        self, client: TestClient, plaid: PlaidCaller
+    ) -> None:
+        # The user opened the URL and walked away: 30 minutes later (on the sandbox clock) the
+        # deadline timer ends the session, and the app hears of it as of any other exit.
+        created = create_hosted(plaid, hosted_link={"url_lifetime_seconds": 7200})
+        frame = FrameDriver(client, created["link_token"])
+        frame.start()
+        assert link_webhooks(plaid, frame.state["link_session_id"]) == {}
+        advance(plaid, "PT30M")
+        sent = link_webhooks(plaid, frame.state["link_session_id"])
+        assert set(sent) == {"SESSION_FINISHED", "EVENTS"}
+        assert sent["SESSION_FINISHED"]["status"] == "EXITED"
+        assert sent["SESSION_FINISHED"]["link_token"] == created["link_token"]
+        names = [event["event_name"] for event in sent["EVENTS"]["events"]]
+        assert names[-2:] == ["ERROR", "EXIT"]
+        assert sent["EVENTS"]["events"][-2]["event_metadata"]["error_code"] == (
+            "INVALID_LINK_TOKEN"
+        )
+
     def test_the_users_user_id_is_in_session_finished(
         self, client: TestClient, plaid: PlaidCaller
     ) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from gingham.app import TIMER_HANDLERS, create_app
+from gingham.app import create_app
 from gingham.clients import service as clients_service
 from gingham.clock import SystemClock
 from gingham.config import Settings
@@ -26,7 +26,6 @@ from gingham.sandbox_clock.models import SandboxTimer
 from gingham.sandbox_clock.service import (
     TimerHandler,
     advance_clock,
-    merge_timer_handlers,
     schedule_timer,
 )
 from gingham.sandbox_clock.timer_loop import TimerLoop
@@ -234,8 +233,7 @@ class TestWhereTheLoopRuns:
             database_url=committed_url, secret_key=TEST_SECRET_KEY, data_dir=tmp_path
         )
         # The app owns its database, as under `gingham serve`.
-        handlers = merge_timer_handlers(TIMER_HANDLERS, timer_handlers)
-        with TestClient(create_app(settings, timer_handlers=handlers)):
+        with TestClient(create_app(settings, extra_timer_handlers=timer_handlers)):
             schedule_soon(committed_sessions, client_id)
             wait_until(lambda: bool(recorder.seen), "the timer firing")
         assert recorder.subjects == ["soon"]

@@ -20,10 +20,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
-from gingham.app import TIMER_HANDLERS, create_app
+from gingham.app import create_app
 from gingham.clients import service as clients_service
 from gingham.config import Settings
-from gingham.sandbox_clock.service import TimerContext, merge_timer_handlers
+from gingham.sandbox_clock.service import TimerContext
 from gingham.sandbox_clock.service import schedule_timer as schedule
 from gingham.webhooks import outbox, waiting
 from gingham.webhooks.models import WebhookAttempt
@@ -56,8 +56,8 @@ def settings(committed_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def served(settings: Settings, committed_sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     """The app as `gingham serve` runs it: its own database, its worker, real time."""
-    handlers = merge_timer_handlers(TIMER_HANDLERS, {TIMER_KIND: enqueue_for_timer})
-    with TestClient(create_app(settings, timer_handlers=handlers)) as client:
+    handlers = {TIMER_KIND: enqueue_for_timer}
+    with TestClient(create_app(settings, extra_timer_handlers=handlers)) as client:
         yield client
 
 
