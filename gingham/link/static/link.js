@@ -157,11 +157,14 @@
     var metadata = message.metadata || {};
     var institution = metadata.institution || {};
     if (message.type === "event") {
-      var pairs = [["event_name", message.event_name]];
-      WEBVIEW_EVENT_KEYS.concat(Object.keys(metadata)).forEach(function (key) {
-        if (!pairs.some(function (pair) { return pair[0] === key; })) pairs.push([key, metadata[key]]);
+      // Plaid's keys first, then any other metadata Gingham's onEvent carries.
+      var extra = Object.keys(metadata).filter(function (key) {
+        return WEBVIEW_EVENT_KEYS.indexOf(key) < 0;
       });
-      return plaidlinkUrl("event", pairs);
+      var pairs = WEBVIEW_EVENT_KEYS.concat(extra).map(function (key) {
+        return [key, metadata[key]];
+      });
+      return plaidlinkUrl("event", [["event_name", message.event_name]].concat(pairs));
     }
     if (message.type === "success") {
       var accounts = metadata.accounts || [];
