@@ -239,6 +239,9 @@ class TestConnected:
         app.pane("CONNECTED", "connected" if backend == "sqlite" else None)
         app.click("connected-continue")
         connected = app.wait_for("connected")
+        app.pane("DONE", "done" if backend == "sqlite" else None)
+        # The app has the public token; the user is not shown it.
+        expect(app.page.get_by_test_id("public-token")).to_have_count(0)
 
         # Nothing lost, nothing reordered, and connected comes last.
         assert app.event_names() == HAPPY_PATH_EVENTS

@@ -1774,7 +1774,7 @@
     var success = outcome.type === "success";
     var body = null;
     // Opened directly as a page there is no app to tell: show the result instead.
-    if (!framed && success && outcome.public_token) {
+    if (!framed && !config.webview && success && outcome.public_token) {
       body = [
         h("p", { class: "fine" }, "Public token"),
         h("code", { class: "token", "data-testid": "public-token" }, outcome.public_token),
