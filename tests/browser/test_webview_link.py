@@ -296,6 +296,9 @@ class TestConnected:
             app.page.wait_for_timeout(25)
         (search,) = [e for e in app.events() if e["event_name"] == "SEARCH_INSTITUTION"]
         assert search["institution_search_query"] == "Platypus & Co"
+        # Spaces as %20: iOS's URLComponents reads "+" as a plus sign.
+        (url,) = [u for u in app.navigations if "SEARCH_INSTITUTION" in u]
+        assert "institution_search_query=Platypus%20%26%20Co&" in url
         assert set(search) == EVENT_KEYS
 
 
@@ -455,6 +458,37 @@ class TestLegacyPublicKey:
         item = plaid_post(app.gingham, "/item/get", {"access_token": access_token})["item"]
         assert item["webhook"] == "https://example.com/hook"
         assert set(item["billed_products"]) >= {"transactions", "auth"}
+
+    def test_update_mode_through_a_public_token(self, app: WebviewApp, public_key: str) -> None:
+        public_token = plaid_post(
+            app.gingham,
+            "/sandbox/public_token/create",
+            {"institution_id": "ins_109508", "initial_products": ["transactions"]},
+        )["public_token"]
+        access_token = plaid_post(
+            app.gingham, "/item/public_token/exchange", {"public_token": public_token}
+        )["access_token"]
+        plaid_post(app.gingham, "/sandbox/item/reset_login", {"access_token": access_token})
+        update_token = plaid_post(
+            app.gingham, "/item/public_token/create", {"access_token": access_token}
+        )["public_token"]
+        # Plaid's Android sample named the update-mode token `public_token`.
+        app.load(
+            key=public_key,
+            env="sandbox",
+            product="transactions",
+            clientName="Legacy Webview App",
+            public_token=update_token,
+        )
+        app.pane("CONSENT")
+        app.click("consent-continue")
+        app.pane("CREDENTIAL", "legacy-update-credential")
+        app.submit_credentials()
+        app.pane("CONNECTED")
+        app.click("connected-continue")
+        app.wait_for("connected")
+        item = plaid_post(app.gingham, "/item/get", {"access_token": access_token})["item"]
+        assert item["error"] is None
 
     def test_a_bad_option_names_itself_in_the_exit(self, app: WebviewApp, public_key: str) -> None:
         app.load(
