@@ -119,7 +119,13 @@ def fresh_database(name: str) -> contextlib.AbstractContextManager[Database]:
 def server_env(database: Database) -> dict[str, str]:
     """This process's environment without GINGHAM_* settings, plus the benchmark's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GINGHAM_")}
-    return {**env, **database.env, "GINGHAM_HOST": HOST, "GINGHAM_LOG_LEVEL": "warning"}
+    return {
+        **env,
+        **database.env,
+        "GINGHAM_HOST": HOST,
+        "GINGHAM_LOG_LEVEL": "warning",
+        "GINGHAM_ACCESS_LOG": "0",
+    }
 
 
 def create_client(env: Mapping[str, str]) -> Credentials:

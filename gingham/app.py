@@ -34,6 +34,9 @@ from gingham.crypto import SecretBox, load_or_create_key
 from gingham.db import make_engine, make_session_factory
 from gingham.demo import api as demo_api
 from gingham.demo import pages as demo_pages
+from gingham.hosted_link import api as hosted_link_api
+from gingham.hosted_link import pages as hosted_link_pages
+from gingham.hosted_link import service as hosted_link_service
 from gingham.identity import api as identity_api
 from gingham.institutions import api as institutions_api
 from gingham.institutions import pages as institutions_pages
@@ -64,6 +67,7 @@ from gingham.users import api as users_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
+from gingham.wire.access_log import AccessLog
 from gingham.wire.body import BoundedBodies
 from gingham.wire.endpoint import (
     AnyHandler,
@@ -98,6 +102,7 @@ ENDPOINTS: list[Endpoint] = [
     *link_customizations_api.ENDPOINTS,
     *bank_simulation_api.ENDPOINTS,
     *link_headless.ENDPOINTS,
+    *hosted_link_api.ENDPOINTS,
 ]
 _GINGHAM_PATHS = "/_gingham/"
 # Plaid's endpoints, path → handler (what the demo may call, what compatibility tests cover).
@@ -247,8 +252,9 @@ def create_app(
     routes: list[BaseRoute] = [
         *endpoint_routes(endpoints, runtime),
         *transactions_api.routes(runtime),
-        *link_api.frame_routes(runtime),
+        *link_api.frame_routes(runtime, on_end=hosted_link_service.session_ended),
         *link_pages.routes(runtime),
+        *hosted_link_pages.routes(runtime),
         *institutions_pages.routes(),
         *link_legal.routes(),
         *(demo_api.routes(runtime, PLAID_ENDPOINTS) if settings.demo_enabled else []),
@@ -266,11 +272,12 @@ def create_app(
             Exception: http_error,
         },
         middleware=[
+            *([Middleware(AccessLog)] if settings.access_log else []),
             Middleware(
                 BoundedBodies,
                 limit=settings.max_body_bytes,
                 timeout=settings.body_timeout_seconds,
-            )
+            ),
         ],
         lifespan=lifespan,
     )

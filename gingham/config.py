@@ -62,6 +62,8 @@ class Settings:
     # Whether webhooks may go to loopback and private addresses: yes in a sandbox, where
     # receivers run beside Gingham; a server shared on a network can refuse them.
     webhook_private_addresses: bool = True
+    # One line per request on the log (gingham.wire.access_log); `gingham serve --quiet` drops it.
+    access_log: bool = True
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -120,6 +122,8 @@ class Settings:
             values["body_timeout_seconds"] = float(value)
         if value := env.get(ENV_PREFIX + "FAILED_CREDENTIALS_LIMIT"):
             values["failed_credentials_limit"] = int(value)
+        if value := env.get(ENV_PREFIX + "ACCESS_LOG"):
+            values["access_log"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "WEBHOOK_PRIVATE_ADDRESSES"):
             values["webhook_private_addresses"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "DEMO"):

@@ -90,14 +90,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(environment: dict[str, str], log_path: Path) -> Iterator[ServerProcess]:
-    """`gingham serve` on a free port, its output in `log_path`; stopped on exit."""
+def running_server(
+    environment: dict[str, str], log_path: Path, *options: str
+) -> Iterator[ServerProcess]:
+    """`gingham serve` on a free port with `options`, its output in `log_path`; stopped on exit."""
     port = free_port()
     environment = {**environment, "GINGHAM_BANK_PORT": str(free_port())}
     server = ServerProcess(f"http://127.0.0.1:{port}", log_path)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            gingham_command("serve", "--port", str(port)),
+            gingham_command("serve", "--port", str(port), *options),
             env=environment,
             stdin=subprocess.DEVNULL,
             stdout=log,

@@ -17,13 +17,15 @@ from gingham.items import service as items_service
 from gingham.link.flow import LinkFlow
 from gingham.link.state import View
 from gingham.link.steps import accounts, credentials, ending, institution, oauth
+from gingham.link.steps import returning_user as ru
 from gingham.users import service as users_service
 
 Step = Callable[[LinkFlow, dict[str, Any]], None]
 
 # Every pane but the last two can be left: `exit` opens the exit confirmation.
 STEPS: dict[tuple[View, str], Step] = {
-    (View.CONSENT, "continue"): institution.continue_from_consent,
+    # With the link token's phone number, consent leads to the returning user experience.
+    (View.CONSENT, "continue"): ru.continue_from_consent,
     (View.CONSENT, "exit"): ending.ask_to_exit,
     (View.DATA_TRANSPARENCY_CONSENT, "continue"): institution.renew_consent,
     (View.DATA_TRANSPARENCY_CONSENT, "exit"): ending.ask_to_exit,
@@ -48,6 +50,25 @@ STEPS: dict[tuple[View, str], Step] = {
     (View.ERROR, "exit"): ending.ask_to_exit,
     (View.EXIT, "exit_confirm"): ending.confirm_exit,
     (View.EXIT, "exit_cancel"): ending.cancel_exit,
+    # The returning user experience (gingham.link.steps.returning_user).
+    (View.CONSENT, "use_phone"): ru.ask_for_phone,
+    (View.SUBMIT_PHONE, "submit_phone"): ru.submit_phone,
+    (View.SUBMIT_PHONE, "skip_phone"): ru.skip_phone,
+    (View.SUBMIT_PHONE, "back"): ru.back_to_consent,
+    (View.SUBMIT_PHONE, "exit"): ending.ask_to_exit,
+    (View.VERIFY_PHONE, "submit_otp"): ru.submit_otp,
+    (View.VERIFY_PHONE, "resend_code"): ru.resend_code,
+    (View.VERIFY_PHONE, "skip_phone"): ru.skip_phone,
+    (View.VERIFY_PHONE, "back"): ru.back_to_phone,
+    (View.VERIFY_PHONE, "exit"): ending.ask_to_exit,
+    (View.SELECT_SAVED_INSTITUTION, "select_saved_institution"): ru.select_saved_institution,
+    (View.SELECT_SAVED_INSTITUTION, "connect_new"): ru.connect_new_institution,
+    (View.SELECT_SAVED_INSTITUTION, "exit"): ending.ask_to_exit,
+    (View.SELECT_SAVED_ACCOUNT, "select_saved_accounts"): ru.select_saved_accounts,
+    (View.SELECT_SAVED_ACCOUNT, "connect_new"): ru.connect_new_institution,
+    (View.SELECT_SAVED_ACCOUNT, "back"): ru.back_to_saved_institutions,
+    (View.SELECT_SAVED_ACCOUNT, "exit"): ending.ask_to_exit,
+    (View.CONNECTED, "remember"): ru.offer_to_remember,
 }
 
 # Actions taken on any pane: the app closing Link (the handler's exit({force: true})).

@@ -47,7 +47,7 @@ _ACTION_SCHEMA: Schema = {
 }
 
 
-def frame_routes(runtime: Runtime) -> list[Route]:
+def frame_routes(runtime: Runtime, *, on_end: service.SessionEnded | None = None) -> list[Route]:
     def context(session: Session, request_id: str, link_token: str) -> FlowContext:
         # The frame runs on the time of the client whose link token it holds.
         return flow_context(
@@ -70,6 +70,7 @@ def frame_routes(runtime: Runtime) -> list[Route]:
             context(session, request_id, body["link_token"]),
             body["link_token"],
             body.get("received_redirect_uri"),
+            on_end=on_end,
         )
 
     def act(
@@ -82,6 +83,7 @@ def frame_routes(runtime: Runtime) -> list[Route]:
             link_token,
             action,
             body,
+            on_end=on_end,
         )
 
     async def oauth_callback(request: Request) -> Response:

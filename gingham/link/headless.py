@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gingham import errors
 from gingham.bank import mfa
+from gingham.hosted_link.service import session_ended
 from gingham.link import actions, oauth, panes, service
 from gingham.link.api import flow_context
 from gingham.link.flow import LinkFlow
@@ -78,7 +79,14 @@ def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
         ctx.after_commit(at_the_bank)
         return {"link_session_id": row.id}
     flow.save()
+    _ended(flow)
     return _result(flow)
+
+
+def _ended(flow: LinkFlow) -> None:
+    # What the frame's routes do when a session ends (a Hosted Link token's LINK webhooks).
+    if flow.row.status != "open":
+        session_ended(flow.ctx, flow.token, flow.row)
 
 
 def _exit_from(body: JSONObject) -> str | None:
@@ -119,6 +127,7 @@ async def _sign_in_at_the_bank(
             actions.act(flow, "oauth_complete", {})
             _drive(flow, body, _exit_from(body), at_oauth="refuse")
             flow.save()
+            _ended(flow)
             return _result(flow)
 
     if runtime.database_in_threads:
@@ -158,6 +167,9 @@ def _drive(flow: LinkFlow, body: JSONObject, exit_from: str | None, *, at_oauth:
             actions.act(flow, "force_exit", {})
         elif view in (View.CONSENT, View.DATA_TRANSPARENCY_CONSENT, View.CONNECTED):
             actions.act(flow, "continue", {})
+        elif view in (View.SUBMIT_PHONE, View.VERIFY_PHONE):
+            # A link token with user.phone_number: links as a guest, as one who skips it.
+            actions.act(flow, "skip_phone", {})
         elif view is View.SELECT_INSTITUTION:
             institution_id = body.get("institution_id", _DEFAULT_INSTITUTION)
             actions.act(flow, "select_institution", {"institution_id": institution_id})

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gingham.db import Base, UTCDateTime
@@ -71,3 +71,24 @@ class LinkOAuthState(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when a re-initialised Link resumed the session with it; it cannot be used twice.
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RememberedConnection(Base):
+    """A connection a guest chose to save with their phone number after linking it: the next
+    Link session verified with that number offers it (the returning user experience).
+
+    Like Plaid's network it belongs to the person, not to one app: every client of the
+    environment sees it. `username` is the Sandbox login the connection signs in as; `masks`
+    the accounts the user shared.
+    """
+
+    __tablename__ = "link_remembered_connections"
+    __table_args__ = (UniqueConstraint("environment", "phone_number", "institution_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    environment: Mapped[str] = mapped_column(String(16))
+    phone_number: Mapped[str] = mapped_column(String(16))  # E.164
+    institution_id: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(256))
+    masks: Mapped[list[str]] = mapped_column(JSON)
+    remembered_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from gingham import errors
+from gingham.hosted_link.options import is_hosted
 from gingham.link.models import LinkOAuthState, LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.wire.page_headers import page_headers
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger("gingham.link.oauth")
 
 CALLBACK_PATH = "/link/oauth/callback"
+# Hosted Link's return leg: without an app page to come back to, the bank returns the browser to
+# Gingham (gingham.hosted_link.pages), which opens the Hosted Link page again with the
+# oauth_state_id, whatever redirect_uri the token has.
+HOSTED_LINK_RETURN_PATH = "/hosted-link/oauth-return"
 
 # The data each product needs the user to share at the bank (the bank's scope names).
 PRODUCT_SCOPES = {
@@ -66,12 +71,26 @@ def parse_received_redirect_uri(token: LinkToken, received: str) -> str:
             "parameter Link added (no other parameters, no fragment): oauth uri does not contain a valid oauth_state_id query parameter"
         )
     base = parts._replace(query="", fragment="").geturl()
+    if is_hosted(token.config) and parts.path == HOSTED_LINK_RETURN_PATH:
+        return query[0][1]
     if base != (token.config.get("redirect_uri") or ""):
         raise errors.invalid_field(
             f"receivedRedirectUri {base!r} is not the link token's redirect_uri "
             f"{token.config.get('redirect_uri')!r}"
         )
     return query[0][1]
+
+
+def return_uri(config: Mapping[str, Any], base_url: str) -> str | None:
+    """Where the bank's answer sends the browser in the redirect flow, if anywhere."""
+    if is_hosted(dict(config)):
+        return base_url + HOSTED_LINK_RETURN_PATH
+    redirect_uri: str | None = config.get("redirect_uri")
+    return redirect_uri
+
+
+def redirect_available(config: Mapping[str, Any]) -> bool:
+    return is_hosted(dict(config)) or bool(config.get("redirect_uri"))
 
 
 def resume_state(session: Session, token: LinkToken, oauth_state_id: str) -> LinkOAuthState:
@@ -139,7 +158,7 @@ async def record_bank_answer(runtime: Runtime, params: Mapping[str, str]) -> Ban
         state.completed_at = runtime.clock.now()
         link_session = session.get(LinkSession, state.link_session_id)
         token = session.get(LinkToken, link_session.link_token_id) if link_session else None
-        redirect_uri = token.config.get("redirect_uri") if token else None
+        redirect_uri = return_uri(token.config, runtime.settings.base_url) if token else None
     return BankAnswer(state_id, outcome["status"], mode, redirect_uri)
 
 

@@ -18,13 +18,16 @@ from gingham.items.schemas import DATA_SCOPES
 from gingham.link import oauth, policy
 from gingham.link.eligibility import eligible_accounts
 from gingham.link.flow import LinkFlow
+from gingham.link.sandbox_profiles import display_phone
 from gingham.link.state import MfaStep, OfferedAccount, View
+from gingham.link.steps import returning_user
 from gingham.link.wording import (
     PRODUCT_CONSENTS,
     SCOPE_NAMES,
     data_scope_name,
     product_name,
 )
+from gingham.link_customizations.appearance import frame_json
 from gingham.wire.json import format_datetime
 
 
@@ -45,6 +48,8 @@ def pane(flow: LinkFlow) -> dict[str, Any]:
         "name": view,
         "client_name": flow.config["client_name"],
         "institution": institution_json(institution) if institution else None,
+        # Every pane carries the customization's looks and words, in every Link mode.
+        "customization": frame_json(flow.customization.appearance, update_mode=flow.is_update_mode),
     }
     builder = _PANES.get(view)
     if builder is not None:
@@ -98,6 +103,7 @@ def _consent(flow: LinkFlow) -> dict[str, Any]:
             }
             for product in added
         ],
+        "returning_user": _returning_user_offer(flow),
     }
 
 
@@ -194,14 +200,18 @@ def _products_leaving_out(flow: LinkFlow, left_out: list[AccountTemplate]) -> li
 
 
 def _connected(flow: LinkFlow) -> dict[str, Any]:
-    return {"accounts": [account_choice(a) for a in flow.state.offered_by_id(flow.state.selected)]}
+    return {
+        "accounts": [account_choice(a) for a in flow.state.offered_by_id(flow.state.selected)],
+        # A guest can save the connection with their phone number (the returning user experience).
+        "remember": returning_user.can_remember(flow),
+    }
 
 
 def _oauth(flow: LinkFlow) -> dict[str, Any]:
     institution = flow.institution
     trip = flow.state.oauth
     return {
-        "redirect_available": bool(flow.config.get("redirect_uri")),
+        "redirect_available": oauth.redirect_available(flow.config),
         "qr_available": institution is not None and institution.login is LoginKind.OAUTH_QR,
         "app2app": institution is not None and institution.login is LoginKind.OAUTH_APP2APP,
         **({"qr_svg": oauth.qr_svg(trip.url)} if trip and trip.mode == "qr" and trip.url else {}),
@@ -237,6 +247,66 @@ def _exit(flow: LinkFlow) -> dict[str, Any]:
     return {"previous_view": flow.state.previous_view}
 
 
+# -- the returning user experience -------------------------------------------------------------
+
+
+def _returning_user_offer(flow: LinkFlow) -> dict[str, Any] | None:
+    """On the consent pane: whether the user can find their saved accounts by phone number, and
+    the number the link token gave (then Continue asks for its code)."""
+    if not returning_user.is_offered(flow):
+        return None
+    phone = returning_user.token_phone(flow)
+    return {"phone_number": display_phone(phone) if phone else None}
+
+
+def _submit_phone(flow: LinkFlow) -> dict[str, Any]:
+    phone = flow.state.phone
+    number = (phone.number if phone else None) or returning_user.token_phone(flow)
+    return {
+        "phone_number": display_phone(number) if number else "",
+        "error": phone.error if phone else None,
+        "remembering": bool(phone and phone.remembering),
+    }
+
+
+def _verify_phone(flow: LinkFlow) -> dict[str, Any]:
+    phone = flow.state.phone
+    assert phone is not None and phone.number is not None
+    return {
+        "phone_number": display_phone(phone.number),
+        "code_length": 6,
+        "error": phone.error,
+        "notice": phone.notice,
+        "remembering": phone.remembering,
+    }
+
+
+def _select_saved_institution(flow: LinkFlow) -> dict[str, Any]:
+    saved = []
+    for connection in returning_user.saved_connections(flow):
+        found = catalogue.find(connection.institution_id)
+        if found is None:
+            continue
+        listed = effective_institutions(flow.ctx.session, [found])
+        saved.append({**institution_json(listed[0]), "masks": list(connection.masks)})
+    phone = flow.state.phone
+    return {
+        "saved": saved,
+        "phone_number": display_phone(phone.number) if phone and phone.number else None,
+    }
+
+
+def _select_saved_account(flow: LinkFlow) -> dict[str, Any]:
+    preselected = set(flow.state.preselected)
+    return {
+        "accounts": [
+            {**account_choice(a), "selected": a.id in preselected} for a in flow.state.offered
+        ],
+        "multi": not policy.single_select(flow.snapshot),
+        "error": flow.state.error,
+    }
+
+
 _PANES = {
     View.CONSENT: _consent,
     View.DATA_TRANSPARENCY_CONSENT: _review,
@@ -248,4 +318,8 @@ _PANES = {
     View.OAUTH: _oauth,
     View.ERROR: _error,
     View.EXIT: _exit,
+    View.SUBMIT_PHONE: _submit_phone,
+    View.VERIFY_PHONE: _verify_phone,
+    View.SELECT_SAVED_INSTITUTION: _select_saved_institution,
+    View.SELECT_SAVED_ACCOUNT: _select_saved_account,
 }

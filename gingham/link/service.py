@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,10 @@ from gingham.link_tokens.service import invalid_link_token
 from gingham.wire.ids import token_environment, token_hash
 from gingham.wire.json import format_datetime
 
+# Run in the transaction of the frame call that ended a Link session (onSuccess or onExit), for
+# what else happens then (Hosted Link's LINK webhooks); gingham.app passes it to the frame routes.
+SessionEnded = Callable[[FlowContext, LinkToken, LinkSession], None]
+
 
 def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
     """The link token, if Link may still run with it; INVALID_LINK_TOKEN otherwise."""
@@ -32,11 +37,15 @@ def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
 
 
 def start_session(
-    ctx: FlowContext, link_token: str, received_redirect_uri: str | None = None
+    ctx: FlowContext,
+    link_token: str,
+    received_redirect_uri: str | None = None,
+    *,
+    on_end: SessionEnded | None = None,
 ) -> dict[str, Any]:
     token = usable_link_token(ctx, link_token)
     if received_redirect_uri:
-        return _resume_session(ctx, token, received_redirect_uri)
+        return _resume_session(ctx, token, received_redirect_uri, on_end)
     row = LinkSession(
         id=str(uuid.uuid4()),
         link_token_id=token.id,
@@ -55,6 +64,7 @@ def start_session(
     flow = LinkFlow(ctx, token, row)
     actions.start(flow)
     flow.save()
+    _after(flow, on_end)
     return panes.response(flow)
 
 
@@ -73,7 +83,7 @@ def start_legacy_session(
 
 
 def _resume_session(
-    ctx: FlowContext, token: LinkToken, received_redirect_uri: str
+    ctx: FlowContext, token: LinkToken, received_redirect_uri: str, on_end: SessionEnded | None
 ) -> dict[str, Any]:
     """Link opened again at the redirect URI after the bank: the same session continues."""
     state = oauth.resume_state(
@@ -84,11 +94,18 @@ def _resume_session(
     flow = LinkFlow(ctx, token, row)
     actions.resume_after_redirect(flow)
     flow.save()
+    _after(flow, on_end)
     return panes.response(flow)
 
 
 def apply_action(
-    ctx: FlowContext, link_session_id: str, link_token: str, action: str, body: dict[str, Any]
+    ctx: FlowContext,
+    link_session_id: str,
+    link_token: str,
+    action: str,
+    body: dict[str, Any],
+    *,
+    on_end: SessionEnded | None = None,
 ) -> dict[str, Any]:
     token = usable_link_token(ctx, link_token)
     row = ctx.session.get(LinkSession, link_session_id, with_for_update=True)
@@ -101,7 +118,26 @@ def apply_action(
     flow = LinkFlow(ctx, token, row)
     actions.act(flow, action, body)
     flow.save()
+    _after(flow, on_end)
     return panes.response(flow)
+
+
+def _after(flow: LinkFlow, on_end: SessionEnded | None) -> None:
+    # Only an open session reaches here, so a status other than open was set by this call.
+    if on_end is not None and flow.row.status != "open":
+        on_end(flow.ctx, flow.token, flow.row)
+
+
+def events_of_session(session: Session, link_session_id: str) -> list[dict[str, Any]]:
+    """A session's events as /link/token/get and the LINK EVENTS webhook give them."""
+    return [
+        _event_json(event)
+        for event in session.scalars(
+            select(LinkEvent)
+            .where(LinkEvent.link_session_id == link_session_id)
+            .order_by(LinkEvent.sequence)
+        )
+    ]
 
 
 def sessions_of_link_token(

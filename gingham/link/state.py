@@ -29,6 +29,11 @@ class View(StrEnum):
     CONNECTED = "CONNECTED"
     ERROR = "ERROR"
     EXIT = "EXIT"
+    # The returning user experience (gingham.link.steps.returning_user).
+    SUBMIT_PHONE = "SUBMIT_PHONE"
+    VERIFY_PHONE = "VERIFY_PHONE"
+    SELECT_SAVED_INSTITUTION = "SELECT_SAVED_INSTITUTION"
+    SELECT_SAVED_ACCOUNT = "SELECT_SAVED_ACCOUNT"
 
 
 class MfaStep(StrEnum):
@@ -105,6 +110,21 @@ class BankConsent:
 
 
 @dataclass(slots=True)
+class PhoneVerification:
+    """The returning user experience: the phone number entered (E.164), whether its one-time
+    code was verified, the wrong codes so far, and what the phone panes say (not Plaid errors:
+    onExit never carries them)."""
+
+    number: str | None = None
+    verified: bool = False
+    failures: int = 0
+    error: str | None = None
+    notice: str | None = None
+    # A guest saving the connection they just linked, for next time (from CONNECTED).
+    remembering: bool = False
+
+
+@dataclass(slots=True)
 class SessionState:
     """What a Link session remembers between the frame's calls."""
 
@@ -137,6 +157,8 @@ class SessionState:
     previous_view: View | None = None
     # The public token of the Item linked, sealed (gingham.crypto) to the session.
     public_token_sealed: str | None = None
+    # The returning user experience: the phone number and its one-time code.
+    phone: PhoneVerification | None = None
 
     def offered_by_id(self, ids: list[str] | set[str]) -> list[OfferedAccount]:
         wanted = set(ids)
@@ -172,6 +194,7 @@ class SessionState:
             "previous_view": self.previous_view,
             # Read by /link/token/get (gingham.link.service) under this name.
             "public_token": self.public_token_sealed,
+            "phone": None if self.phone is None else asdict(self.phone),
         }
 
     @classmethod
@@ -204,6 +227,7 @@ class SessionState:
             reauthorized=data.get("reauthorized", False),
             previous_view=_view(data.get("previous_view")),
             public_token_sealed=data.get("public_token"),
+            phone=None if data.get("phone") is None else PhoneVerification(**data["phone"]),
         )
 
 

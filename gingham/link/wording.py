@@ -64,3 +64,17 @@ def select_an_account_for(client_name: str, product: str) -> str:
     return f"Select at least one account that {client_name} can use for {product_name(product)}" + (
         " (a checking or savings account)." if product == "auth" else "."
     )
+
+
+# The returning user experience: what the phone panes say.
+PHONE_NOT_VALID = "Enter a valid US or Canadian mobile number."
+PHONE_NOT_IN_SANDBOX = (
+    "Invalid phone number. In the Sandbox, use 415-555-0011 (a returning user) or 415-555-0010 "
+    "(a new user)."
+)
+OTP_INCORRECT = "That code is incorrect. Check the code and try again."
+OTP_TOO_MANY = "Too many incorrect codes. Send a new code, or continue as a guest."
+OTP_SENT_AGAIN = "We sent a new code to {phone}."
+SAVED_CONNECTION_NOT_REUSABLE = (
+    "Your saved connection to {name} needs you to log in again. Log in to reconnect."
+)

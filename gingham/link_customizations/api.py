@@ -4,6 +4,14 @@ with an API client's credentials like Plaid's endpoints."""
 from __future__ import annotations
 
 from gingham.link_customizations import service
+from gingham.link_customizations.appearance import (
+    MAX_FEATURED_INSTITUTIONS,
+    TEXT_MAX_LENGTH,
+    TEXT_STRINGS,
+    InstitutionSelect,
+    appearance_from_request,
+    appearance_json,
+)
 from gingham.link_customizations.service import AccountSelect, Customization
 from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.validation import Schema
@@ -28,6 +36,26 @@ SAVE_SCHEMA: Schema = {
                 },
             },
         },
+        "background_color": {"type": "string", "nullable": True},
+        "text_strings": {
+            "type": "object",
+            "properties": {
+                name: {"type": "string", "minLength": 1, "maxLength": TEXT_MAX_LENGTH}
+                for name in TEXT_STRINGS
+            },
+        },
+        "institution_select": {
+            "type": "object",
+            "required": ["mode"],
+            "properties": {
+                "mode": {"type": "string", "enum": [mode.value for mode in InstitutionSelect]},
+                "institution_ids": {
+                    "type": "array",
+                    "items": {"type": "string", "minLength": 1, "maxLength": 100},
+                    "maxItems": MAX_FEATURED_INSTITUTIONS,
+                },
+            },
+        },
     },
 }
 GET_SCHEMA: Schema = {"type": "object", "required": ["name"], "properties": {"name": _NAME}}
@@ -41,6 +69,7 @@ def customization_json(customization: Customization) -> JSONObject:
             "enabled": customization.data_transparency,
             "use_cases": customization.consented_use_cases or [],
         },
+        **appearance_json(customization.appearance),
     }
 
 
@@ -54,6 +83,7 @@ def save(ctx: RequestContext, body: JSONObject) -> JSONObject:
             account_select=AccountSelect(body.get("account_select", AccountSelect.MULTIPLE)),
             data_transparency=bool(dtm.get("enabled")),
             use_cases=tuple(dtm.get("use_cases") or ()),
+            appearance=appearance_from_request(body),
         ),
         ctx.now,
     )

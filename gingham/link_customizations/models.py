@@ -10,8 +10,9 @@ from gingham.db import Base, UTCDateTime
 
 class LinkCustomization(Base):
     """A client's named Link customization, chosen with /link/token/create's
-    `link_customization_name`: how Account Select behaves, and whether Link shows Data
-    Transparency Messaging with the client's use cases."""
+    `link_customization_name`: how Account Select behaves, whether Link shows Data
+    Transparency Messaging with the client's use cases, and how Link looks and what it says
+    (gingham.link_customizations.appearance)."""
 
     __tablename__ = "link_customizations"
     __table_args__ = (UniqueConstraint("client_id", "environment", "name"),)
@@ -24,4 +25,11 @@ class LinkCustomization(Base):
     account_select: Mapped[str] = mapped_column(String(16))
     data_transparency: Mapped[bool]
     use_cases: Mapped[list[str]] = mapped_column(JSON)
+    # "#RRGGBB"; None keeps Link's own colours.
+    background_color: Mapped[str | None] = mapped_column(String(7))
+    # Text string name -> text; None (rows saved before text strings existed) as {}.
+    text_strings: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # gingham.link_customizations.appearance.InstitutionSelect
+    institution_select: Mapped[str] = mapped_column(String(16), server_default="AUTOMATIC")
+    featured_institutions: Mapped[list[str] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

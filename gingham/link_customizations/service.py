@@ -1,10 +1,11 @@
 """Link customizations: the built-in ones and those a client saves, found by name.
 
 Plaid's dashboard keeps customizations per client; Gingham keeps them per client and environment,
-saved through `/_gingham/link_customizations/save`. A customization decides two things Link
-does differently: whether Account Select lets the user pick one account or several, and whether
-Link shows Data Transparency Messaging (DTM) — the client's use cases for the data, consented to
-on the consent pane and kept on the Item (`consented_use_cases`).
+saved through `/_gingham/link_customizations/save`. A customization decides what Link does
+differently: whether Account Select lets the user pick one account or several, whether Link shows
+Data Transparency Messaging (DTM) — the client's use cases for the data, consented to on the
+consent pane and kept on the Item (`consented_use_cases`) — and how Link looks and what it says
+(gingham.link_customizations.appearance).
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.db import add_once
+from gingham.link_customizations.appearance import (
+    PLAID_DEFAULTS,
+    Appearance,
+    InstitutionSelect,
+)
 from gingham.link_customizations.models import LinkCustomization
 from gingham.wire.endpoint import Caller
 
@@ -40,6 +46,7 @@ class Customization:
     account_select: AccountSelect = AccountSelect.MULTIPLE
     data_transparency: bool = False
     use_cases: tuple[str, ...] = ()
+    appearance: Appearance = PLAID_DEFAULTS
 
     @property
     def single_account(self) -> bool:
@@ -101,6 +108,10 @@ def save_customization(
         "account_select": customization.account_select.value,
         "data_transparency": customization.data_transparency,
         "use_cases": list(customization.use_cases),
+        "background_color": customization.appearance.background_color,
+        "text_strings": dict(customization.appearance.text_strings),
+        "institution_select": customization.appearance.institution_select.value,
+        "featured_institutions": list(customization.appearance.featured_institutions),
         "updated_at": now,
     }
     row = LinkCustomization(
@@ -133,4 +144,10 @@ def _customization(row: LinkCustomization) -> Customization:
         account_select=AccountSelect(row.account_select),
         data_transparency=row.data_transparency,
         use_cases=tuple(row.use_cases),
+        appearance=Appearance(
+            background_color=row.background_color,
+            text_strings=dict(row.text_strings or {}),
+            institution_select=InstitutionSelect(row.institution_select),
+            featured_institutions=tuple(row.featured_institutions or ()),
+        ),
     )

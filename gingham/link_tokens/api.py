@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gingham.hosted_link import service as hosted_link_service
+from gingham.hosted_link.options import is_hosted
 from gingham.link.service import sessions_of_link_token
 from gingham.link_tokens import service
 from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
@@ -10,7 +12,17 @@ from gingham.wire.json import format_datetime
 
 def create_link_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
     token, row = service.create_link_token(ctx.session, ctx.caller, body, ctx.now)
-    return {"link_token": token, "expiration": format_datetime(row.expires_at)}
+    created: JSONObject = {"link_token": token, "expiration": format_datetime(row.expires_at)}
+    if is_hosted(body):
+        created["hosted_link_url"] = hosted_link_service.create_hosted_link(
+            ctx.session,
+            ctx.caller,
+            token,
+            row,
+            ctx.runtime.secrets,
+            base_url=ctx.runtime.settings.base_url,
+        )
+    return created
 
 
 def get_link_token(ctx: RequestContext, body: JSONObject) -> JSONObject:

@@ -13,6 +13,7 @@ from gingham import errors
 from gingham.clients import allow_lists
 from gingham.clients.android_packages import ANDROID_PACKAGES
 from gingham.clients.redirect_uris import REDIRECT_URIS
+from gingham.hosted_link.options import check_hosted_link, is_hosted
 from gingham.institutions import catalogue
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
@@ -296,6 +297,9 @@ def create_link_token(
         _check_new_item_mode(body)
         _check_income_verification(body, owner)
         lifetime = LIFETIME
+    if is_hosted(body):
+        # A Hosted Link token lives as long as its URL.
+        lifetime = check_hosted_link(body, update_mode=lifetime == UPDATE_MODE_LIFETIME).lifetime
 
     token = new_token("link", caller.environment)
     user = body.get("user") or {}

@@ -12,6 +12,7 @@ from gingham.bank_income import models as _bank_income  # noqa: F401
 from gingham.clients import models as _clients  # noqa: F401
 from gingham.config import Settings
 from gingham.db import Base, make_engine
+from gingham.hosted_link import models as _hosted_link  # noqa: F401
 from gingham.institutions import models as _institutions  # noqa: F401
 from gingham.investments import models as _investments  # noqa: F401
 from gingham.items import models as _items  # noqa: F401

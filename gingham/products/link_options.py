@@ -5,8 +5,8 @@ Link flow Gingham does not serve is refused up front, as a product it does not s
 than stored and ignored (the app would wait for a payment, a transfer decision or a Consumer
 Report that never comes). Options of served products and fields Plaid itself accepts without
 acting on them (`eu_config`, `institution_id`, `financekit_supported`, `third_party_user_token`,
-`appearance_mode`, the `auth`, `investments` and `transactions` settings, `hosted_link`) are
-accepted.
+`appearance_mode`, the `auth`, `investments` and `transactions` settings) are accepted, and so
+is `hosted_link` (served by gingham.hosted_link).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ class TimerLoop:
 
     async def run(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        logger.info("sandbox timer loop started (every %g s)", self._tick)
+        logger.debug("sandbox timer loop started (every %g s)", self._tick)
         try:
             while not self._stopping:
                 try:

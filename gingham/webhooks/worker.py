@@ -194,7 +194,7 @@ class DeliveryWorker:
         back the attempts still unfinished, due as they were."""
         self._bind()
         assert self._wake is not None
-        logger.info("webhook worker %s started (%s retries)", self.worker_id, self._profile.name)
+        logger.debug("webhook worker %s started (%s retries)", self.worker_id, self._profile.name)
         with contextlib.suppress(Exception):
             freed = await self._database(self._free_attempts_of_dead_workers)
             if freed:

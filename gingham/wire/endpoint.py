@@ -28,6 +28,7 @@ from gingham.clock import Clock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
 from gingham.wire import json
+from gingham.wire.access_log import REQUEST_ID_STATE_KEY
 from gingham.wire.ids import new_request_id
 from gingham.wire.validation import Schema, request_schema, validate
 
@@ -229,6 +230,7 @@ def json_route(
 
     async def endpoint(request: Request) -> Response:
         request_id = new_request_id()
+        request.scope.setdefault("state", {})[REQUEST_ID_STATE_KEY] = request_id
         after_commit: list[AfterCommit] = []
         try:
             if before_body is not None:

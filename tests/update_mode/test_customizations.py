@@ -21,6 +21,13 @@ from tests.update_mode.helpers import (
     update_token,
 )
 
+# What a customization that sets none of Link's looks or words answers with.
+PLAID_DEFAULT_LOOKS = {
+    "background_color": None,
+    "text_strings": {},
+    "institution_select": {"mode": "AUTOMATIC", "institution_ids": []},
+}
+
 
 def get_customization(plaid: PlaidCaller, name: str) -> dict[str, Any]:
     found: dict[str, Any] = plaid.ok("/_gingham/link_customizations/get", {"name": name})[
@@ -61,6 +68,7 @@ class TestSaveAndGet:
                 "enabled": True,
                 "use_cases": ["Verify your income", "Check your balance before a payment"],
             },
+            **PLAID_DEFAULT_LOOKS,
         }
         assert saved == expected
         assert get_customization(plaid, "lending") == expected
@@ -73,6 +81,7 @@ class TestSaveAndGet:
             "name": "dtm",
             "account_select": "MULTI_SELECT",
             "data_transparency_messaging": {"enabled": True, "use_cases": DEFAULT_USE_CASES},
+            **PLAID_DEFAULT_LOOKS,
         }
 
     def test_only_a_name_means_multi_select_without_data_transparency(
@@ -82,6 +91,7 @@ class TestSaveAndGet:
             "name": "plain",
             "account_select": "MULTI_SELECT",
             "data_transparency_messaging": {"enabled": False, "use_cases": []},
+            **PLAID_DEFAULT_LOOKS,
         }
 
     def test_saving_the_same_name_again_replaces_it(self, plaid: PlaidCaller) -> None:
@@ -97,6 +107,7 @@ class TestSaveAndGet:
             "name": "mine",
             "account_select": "MULTI_SELECT",
             "data_transparency_messaging": {"enabled": False, "use_cases": []},
+            **PLAID_DEFAULT_LOOKS,
         }
 
     @pytest.mark.parametrize(
@@ -110,6 +121,7 @@ class TestSaveAndGet:
             "name": name,
             "account_select": account_select,
             "data_transparency_messaging": {"enabled": False, "use_cases": []},
+            **PLAID_DEFAULT_LOOKS,
         }
 
     def test_a_name_never_saved_is_not_found(self, plaid: PlaidCaller) -> None:

@@ -20,6 +20,8 @@
     // A public-key integration: the key, and its Plaid.create options (from the fragment).
     publicKey: params.get("key") || "",
     legacy: readLegacyOptions(),
+    // A Hosted Link page (gingham/hosted_link/pages.py): its configuration, else null.
+    hosted: readHostedLink(),
   };
 
   function readLegacyOptions() {
@@ -33,6 +35,35 @@
       return {};
     }
   }
+  /* ---------------------------------------------------------------- Hosted Link */
+
+  // The Hosted Link page runs Link by itself, with no app page around it: the server writes the
+  // link token into the page (a JSON block), with the completion redirect to go to when the
+  // session ends and, on the bank's return leg, the URL to resume the session at.
+  function readHostedLink() {
+    var element = document.getElementById("gingham-hosted-link");
+    if (!element) return null;
+    try {
+      var hosted = JSON.parse(element.textContent || "");
+      return hosted && typeof hosted === "object" ? hosted : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  if (config.hosted) {
+    config.token = config.hosted.link_token || "";
+    config.receivedRedirectUri = config.hosted.received_redirect_uri || "";
+  }
+
+  // Success and exit alike end on the completion redirect, as at Plaid; the app learns how the
+  // session ended from the LINK webhooks. The public token is the app's, never shown here.
+  function finishHosted(outcome) {
+    mount(renderDone({ type: outcome.type, error: outcome.error || null, metadata: {} }), null);
+    var target = config.hosted.completion_redirect_uri;
+    if (target) window.location.assign(target);
+  }
+
   // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
   var framed = window.parent !== window && !!config.parentOrigin;
 
@@ -444,6 +475,7 @@
     } else {
       report({ type: "exit", error: outcome.error || null, metadata: outcome.metadata || {} });
     }
+    if (config.hosted) return finishHosted(outcome);
     mount(renderDone(outcome), null);
   }
 
@@ -884,7 +916,7 @@
         h("span", { class: "hero-link" }),
         h("span", { class: "monogram monogram-lg gingham-mark" }),
       ]),
-      title: client + " uses Gingham to connect your account",
+      title: client + " uses Gingham to connect your " + (customText(view, "consent") || "account"),
       body: [
         h("ul", { class: "points" }, [
           h("li", null, [
@@ -911,6 +943,7 @@
           : null,
         useCases.length ? listCard("How " + client + " will use your data", "consent-use-cases", useCases) : null,
         productConsentCards(view),
+        returningUserOffer(view, client),
       ],
       footer: [
         button("Continue", {
@@ -996,6 +1029,7 @@
   }
 
   function resultsContent(view) {
+    if (showsFeaturedGrid(view)) return featuredGrid(view);
     var results = view.results || [];
     if (!results.length) {
       var query = (view.query || "").trim();
@@ -1031,7 +1065,7 @@
       id: inputId,
       type: "search",
       class: "input search-input",
-      placeholder: "Search",
+      placeholder: customText(view, "institution_search") || "Search",
       autocomplete: "off",
       autocapitalize: "off",
       spellcheck: "false",
@@ -1043,7 +1077,7 @@
       },
     });
     var root = pane("SELECT_INSTITUTION", {
-      title: "Select your institution",
+      title: customText(view, "institution_select") || "Select your institution",
       institution: null,
       onSubmit: function (form) {
         // Enter searches at once; pressed again on up-to-date results it picks the first one.
@@ -1079,6 +1113,56 @@
     ui.alert.textContent = "";
     applyBusy();
     return true;
+  }
+
+  /* ---------------------------------------------------------------- Link customization */
+
+  // The link token's Link customization (gingham.link_customizations.appearance) comes with
+  // every pane: a text string it sets replaces Link's own words.
+  function customText(view, name) {
+    var texts = (view && view.customization && view.customization.text_strings) || {};
+    return textOf(texts[name]) || null;
+  }
+
+  // Its Background Color: behind Link's window, or the page when Link is a page of its own.
+  function applyBackground(view) {
+    if (!view || !view.customization) return;
+    var color = view.customization.background_color;
+    var valid = typeof color === "string" && /^#[0-9A-Fa-f]{6}$/.test(color);
+    if (valid) document.body.style.setProperty("--link-background", color);
+    else document.body.style.removeProperty("--link-background");
+    document.body.classList.toggle("customized-background", valid);
+  }
+
+  // Custom financial institutions: before a search, the chosen banks as a grid of their logos.
+  function showsFeaturedGrid(view) {
+    var custom = view.customization && view.customization.institution_select === "CUSTOM";
+    return !!custom && !(view.query || "").trim() && (view.results || []).length > 0;
+  }
+
+  function featuredGrid(view) {
+    return h(
+      "ul",
+      { class: "results results-grid", "aria-label": "Institutions", "data-testid": "institution-grid" },
+      view.results.map(function (inst) {
+        return h(
+          "li",
+          null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: "inst inst-tile",
+              "data-testid": "institution-" + inst.institution_id,
+              onclick: function () {
+                selectInstitution(inst);
+              },
+            },
+            [institutionMark(inst, "lg"), h("span", { class: "inst-name" }, inst.name), healthBadge(inst)]
+          )
+        );
+      })
+    );
   }
 
   var INPUT_TYPES = { text: 1, password: 1, email: 1, tel: 1, number: 1 };
@@ -1479,7 +1563,7 @@
       close: false,
       institution: view.institution,
       top: h("div", { class: "success-mark", "aria-hidden": "true" }),
-      title: "Success",
+      title: customText(view, "connected") || "Success",
       lead: "Your account" + (accounts.length > 1 ? "s have" : " has") + " been connected to " + client + ".",
       body: accounts.length
         ? h(
@@ -1500,6 +1584,7 @@
             action("continue");
           },
         }),
+        rememberOffer(view),
       ],
     });
   }
@@ -1974,6 +2059,253 @@
     });
   }
 
+  /* ---------------------------------------------------------------- returning user experience */
+
+  // On the consent pane: find the accounts saved with a phone number. With the link token's
+  // number, Continue already leads there; otherwise a button does.
+  function returningUserOffer(view, client) {
+    var offer = view.returning_user;
+    if (!offer) return null;
+    if (offer.phone_number) {
+      return h("p", { class: "ru-offer-note", "data-testid": "consent-phone-note" }, [
+        "After you continue, we'll text a code to ",
+        h("strong", { class: "nowrap" }, offer.phone_number),
+        " to find the accounts you've saved.",
+      ]);
+    }
+    return h("div", { class: "card ru-offer" }, [
+      h("span", { class: "ru-phone-icon", "aria-hidden": "true" }),
+      h("div", { class: "ru-offer-text" }, [
+        h("h2", { class: "ru-offer-title" }, "Linked an account before?"),
+        h("p", null, "Use your phone number to connect saved accounts to " + client + " faster."),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "link-btn",
+            "data-testid": "consent-use-phone",
+            onclick: function () {
+              action("use_phone");
+            },
+          },
+          "Continue with phone number"
+        ),
+      ]),
+    ]);
+  }
+
+  // Phone numbers and codes stay on one line: "415-555-0010" must not break at a hyphen.
+  // On CONNECTED, for a guest: save the connection with a phone number for next time.
+  function rememberOffer(view) {
+    if (!view.remember) return null;
+    return linkButton("Save this account for next time", "connected-remember", function () {
+      action("remember");
+    });
+  }
+
+  function sandboxHint(parts) {
+    return h(
+      "p",
+      { class: "fine ru-sandbox-hint" },
+      parts.map(function (part, i) {
+        return i % 2 ? h("span", { class: "nowrap" }, part) : part;
+      })
+    );
+  }
+
+  function linkButton(label, testid, onclick) {
+    return h("button", { type: "button", class: "link-btn", "data-testid": testid, onclick: onclick }, label);
+  }
+
+  function renderSubmitPhone(view) {
+    var id = nextId("phone");
+    var input = h("input", {
+      id: id,
+      name: "phone",
+      type: "tel",
+      class: "input",
+      inputmode: "tel",
+      autocomplete: "tel-national",
+      placeholder: "(415) 555-0011",
+      "aria-invalid": view.error ? "true" : null,
+      "data-testid": "phone-input",
+      value: view.phone_number || "",
+    });
+    return pane("SUBMIT_PHONE", {
+      back: backButton("phone-back", function () {
+        action("back");
+      }),
+      top: h("div", { class: "ru-badge", "aria-hidden": "true" }, h("span", { class: "ru-phone-icon" })),
+      title: view.remembering ? "Save your account for next time" : "Enter your phone number",
+      lead: view.remembering
+        ? "Next time you connect an app, find this account with your phone number. We'll text you a code."
+        : "Find the accounts you've linked with Gingham before and connect them in a few taps. We'll text you a code.",
+      alert: view.error || null,
+      body: h("div", { class: "field" }, [h("label", { for: id }, "Mobile number"), input]),
+      footer: [
+        button("Continue", { submit: true, testid: "phone-continue" }),
+        button(view.remembering ? "Not now" : "Continue as guest", {
+          secondary: true,
+          testid: "phone-skip",
+          onclick: function () {
+            action("skip_phone");
+          },
+        }),
+        sandboxHint(["Sandbox: ", "415-555-0011", " is a returning user, ", "415-555-0010", " a new one."]),
+      ],
+      onSubmit: function () {
+        action("submit_phone", { phone_number: input.value });
+      },
+      focus: input,
+    });
+  }
+
+  function renderVerifyPhone(view) {
+    var id = nextId("otp");
+    var length = view.code_length || 6;
+    var input = h("input", {
+      id: id,
+      name: "code",
+      type: "text",
+      class: "input otp-input",
+      inputmode: "numeric",
+      autocomplete: "one-time-code",
+      maxlength: String(length),
+      "aria-invalid": view.error ? "true" : null,
+      "data-testid": "otp-input",
+    });
+    var notice = textOf(view.notice);
+    return pane("VERIFY_PHONE", {
+      back: backButton("otp-back", function () {
+        action("back");
+      }),
+      top: h("div", { class: "ru-badge", "aria-hidden": "true" }, h("span", { class: "ru-phone-icon" })),
+      title: "Enter the code",
+      lead: "We sent a " + length + "-digit code to " + (view.phone_number || "your phone") + ".",
+      alert: view.error || null,
+      body: [
+        notice ? h("div", { class: "notice ru-notice", role: "status", "data-testid": "otp-notice" }, notice) : null,
+        h("div", { class: "field" }, [h("label", { for: id }, "Verification code"), input]),
+        h("p", { class: "ru-resend" }, [
+          "Didn't get it? ",
+          linkButton("Resend code", "otp-resend", function () {
+            action("resend_code");
+          }),
+        ]),
+      ],
+      footer: [
+        button("Continue", { submit: true, testid: "otp-submit" }),
+        button(view.remembering ? "Not now" : "Continue as guest", {
+          secondary: true,
+          testid: "otp-skip",
+          onclick: function () {
+            action("skip_phone");
+          },
+        }),
+        sandboxHint(["Sandbox code: ", "123456"]),
+      ],
+      onSubmit: function () {
+        action("submit_otp", { code: input.value });
+      },
+      focus: input,
+    });
+  }
+
+  function savedInstitutionItem(inst) {
+    var masks = (inst.masks || []).map(maskText).join(", ");
+    return h(
+      "li",
+      null,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "inst",
+          "data-testid": "saved-institution-" + inst.institution_id,
+          onclick: function () {
+            action("select_saved_institution", { institution_id: inst.institution_id });
+          },
+        },
+        [
+          institutionMark(inst),
+          h("span", { class: "inst-text" }, [
+            h("span", { class: "inst-name" }, inst.name),
+            masks ? h("span", { class: "inst-url" }, "Saved: " + masks) : null,
+          ]),
+          healthBadge(inst),
+          h("span", { class: "ru-chevron", "aria-hidden": "true" }),
+        ]
+      )
+    );
+  }
+
+  function renderSelectSavedInstitution(view) {
+    var client = view.client_name || "the app";
+    var saved = view.saved || [];
+    return pane("SELECT_SAVED_INSTITUTION", {
+      title: "Welcome back",
+      lead: "Choose a saved institution to connect to " + client + ", or link a new one.",
+      body: [
+        view.phone_number ? h("p", { class: "ru-verified", "data-testid": "saved-phone" }, "Verified " + view.phone_number) : null,
+        h("ul", { class: "results ru-saved", "aria-label": "Saved institutions" }, saved.map(savedInstitutionItem)),
+      ],
+      footer: [
+        button("Link a new account", {
+          secondary: true,
+          testid: "saved-connect-new",
+          onclick: function () {
+            action("connect_new");
+          },
+        }),
+      ],
+    });
+  }
+
+  function renderSelectSavedAccount(view) {
+    var multi = !!view.multi;
+    var client = view.client_name || "the app";
+    var bank = (view.institution && view.institution.name) || "your bank";
+    var accounts = view.accounts || [];
+    var submit = button("Continue", {
+      submit: true,
+      testid: "saved-accounts-continue",
+      disabled: !accounts.some(function (a) {
+        return a.selected;
+      }),
+    });
+    function onchange(event) {
+      submit.disabled = !event.currentTarget.form.querySelector("input[name=account]:checked");
+    }
+    return pane("SELECT_SAVED_ACCOUNT", {
+      institution: view.institution,
+      back: backButton("saved-accounts-back", function () {
+        action("back");
+      }),
+      title: multi ? "Select accounts" : "Select an account",
+      lead: "Your saved accounts at " + bank + " are selected. " + client + " will only have access to the " +
+        (multi ? "accounts" : "account") + " you select.",
+      alert: view.error ? errorText({ plaid: view.error }) : null,
+      body: h("fieldset", { class: "accounts" }, [
+        h("legend", { class: "sr-only" }, multi ? "Accounts (choose one or more)" : "Accounts (choose one)"),
+        accounts.map(function (account) {
+          return accountRow(account, multi, onchange);
+        }),
+      ]),
+      footer: [
+        submit,
+        linkButton("Link a different account", "saved-accounts-connect-new", function () {
+          action("connect_new");
+        }),
+      ],
+      onSubmit: function (form) {
+        var ids = Array.prototype.map.call(form.querySelectorAll("input[name=account]:checked"), function (el) {
+          return el.value;
+        });
+        if (ids.length) action("select_saved_accounts", { account_ids: ids });
+      },
+    });
+  }
+
   var RENDERERS = {
     CONSENT: renderConsent,
     DATA_TRANSPARENCY_CONSENT: renderDataTransparencyConsent,
@@ -1986,11 +2318,16 @@
     ERROR: renderError,
     EXIT: renderExit,
     LOADING: renderLoading,
+    SUBMIT_PHONE: renderSubmitPhone,
+    VERIFY_PHONE: renderVerifyPhone,
+    SELECT_SAVED_INSTITUTION: renderSelectSavedInstitution,
+    SELECT_SAVED_ACCOUNT: renderSelectSavedAccount,
   };
 
   /* ---------------------------------------------------------------- mounting, focus, busy */
 
   function render(view) {
+    applyBackground(view);
     if (view.name === "SELECT_INSTITUTION" && ui.viewName === "SELECT_INSTITUTION" && updateResults(view)) return;
     // The pane an error interrupted (the exit confirmation can come back to the error pane).
     if (view.name === "ERROR" && ui.viewName !== "ERROR" && ui.viewName !== "EXIT") ui.errorFrom = ui.viewName;

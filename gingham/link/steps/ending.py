@@ -216,8 +216,10 @@ def force_exit(flow: LinkFlow, body: dict[str, Any]) -> None:
 def finish_exit(flow: LinkFlow, left_from: View, error: errors.PlaidError | None = None) -> None:
     if left_from is View.EXIT:
         left_from = flow.state.previous_view or View.CONSENT
-    if left_from is View.CONNECTED:
-        # The Item is already linked: exiting now still hands it over (Plaid's exit()).
+    remembering = flow.state.phone is not None and flow.state.phone.remembering
+    if left_from is View.CONNECTED or remembering:
+        # The Item is already linked: exiting now still hands it over (Plaid's exit()), also
+        # while the user is saving it for next time.
         flow.record("HANDOFF")
         _finish_success(flow)
         return
@@ -249,6 +251,11 @@ _EXIT_STATUSES = {
     View.SELECT_ACCOUNT: "requires_account_selection",
     View.OAUTH: "requires_oauth",
     View.CONNECTED: "connected",
+    # The returning user experience: no institution chosen yet, or its accounts to choose.
+    View.SUBMIT_PHONE: "requires_credentials",
+    View.VERIFY_PHONE: "requires_credentials",
+    View.SELECT_SAVED_INSTITUTION: "requires_credentials",
+    View.SELECT_SAVED_ACCOUNT: "requires_account_selection",
 }
 
 _MFA_EXIT_STATUSES = {

@@ -16,6 +16,7 @@ from gingham.link.flow import LinkFlow
 from gingham.link.state import View
 from gingham.link.steps import credentials, ending
 from gingham.link.wording import DEGRADED_NOTICE
+from gingham.link_customizations.appearance import featured
 
 # Institutions shown before the user searches.
 DEFAULT_RESULTS = 10
@@ -60,7 +61,9 @@ def _candidates(flow: LinkFlow) -> list[SandboxInstitution]:
 
 
 def default_results(flow: LinkFlow) -> list[str]:
-    return [institution.institution_id for institution in _candidates(flow)[:DEFAULT_RESULTS]]
+    offered = [institution.institution_id for institution in _candidates(flow)]
+    # A customization's own institutions (those the session offers), else Link's list.
+    return featured(flow.customization.appearance, offered) or offered[:DEFAULT_RESULTS]
 
 
 def search(flow: LinkFlow, body: dict[str, Any]) -> None:

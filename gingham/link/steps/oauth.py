@@ -21,7 +21,7 @@ from gingham.link import policy
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
 from gingham.link.flow import LinkFlow
 from gingham.link.models import LinkOAuthState
-from gingham.link.oauth import PRODUCT_SCOPES
+from gingham.link.oauth import PRODUCT_SCOPES, redirect_available
 from gingham.link.state import BankConsent, OAuthTrip, OfferedAccount, View
 from gingham.link.steps import ending
 from gingham.link.wording import SCOPE_NAMES
@@ -40,7 +40,7 @@ def open_oauth(flow: LinkFlow, body: dict[str, Any]) -> None:
         raise errors.invalid_field("only institutions with a QR-code flow take mode qr")
     if bank is None:
         raise errors.internal_server_error()
-    if mode == "redirect" and not flow.config.get("redirect_uri"):
+    if mode == "redirect" and not redirect_available(flow.config):
         raise errors.invalid_field(
             "the redirect flow needs the link token's redirect_uri (set it in /link/token/create); "
             "without one only the pop-up flow can be used"

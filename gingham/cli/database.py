@@ -1,0 +1,35 @@
+"""What every command that opens the database directly does first."""
+
+from __future__ import annotations
+
+from gingham.clients import service as clients_service
+from gingham.clients.service import IssuedCredentials
+from gingham.clock import SystemClock
+from gingham.config import Settings
+from gingham.db import create_private_sqlite_file, make_engine, make_session_factory, migrate
+
+DEFAULT_CLIENT_NAME = "Gingham sandbox"
+
+
+def prepare_database(settings: Settings) -> None:
+    """Create the SQLite file privately (0600) if it is new, and migrate it to the latest schema."""
+    if settings.is_sqlite:
+        create_private_sqlite_file(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+
+
+def create_client(settings: Settings, name: str, *, only_if_none: bool) -> IssuedCredentials | None:
+    """A new sandbox API client with its credentials; with `only_if_none`, None when the database
+    has a client already."""
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session, session.begin():
+            if only_if_none and clients_service.has_any_client(session):
+                return None
+            return clients_service.create_client(session, name, SystemClock().now())
+    finally:
+        engine.dispose()

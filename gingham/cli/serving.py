@@ -1,0 +1,239 @@
+"""`gingham serve` and `gingham worker`: the long-running processes, and what they print."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+import socket
+import sys
+from dataclasses import dataclass
+
+from gingham import __version__
+from gingham.cli.database import DEFAULT_CLIENT_NAME, create_client, prepare_database
+from gingham.clients.service import IssuedCredentials
+from gingham.clock import SystemClock
+from gingham.config import Settings
+from gingham.crypto import SecretBox, load_or_create_key
+from gingham.db import make_engine, make_session_factory
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def configure_logging(settings: Settings) -> None:
+    level = settings.log_level.upper()
+    logging.basicConfig(level=level, format="%(levelname)s:     %(name)s: %(message)s")
+    quiet_below = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    # Migrations, one line per outbound request (every webhook sent) and uvicorn's start-up lines
+    # would bury the banner; --log-level debug brings them back. Failed deliveries are logged by
+    # gingham.webhooks, and the delivery log has every attempt.
+    for chatty in ("alembic", "httpx"):
+        logging.getLogger(chatty).setLevel(max(quiet_below, logging.getLogger().level))
+    # Request lines read like `stripe logs tail`'s: no level or logger name in front.
+    access = logging.getLogger("gingham.access")
+    access.propagate = False
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("  %(asctime)s  %(message)s", datefmt="%H:%M:%S"))
+    access.handlers[:] = [handler]
+    access.setLevel(logging.INFO if settings.access_log else logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Listener:
+    """A port a process of `gingham serve` listens on, and the option that changes it."""
+
+    label: str
+    port: int
+    option: str
+
+
+class PortInUse(Exception):
+    def __init__(self, listener: Listener) -> None:
+        super().__init__(
+            f"gingham: port {listener.port} ({listener.label}) is already in use; "
+            f"choose another with {listener.option} N"
+        )
+
+
+def bind(host: str, listener: Listener) -> socket.socket:
+    """The listening socket, bound before anything starts so that a busy port is one clear line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, listener.port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(listener) from None
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def banner(settings: Settings, created: IssuedCredentials | None) -> str:
+    url = settings.base_url
+    lines = [
+        f"Gingham {__version__}",
+        f"  API (Plaid-compatible):  {url}",
+        f"  sandbox OAuth bank:      {settings.bank_url}",
+        f"  database:                {settings.database_url.split('@')[-1]}",
+        (
+            f"  webhooks:                delivered by this process ({settings.webhook_retry} retries)"
+            if settings.webhook_worker
+            else "  webhooks:                queued for `gingham worker` processes (GINGHAM_WORKER=0)"
+        ),
+        (
+            f"  demo app:                {url}/ (try Link there)"
+            if settings.demo_enabled
+            else "  demo app:                off (GINGHAM_DEMO=1 switches it on)"
+        ),
+        (
+            "  requests:                one line each below (--quiet switches them off)"
+            if settings.access_log
+            else "  requests:                not logged (--quiet)"
+        ),
+    ]
+    if created is not None:
+        lines += [
+            "",
+            f"Created a sandbox API client ({created.name}). The secret is shown only now:",
+            f"  PLAID_CLIENT_ID={created.client_id}",
+            f"  PLAID_SECRET={created.secret}",
+            # Legacy integrations (Plaid.create({key}), /institutions/* with public_key) use this.
+            f"  PLAID_PUBLIC_KEY={created.public_key}",
+            "",
+            "Point plaid-python here:",
+            "  import plaid; from plaid.api import plaid_api",
+            f'  configuration = plaid.Configuration(host="{url}", api_key={{"clientId": "{created.client_id}", "secret": "{created.secret}"}})',
+            "  client = plaid_api.PlaidApi(plaid.ApiClient(configuration))",
+        ]
+    else:
+        lines += [
+            "",
+            "Using the existing database and its API clients; their secrets were shown when they were",
+            "created. Make another with: gingham client create --name NAME",
+            "A client's legacy public key (PLAID_PUBLIC_KEY): POST /_gingham/client/public_key/get",
+        ]
+    return "\n".join(lines)
+
+
+def serve(settings: Settings) -> int:
+    """Serve the API and the sandbox OAuth bank until SIGINT or SIGTERM; the exit status."""
+    import uvicorn
+
+    from gingham.app import create_app
+    from gingham.oauth_bank.server import create_bank_app
+
+    configure_logging(settings)
+    try:
+        api_socket = bind(settings.host, Listener("API", settings.port, "--port"))
+        try:
+            bank_socket = bind(
+                settings.host,
+                Listener("sandbox OAuth bank", settings.bank_listen_port, "--bank-port"),
+            )
+        except PortInUse:
+            api_socket.close()
+            raise
+    except PortInUse as busy:
+        print(busy, file=sys.stderr)
+        return 1
+    prepare_database(settings)
+    created = create_client(settings, DEFAULT_CLIENT_NAME, only_if_none=True)
+    print(banner(settings, created), flush=True)
+
+    def server(app: object) -> uvicorn.Server:
+        return uvicorn.Server(
+            uvicorn.Config(
+                app,  # type: ignore[arg-type]
+                # uvicorn's own start-up lines repeat the banner; errors still show.
+                log_level="debug" if settings.log_level == "debug" else "warning",
+                # gingham.wire.access_log writes Gingham's own, shorter lines.
+                access_log=False,
+                server_header=False,
+            )
+        )
+
+    engine = make_engine(settings.database_url)
+    clock = SystemClock()
+    bank = server(
+        create_bank_app(
+            session_factory=make_session_factory(engine),
+            clock=clock,
+            secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
+            public_url=settings.bank_url,
+            max_body_bytes=settings.max_body_bytes,
+            body_timeout_seconds=settings.body_timeout_seconds,
+        )
+    )
+    gingham = server(create_app(settings, clock=clock))
+
+    async def serve_both() -> None:
+        # The bank is a separate origin, as a real bank is: its own server on its own port, in
+        # this process. Stopping Gingham (Ctrl-C, SIGTERM) stops the bank with it.
+        bank_task = asyncio.create_task(bank.serve(sockets=[bank_socket]))
+        try:
+            await gingham.serve(sockets=[api_socket])
+        finally:
+            bank.should_exit = True
+            await bank_task
+
+    asyncio.run(serve_both())
+    return 0
+
+
+def run_worker(settings: Settings) -> None:
+    """Deliver webhooks and fire the sandbox timers that real time brings due, until SIGINT or
+    SIGTERM."""
+    import signal
+
+    import httpx
+
+    from gingham.app import TIMER_HANDLERS
+    from gingham.sandbox_clock.timer_loop import TimerLoop
+    from gingham.webhooks.outbox import call_after_enqueueing_commits
+    from gingham.webhooks.worker import delivery_worker
+
+    configure_logging(settings)
+    prepare_database(settings)
+    engine = make_engine(settings.database_url)
+    secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
+
+    async def deliver() -> None:
+        async with httpx.AsyncClient() as http:
+            session_factory = make_session_factory(engine)
+            clock = SystemClock()
+            worker = delivery_worker(
+                settings, session_factory, secrets=secrets, clock=clock, http=http
+            )
+            # Webhooks that timers enqueue are sent as soon as the timers' transaction commits.
+            call_after_enqueueing_commits(session_factory, worker.wake)
+            timer_loop = TimerLoop(
+                session_factory=session_factory, clock=clock, handlers=TIMER_HANDLERS
+            )
+
+            def stop() -> None:
+                timer_loop.stop()
+                worker.stop()
+
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop)
+            print(
+                f"Gingham webhook worker {worker.worker_id}: {settings.database_url.split('@')[-1]}"
+                f" ({settings.webhook_retry} retries; firing sandbox timers as they come due)",
+                flush=True,
+            )
+            firing = asyncio.create_task(timer_loop.run())
+            try:
+                await worker.run()
+            finally:
+                timer_loop.stop()
+                await firing
+
+    try:
+        asyncio.run(deliver())
+    finally:
+        engine.dispose()
