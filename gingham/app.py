@@ -46,6 +46,7 @@ from gingham.items import api as items_api
 from gingham.items import lifecycle as items_lifecycle
 from gingham.liabilities import api as liabilities_api
 from gingham.link import api as link_api
+from gingham.link import expiry as link_expiry
 from gingham.link import headless as link_headless
 from gingham.link import legal as link_legal
 from gingham.link import pages as link_pages
@@ -128,6 +129,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = merge_timer_handlers(
     assets_timers.TIMER_HANDLERS,
     statements_timers.TIMER_HANDLERS,
     bank_income_timers.TIMER_HANDLERS,
+    link_expiry.TIMER_HANDLERS,
 )
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.crypto import SecretBox
-from gingham.link import actions, legacy, oauth, panes
+from gingham.link import actions, expiry, legacy, oauth, panes
 from gingham.link.flow import FlowContext, LinkFlow
-from gingham.link.models import LinkEvent, LinkSession
+from gingham.link.models import LinkEvent, LinkOAuthState, LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.wire.ids import token_environment, token_hash
@@ -26,12 +26,20 @@ SessionEnded = Callable[[FlowContext, LinkToken, LinkSession], None]
 
 def usable_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
     """The link token, if Link may still run with it; INVALID_LINK_TOKEN otherwise."""
+    token = known_link_token(ctx, link_token)
+    if token.invalidated_at is not None or token.expires_at <= ctx.now:
+        raise invalid_link_token()
+    return token
+
+
+def known_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
+    """The link token, usable or not; INVALID_LINK_TOKEN for one Gingham never issued."""
     if token_environment(link_token, "link") is None:
         raise invalid_link_token()
     token = ctx.session.scalar(
         select(LinkToken).where(LinkToken.token_hash == token_hash(link_token))
     )
-    if token is None or token.invalidated_at is not None or token.expires_at <= ctx.now:
+    if token is None:
         raise invalid_link_token()
     return token
 
@@ -43,6 +51,10 @@ def start_session(
     *,
     on_end: SessionEnded | None = None,
 ) -> dict[str, Any]:
+    if received_redirect_uri:
+        given_up = _given_up_at_the_bank(ctx, link_token, received_redirect_uri, on_end)
+        if given_up is not None:
+            return given_up
     token = usable_link_token(ctx, link_token)
     if received_redirect_uri:
         return _resume_session(ctx, token, received_redirect_uri, on_end)
@@ -63,6 +75,7 @@ def start_session(
     ctx.session.flush()
     flow = LinkFlow(ctx, token, row)
     actions.start(flow)
+    expiry.schedule_deadline(ctx, token, row)
     flow.save()
     _after(flow, on_end)
     return panes.response(flow)
@@ -80,6 +93,44 @@ def start_legacy_session(
     else:
         link_token = legacy.mint_link_token(ctx, public_key, options)
     return {**start_session(ctx, link_token), "link_token": link_token}
+
+
+def _given_up_at_the_bank(
+    ctx: FlowContext, link_token: str, received_redirect_uri: str, on_end: SessionEnded | None
+) -> dict[str, Any] | None:
+    """Link gave up on the token while the user was at the bank (redirect flow): the session
+    ends, or has ended, with INVALID_LINK_TOKEN from the OAuth pane, as an action would find."""
+    token = known_link_token(ctx, link_token)
+    try:
+        state_id = oauth.parse_received_redirect_uri(token, received_redirect_uri)
+    except errors.PlaidError:
+        return None
+    state = ctx.session.get(LinkOAuthState, state_id)
+    row = (
+        ctx.session.get(LinkSession, state.link_session_id, with_for_update=True) if state else None
+    )
+    if row is None or row.link_token_id != token.id:
+        return None
+    return _if_link_gave_up(LinkFlow(ctx, token, row), on_end)
+
+
+def _if_link_gave_up(flow: LinkFlow, on_end: SessionEnded | None) -> dict[str, Any] | None:
+    """The answer for a session whose token stopped working (gingham.link.expiry): it ends now
+    with INVALID_LINK_TOKEN, or its deadline timer ended it so and the frame hears of it now.
+    None when the session can go on, or ended some other way."""
+    row = flow.row
+    if row.status != "open":
+        ending_events = expiry.events_of_its_end(flow.ctx.session, row)
+        if ending_events is None:
+            return None
+        flow.events, flow.outcome = ending_events, row.result
+        return panes.response(flow)
+    if not expiry.token_gave_out(flow):
+        return None
+    expiry.end_with_invalid_token(flow)
+    flow.save()
+    _after(flow, on_end)
+    return panes.response(flow)
 
 
 def _resume_session(
@@ -107,15 +158,20 @@ def apply_action(
     *,
     on_end: SessionEnded | None = None,
 ) -> dict[str, Any]:
-    token = usable_link_token(ctx, link_token)
+    # A token that stopped working ends the session it served (gingham.link.expiry): the
+    # session, not this call, answers for it.
+    token = known_link_token(ctx, link_token)
     row = ctx.session.get(LinkSession, link_session_id, with_for_update=True)
     if row is None or row.link_token_id != token.id:
         raise errors.InvalidRequest(
             "NOT_FOUND", f"no Link session {link_session_id} for this link token", status=404
         )
+    flow = LinkFlow(ctx, token, row)
+    given_up = _if_link_gave_up(flow, on_end)
+    if given_up is not None:
+        return given_up
     if row.status != "open":
         raise errors.invalid_field(f"the Link session has already ended ({row.status})")
-    flow = LinkFlow(ctx, token, row)
     actions.act(flow, action, body)
     flow.save()
     _after(flow, on_end)

@@ -140,7 +140,6 @@ class SessionState:
     error_view: View | None = None
     can_retry: bool = True
     notice: str | None = None
-    failed_logins: int = 0
     login: Login | None = None
     mfa: MfaProgress | None = None
     # SELECT_ACCOUNT: the accounts offered, those ticked beforehand (update mode), those the
@@ -174,7 +173,6 @@ class SessionState:
             "error_view": self.error_view,
             "can_retry": self.can_retry,
             "notice": self.notice,
-            "failed_logins": self.failed_logins,
             "login": None
             if self.login is None
             else {
@@ -211,7 +209,6 @@ class SessionState:
             error_view=_view(data.get("error_view")),
             can_retry=data.get("can_retry", True),
             notice=data.get("notice"),
-            failed_logins=data.get("failed_logins", 0),
             login=None
             if login is None
             else Login(login["username"], [AccountTemplate(**a) for a in login["accounts"]]),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gingham.db import Base, UTCDateTime
@@ -39,3 +39,6 @@ class LinkToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set when Link gives up on the token (e.g. too many failed logins); it stops working at once.
     invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Failed logins and MFA answers in all of the token's Link sessions: a new session with the
+    # same token does not start the count again (gingham.link.expiry).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

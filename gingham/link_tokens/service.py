@@ -314,6 +314,7 @@ def create_link_token(
         config=config,
         created_at=now,
         expires_at=now + lifetime,
+        failed_logins=0,
     )
     # A Core insert of the row's values: the ORM unit of work would cost more than the rest of
     # the request together.

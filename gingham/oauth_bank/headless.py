@@ -40,7 +40,9 @@ async def consent_as_user(
     browser back to."""
     opened = await http.get(authorization_url)
     page = _page(opened, "the sign-in page")
-    cookie = opened.cookies.get(BROWSER_COOKIE) or ""
+    # The bank sets its browser cookie once; a client that kept it from an earlier visit (the
+    # connector's, for every headless Link) gets no new one and must send the one it has.
+    cookie = opened.cookies.get(BROWSER_COOKIE) or http.cookies.get(BROWSER_COOKIE) or ""
     headers = {"Cookie": f"{BROWSER_COOKIE}={cookie}"}
     signed_in = await http.post(
         urljoin(authorization_url, _found(_FORM_ACTION, page, "the sign-in form")),

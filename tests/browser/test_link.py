@@ -278,9 +278,14 @@ class TestLinkTokens:
     ) -> None:
         open_link(link)
         link.to_credentials()
-        for _ in range(5):
+        for attempt in range(1, 6):
             link.submit_credentials("wrong")
-            link.page.wait_for_timeout(50)
+            # Each failed login sends an ERROR event: wait for it before the next try.
+            link.page.wait_for_function(
+                "(n) => window.linkLog.filter(e => e.kind === 'event' && e.args[0] === 'ERROR')"
+                ".length >= n",
+                arg=attempt,
+            )
         error, _metadata = link.wait_for_terminal()["args"]
         assert error["error_code"] == "INVALID_LINK_TOKEN"
 

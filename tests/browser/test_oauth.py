@@ -112,6 +112,14 @@ class TestPopupFlow:
         error, metadata = link.wait_for_terminal()["args"]
         assert metadata["status"] == "requires_oauth"
         assert error["error_code"] == "INTERNAL_SERVER_ERROR"
+        # The OAuth guide's sequence for an error at the bank.
+        names = link.event_names()
+        assert names[names.index("ERROR") :] == [
+            "ERROR",
+            "TRANSITION_VIEW:ERROR",
+            "TRANSITION_VIEW:EXIT",
+            "EXIT",
+        ]
 
     def test_partial_consent_without_the_products_data_fails(
         self, page: Page, app_origin: str, gingham: LiveGingham

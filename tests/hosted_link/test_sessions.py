@@ -224,8 +224,11 @@ class TestOneUrlManySessions:
         second = FrameDriver(client, created["link_token"])
         second.start()
         link_an_item(first)
-        response = second.post("continue")
-        assert response.json()["error_code"] == "INVALID_LINK_TOKEN"
+        outcome = second.act("continue")["outcome"]
+        assert outcome["type"] == "exit"
+        assert outcome["error"]["error_code"] == "INVALID_LINK_TOKEN"
+        finished = link_webhooks(plaid, second.state["link_session_id"])["SESSION_FINISHED"]
+        assert finished["status"] == "EXITED"
         # The app still reads both sessions.
         got = plaid.ok("/link/token/get", {"link_token": created["link_token"]})
         assert len(got["link_sessions"]) == 2

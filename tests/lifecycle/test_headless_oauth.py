@@ -4,6 +4,8 @@ other."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.builders import PlaidCaller, link_token_request
 
 OAUTH_BANK = "ins_127287"
@@ -42,3 +44,76 @@ class TestHeadlessOAuth:
         assert done["status_code"] == 400
         assert done["error_code"] == "INVALID_FIELD"
         assert "matches none" in str(done["error_message"])
+
+    def test_a_second_visit_to_the_bank_signs_in_again(
+        self, api: PlaidCaller, username: str
+    ) -> None:
+        """The server's client at the bank keeps the browser cookie of its first visit; the bank
+        sets none on the next, and the next must still sign in."""
+        for _ in range(2):
+            done = complete_at_the_bank(api, username)
+            assert done["status"] == "SUCCESS", done
+
+
+class TestAccountFilters:
+    def test_filters_apply_after_the_bank_to_what_the_user_shared(
+        self, api: PlaidCaller, username: str
+    ) -> None:
+        """Plaid's OAuth guide: account_filters do not change the bank's permission screen; they
+        are applied to the accounts the user shared there."""
+        link_token = api.ok(
+            "/link/token/create",
+            link_token_request(
+                products=["auth"],
+                account_filters={"depository": {"account_subtypes": ["checking"]}},
+            ),
+        )["link_token"]
+        done = api.ok(
+            "/_gingham/link/complete",
+            {
+                "link_token": link_token,
+                "institution_id": OAUTH_BANK,
+                "username": username,
+                "account_masks": ["0000", "1111"],
+            },
+        )
+        assert done["status"] == "SUCCESS", done
+        assert [a["mask"] for a in done["metadata"]["accounts"]] == ["0000"]
+
+
+class TestOneItemPerLogin:
+    @pytest.mark.parametrize("institution_id", ["ins_3", "ins_11"])  # Chase, Charles Schwab
+    def test_linking_the_same_login_again_invalidates_the_earlier_item(
+        self, api: PlaidCaller, username: str, institution_id: str
+    ) -> None:
+        access_tokens = []
+        for _ in range(2):
+            link_token = api.ok("/link/token/create", link_token_request())["link_token"]
+            done = api.ok(
+                "/_gingham/link/complete",
+                {"link_token": link_token, "institution_id": institution_id, "username": username},
+            )
+            exchanged = api.ok(
+                "/item/public_token/exchange", {"public_token": done["public_token"]}
+            )
+            access_tokens.append(exchanged["access_token"])
+        first, second = (
+            api.ok("/item/get", {"access_token": token})["item"] for token in access_tokens
+        )
+        assert first["error"]["error_code"] == "ITEM_LOGIN_REQUIRED"
+        assert second["error"] is None
+
+    def test_other_oauth_banks_keep_both_items(self, api: PlaidCaller, username: str) -> None:
+        access_tokens = []
+        for _ in range(2):
+            link_token = api.ok("/link/token/create", link_token_request())["link_token"]
+            done = api.ok(
+                "/_gingham/link/complete",
+                {"link_token": link_token, "institution_id": OAUTH_BANK, "username": username},
+            )
+            exchanged = api.ok(
+                "/item/public_token/exchange", {"public_token": done["public_token"]}
+            )
+            access_tokens.append(exchanged["access_token"])
+        for token in access_tokens:
+            assert api.ok("/item/get", {"access_token": token})["item"]["error"] is None

@@ -8,8 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from gingham.clock import FrozenClock
+from gingham.link.expiry import MAX_FAILED_ATTEMPTS
 from gingham.link.flow import EVENT_METADATA_KEYS
-from gingham.link.steps.credentials import MAX_FAILED_ATTEMPTS
 from tests.builders import PlaidCaller, link_token_request
 from tests.link.helpers import FrameDriver
 

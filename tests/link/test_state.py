@@ -30,7 +30,6 @@ def test_every_field_round_trips_through_json() -> None:
         error_view=View.MFA,
         can_retry=False,
         notice="slow",
-        failed_logins=2,
         login=Login("user_good", [CHECKING]),
         mfa=MfaProgress(MfaPlan("questions", 2, 3), MfaStep.QUESTIONS, 1),
         offered=[OfferedAccount("acc-1", CHECKING, "bank-1")],

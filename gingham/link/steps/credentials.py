@@ -1,7 +1,8 @@
 """Signing in at a credential bank: the username and password, then the bank's MFA.
 
-Wrong credentials or answers keep the user on the pane to try again, up to MAX_FAILED_ATTEMPTS
-for the session; then Link gives up and the link token stops working (INVALID_LINK_TOKEN).
+Wrong credentials or answers keep the user on the pane to try again, up to the link token's
+limit of failed attempts (counted across its sessions); then Link gives up and the link token
+stops working (INVALID_LINK_TOKEN; gingham.link.expiry).
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from gingham.bank import mfa
 from gingham.bank.logins import accounts_of_login, sign_in_at, username_of
 from gingham.crypto import same_secret
 from gingham.items.lifecycle import Cause
+from gingham.link import expiry
 from gingham.link.flow import LinkFlow
 from gingham.link.state import Login, MfaProgress, MfaStep, View
 from gingham.link.steps import accounts, ending
-
-# After this many failed logins or MFA answers Link gives up and the link token stops working.
-MAX_FAILED_ATTEMPTS = 5
 
 
 def ask_only_for_a_new_code(flow: LinkFlow) -> bool:
@@ -68,36 +67,18 @@ def submit_credentials(flow: LinkFlow, body: dict[str, Any]) -> None:
 
 def _login_failed(flow: LinkFlow, error: errors.PlaidError) -> None:
     if error.error_code == "INVALID_LINK_TOKEN":
-        flow.record_error(error)
-        _invalidate_token(flow, error)
+        # user_custom's force_error: Link gives up on the token at once.
+        expiry.end_with_invalid_token(flow)
         return
     if error.error_code == "INVALID_CREDENTIALS":
         # Wrong credentials keep the user on the credentials pane to try again.
-        if _one_failure_too_many(flow):
+        if expiry.count_failed_login(flow):
             return
         flow.record_error(error)
         flow.state.error = error.summary()
         flow.show(View.CREDENTIAL)
         return
     ending.fail(flow, error, origin=View.CREDENTIAL)
-
-
-def _one_failure_too_many(flow: LinkFlow) -> bool:
-    """Count a failed login or MFA answer; True when that was one too many."""
-    flow.state.failed_logins += 1
-    if flow.state.failed_logins < MAX_FAILED_ATTEMPTS:
-        return False
-    error = errors.invalid_link_token_in_link()
-    flow.record_error(error)
-    _invalidate_token(flow, error)
-    return True
-
-
-def _invalidate_token(flow: LinkFlow, error: errors.PlaidError) -> None:
-    flow.token.invalidated_at = flow.ctx.now
-    flow.state.error = error.summary()
-    left_from = flow.view if flow.view is not View.LOADING else View.CREDENTIAL
-    ending.finish_exit(flow, left_from, error=error)
 
 
 def choose_device(flow: LinkFlow, body: dict[str, Any]) -> None:
@@ -128,7 +109,7 @@ def submit_mfa(flow: LinkFlow, body: dict[str, Any]) -> None:
     if len(given) != len(expected) or not all(
         same_secret(a, b) for a, b in zip(given, expected, strict=True)
     ):
-        if _one_failure_too_many(flow):
+        if expiry.count_failed_login(flow):
             return
         error = errors.invalid_mfa()
         flow.record_error(error)
