@@ -67,6 +67,197 @@
   // Opened directly as a page (manual testing): nobody to talk to, so run as if opened.
   var framed = window.parent !== window && !!config.parentOrigin;
 
+  /* ---------------------------------------------------------------- reporting to the app */
+
+  // Plaid's webview integration (link.html?isWebview=true&token=…): Link is the whole page of
+  // the app's webview and reports by navigating to plaidlink://connected|exit|event?…, which
+  // the app intercepts and cancels (docs/LINK_PROTOCOL.md, "Webviews").
+  config.webview = !framed && params.get("isWebview") === "true";
+  // receivedRedirectUri is the spelling Plaid's webview integrations (and Plaid.create) use.
+  config.receivedRedirectUri = params.get("receivedRedirectUri") || config.receivedRedirectUri;
+  if (config.webview && config.publicKey && config.token.indexOf("link-") !== 0) {
+    // A public-key webview: Plaid.create's options come in the query string.
+    config.legacy = Object.keys(config.legacy).length ? config.legacy : readWebviewLegacyOptions();
+    config.token = "";
+  }
+
+  // How Link tells the app what happened, chosen once: framed, the page's link-initialize.js;
+  // in a webview, plaidlink:// navigations; opened as a page of its own, nobody.
+  var report = framed ? postToParent : config.webview ? reportToWebview : function () {};
+
+  // Plaid's legacy webview query string: the Plaid.create options by name, lists
+  // comma-separated (product=auth,transactions), booleans as "true"/"false", accountSubtypes
+  // as JSON. Values that don't parse go to the server as written, which names the bad option.
+  function readWebviewLegacyOptions() {
+    var strings = [
+      "clientName",
+      "env",
+      "language",
+      "webhook",
+      "userLegalName",
+      "userEmailAddress",
+      "oauthNonce",
+      "oauthRedirectUri",
+      "paymentToken",
+      "linkCustomizationName",
+    ];
+    var options = {};
+    strings.forEach(function (name) {
+      if (params.has(name)) options[name] = params.get(name);
+    });
+    ["product", "countryCodes"].forEach(function (name) {
+      if (!params.has(name)) return;
+      options[name] = params
+        .get(name)
+        .split(",")
+        .map(function (part) {
+          return part.trim();
+        })
+        .filter(Boolean);
+    });
+    if (params.has("selectAccount")) {
+      var select = params.get("selectAccount");
+      options.selectAccount = select === "true" ? true : select === "false" ? false : select;
+    }
+    if (params.has("accountSubtypes")) {
+      try {
+        options.accountSubtypes = JSON.parse(params.get("accountSubtypes"));
+      } catch (err) {
+        options.accountSubtypes = params.get("accountSubtypes");
+      }
+    }
+    // Update mode: a public token (Plaid's Android sample called it public_token).
+    var publicToken = params.get("token") || params.get("public_token");
+    if (publicToken) options.token = publicToken;
+    return options;
+  }
+
+  // Every key of Plaid's webview event, in the query string even when empty.
+  var WEBVIEW_EVENT_KEYS = [
+    "error_type",
+    "error_code",
+    "error_message",
+    "exit_status",
+    "institution_id",
+    "institution_name",
+    "institution_search_query",
+    "is_update_mode",
+    "match_reason",
+    "mfa_type",
+    "view_name",
+    "request_id",
+    "link_session_id",
+    "timestamp",
+    "selection",
+  ];
+
+  function webviewQueryValue(value) {
+    if (value == null) return "";
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+  }
+
+  function plaidlinkUrl(action, pairs) {
+    // %20 rather than "+": iOS's URLComponents does not read "+" as a space.
+    return (
+      "plaidlink://" +
+      action +
+      "?" +
+      pairs
+        .map(function (pair) {
+          return encodeURIComponent(pair[0]) + "=" + encodeURIComponent(webviewQueryValue(pair[1]));
+        })
+        .join("&")
+    );
+  }
+
+  // The webview account shape differs from onSuccess's: {_id, meta: {name, number}, …}.
+  function webviewAccounts(accounts) {
+    return accounts.map(function (account) {
+      return {
+        _id: account.id,
+        meta: { name: account.name, number: account.mask },
+        type: account.type,
+        subtype: account.subtype,
+        verification_status: account.verification_status == null ? null : account.verification_status,
+        class_type: account.class_type == null ? null : account.class_type,
+      };
+    });
+  }
+
+  function webviewUrl(message) {
+    var metadata = message.metadata || {};
+    var institution = metadata.institution || {};
+    if (message.type === "event") {
+      // Plaid's keys first, then any other metadata Gingham's onEvent carries.
+      var extra = Object.keys(metadata).filter(function (key) {
+        return WEBVIEW_EVENT_KEYS.indexOf(key) < 0;
+      });
+      var pairs = WEBVIEW_EVENT_KEYS.concat(extra).map(function (key) {
+        return [key, metadata[key]];
+      });
+      return plaidlinkUrl("event", [["event_name", message.event_name]].concat(pairs));
+    }
+    if (message.type === "success") {
+      var accounts = metadata.accounts || [];
+      var first = accounts[0] || {};
+      return plaidlinkUrl("connected", [
+        ["public_token", message.public_token],
+        ["institution_id", institution.institution_id],
+        ["institution_name", institution.name],
+        ["accounts", webviewAccounts(accounts)],
+        ["transfer_status", metadata.transfer_status],
+        ["link_session_id", metadata.link_session_id],
+        // Older keys Plaid's sample apps read (the first account's).
+        ["account_id", first.id],
+        ["account_name", first.name],
+      ]);
+    }
+    var error = message.error || {};
+    return plaidlinkUrl("exit", [
+      ["status", metadata.status],
+      ["error_type", error.error_type],
+      ["error_code", error.error_code],
+      ["error_message", error.error_message],
+      ["display_message", error.display_message],
+      ["institution_id", institution.institution_id],
+      ["institution_name", institution.name],
+      ["link_session_id", metadata.link_session_id],
+      ["request_id", metadata.request_id],
+      // The spelling of Plaid's webview docs, and the keys its sample apps read.
+      ["error_display_message", error.display_message],
+      ["link_request_id", metadata.request_id],
+      ["plaid_api_request_id", metadata.request_id],
+    ]);
+  }
+
+  // Navigations to the app, one at a time. WebKit schedules a location change and a later one
+  // in the same task replaces it, so WKWebView's decidePolicyFor would see only the last: each
+  // gets a task of its own, and a moment for the app's WKNavigationDelegate or Android's
+  // shouldOverrideUrlLoading to see it before the next one starts.
+  var WEBVIEW_NAVIGATION_GAP_MS = 30;
+  var webviewNavigations = [];
+  var webviewNavigationTimer = null;
+
+  function reportToWebview(message) {
+    navigateWebview(webviewUrl(message));
+  }
+
+  // Leaving for the bank goes through the same queue, so no event before it is lost.
+  function navigateWebview(url) {
+    webviewNavigations.push(url);
+    if (webviewNavigationTimer === null) webviewNavigationTimer = setTimeout(nextWebviewNavigation, 0);
+  }
+
+  function nextWebviewNavigation() {
+    var url = webviewNavigations.shift();
+    if (url === undefined) {
+      webviewNavigationTimer = null;
+      return;
+    }
+    window.location.href = url;
+    webviewNavigationTimer = setTimeout(nextWebviewNavigation, WEBVIEW_NAVIGATION_GAP_MS);
+  }
+
   var session = { id: null, view: null, started: false, opened: false, finished: false };
   var ui = {
     host: null, // element the current pane is mounted in
@@ -264,7 +455,7 @@
     if (session.finished || !state) return;
     if (state.link_session_id) session.id = state.link_session_id;
     (state.events || []).forEach(function (event) {
-      postToParent({ type: "event", event_name: event.event_name, metadata: event.metadata || {} });
+      report({ type: "event", event_name: event.event_name, metadata: event.metadata || {} });
     });
     if (state.view) {
       session.view = state.view;
@@ -280,9 +471,9 @@
     clearTimeout(ui.searchTimer);
     dropQueue();
     if (outcome.type === "success") {
-      postToParent({ type: "success", public_token: outcome.public_token, metadata: outcome.metadata || {} });
+      report({ type: "success", public_token: outcome.public_token, metadata: outcome.metadata || {} });
     } else {
-      postToParent({ type: "exit", error: outcome.error || null, metadata: outcome.metadata || {} });
+      report({ type: "exit", error: outcome.error || null, metadata: outcome.metadata || {} });
     }
     if (config.hosted) return finishHosted(outcome);
     mount(renderDone(outcome), null);
@@ -1668,7 +1859,7 @@
     var success = outcome.type === "success";
     var body = null;
     // Opened directly as a page there is no app to tell: show the result instead.
-    if (!framed && success && outcome.public_token) {
+    if (!framed && !config.webview && success && outcome.public_token) {
       body = [
         h("p", { class: "fine" }, "Public token"),
         h("code", { class: "token", "data-testid": "public-token" }, outcome.public_token),
@@ -1715,8 +1906,13 @@
   function startOAuth(view) {
     // App-to-App banks hand over to their app on phones; the app returns through the redirect
     // URI (a universal link), so it is a redirect flow there too.
-    var redirect = isWebview() || (view.app2app && isMobile());
+    var redirect = config.webview || isWebview() || (view.app2app && isMobile());
     var mode = redirect && view.redirect_available ? "redirect" : "popup";
+    if (config.webview && mode === "popup") {
+      // A webview has no second window: the bank must send the user back to redirect_uri.
+      showAlert("This app can't take you to your bank: its Link setup has no redirect URI.");
+      return;
+    }
     if (mode === "popup") {
       // Opened now, inside the click, so pop-up blockers let it through; pointed at the bank
       // once the server has made the trip.
@@ -1750,6 +1946,10 @@
     }
     if (view.mode === "redirect") {
       // The whole page goes to the bank; the bank sends it back to the app's redirect URI.
+      if (config.webview) {
+        navigateWebview(view.oauth_url);
+        return;
+      }
       try {
         window.top.location.href = view.oauth_url;
       } catch (err) {
