@@ -214,6 +214,12 @@ class TestRenewingConsent:
             "data": ["Account names, types and balances", "Transactions"],
             "use_cases": USE_CASES,
             "consent_expiration_time": plaid_time(linked_at + CONSENT_LIFETIME),
+            # Every pane carries the link token's customization; this token names none.
+            "customization": {
+                "background_color": None,
+                "institution_select": "AUTOMATIC",
+                "text_strings": {},
+            },
         }
         assert frame.state["view"]["institution"]["institution_id"] == "ins_109508"
 
