@@ -48,6 +48,9 @@ class DashboardSession:
     secret_id: str | None = None
     # What the last action did, shown once by the page it redirected to: [text, kind, code].
     flash: list[str | None] | None = None
+    # A new secret, [environment, secret], for the one page view after its rotation: carried
+    # here (sealed, HttpOnly) so that the rotation can redirect, and reloading cannot rotate again.
+    shown_once: list[str] | None = None
 
     @property
     def caller(self) -> Caller | None:
@@ -99,7 +102,9 @@ def keep(response: Response, session: DashboardSession, box: SecretBox, *, secur
 
 
 def forget(response: Response, *, secure: bool) -> None:
-    response.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=secure)
+    response.delete_cookie(
+        COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=secure
+    )
 
 
 def csrf_ok(session: DashboardSession | None, sent: object) -> bool:

@@ -35,7 +35,8 @@ WEBHOOK_CHOICES = [
 ]
 
 
-def _items_of(session: Session, caller: Caller) -> list[ItemRecord]:
+def live_items(session: Session, caller: Caller) -> list[ItemRecord]:
+    """The caller's live Items in its environment, newest first."""
     found = items_service.items_where(
         session,
         Item.client_id == caller.client_id,
@@ -86,7 +87,9 @@ def _reset_login(ctx: RequestContext, item: ItemRecord, form: Form) -> JSONObjec
 def _fire_webhook(ctx: RequestContext, item: ItemRecord, form: Form) -> JSONObject:
     webhook_type, _, code = form.get("webhook").partition(":")
     if code not in sandbox_api.FIRINGS:
-        raise errors.invalid_field(f"choose one of the webhooks listed (got {form.get('webhook')!r})")
+        raise errors.invalid_field(
+            f"choose one of the webhooks listed (got {form.get('webhook')!r})"
+        )
     sandbox_api.fire_item_webhook(ctx, item, webhook_type, code, {})
     return {"notice": f"{webhook_type} {code} is on its way to {item.webhook}."}
 
@@ -151,7 +154,7 @@ ACTIONS: dict[str, ItemAction] = {
 
 def routes(dashboard: Dashboard) -> list[BaseRoute]:
     async def list_context(caller: Caller) -> dict[str, Any]:
-        items = await dashboard.in_transaction(lambda session: _items_of(session, caller))
+        items = await dashboard.in_transaction(lambda session: live_items(session, caller))
         return {"items": [_summary(item) for item in items]}
 
     async def items_page(request: Request, session: DashboardSession, caller: Caller) -> Response:
@@ -186,12 +189,18 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
             context = await dashboard.in_transaction(detail_context(caller, item_id))
         except errors.PlaidError as error:
             return dashboard.render(
-                request, "items.html", session, status=404, notice=plaid_notice(error),
+                request,
+                "items.html",
+                session,
+                status=404,
+                notice=plaid_notice(error),
                 **await list_context(caller),
             )
         return dashboard.render(request, "item.html", session, **context)
 
-    async def act(request: Request, session: DashboardSession, caller: Caller, form: Form) -> Response:
+    async def act(
+        request: Request, session: DashboardSession, caller: Caller, form: Form
+    ) -> Response:
         item_id = request.path_params["item_id"]
         action = ACTIONS.get(request.path_params["action"])
         if action is None:

@@ -65,7 +65,10 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         }
 
     async def keys_page(request: Request, session: DashboardSession, caller: Caller) -> Response:
-        return dashboard.render(request, "keys.html", session, **await keys_context(caller))
+        context = await keys_context(caller)
+        if session.shown_once is not None:
+            context["new_secret"] = tuple(session.shown_once)
+        return dashboard.render(request, "keys.html", session, **context)
 
     async def rotate(
         request: Request, session: DashboardSession, caller: Caller, form: Form
@@ -74,25 +77,29 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         if environment not in ENVIRONMENTS:
             notice = Notice(f"There is no {environment or 'unnamed'} environment.", "error")
             context = await keys_context(caller)
-            return dashboard.render(request, "keys.html", session, status=400, notice=notice, **context)
+            return dashboard.render(
+                request, "keys.html", session, status=400, notice=notice, **context
+            )
 
         def rotate_secret(ctx: RequestContext, body: JSONObject) -> JSONObject:
-            secret = clients_service.rotate_secret(ctx.session, caller.client_id, environment, ctx.now)
-            return {"secret": secret, "secret_id": auth.secret_id_of(ctx.session, caller.client_id, secret)}
+            secret = clients_service.rotate_secret(
+                ctx.session, caller.client_id, environment, ctx.now
+            )
+            return {
+                "secret": secret,
+                "secret_id": auth.secret_id_of(ctx.session, caller.client_id, secret),
+            }
 
         rotated = await dashboard.act(caller, rotate_secret)
         dashboard.runtime.authenticator.forget_secrets(caller.client_id)
         if environment == session.environment:
             # The secret this browser signed in with is gone; it carries on with the new one.
             session = replace(session, secret_id=rotated["secret_id"])
-        context = {**await keys_context(caller), "new_secret": (environment, rotated["secret"])}
         notice = Notice(
             f"A new {environment} secret is shown below, this once. The old one no longer works."
         )
-        # Shown in this response only: it is never stored, not even sealed in a cookie.
-        response = dashboard.render(request, "keys.html", session, notice=notice, **context)
-        auth.keep(response, session, dashboard.runtime.secrets, secure=dashboard.secure)
-        return response
+        shown = replace(session, shown_once=[environment, rotated["secret"]])
+        return dashboard.redirect("/dashboard/keys", shown, notice)
 
     async def set_switches(
         request: Request, session: DashboardSession, caller: Caller, form: Form
@@ -174,7 +181,11 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         Route("/dashboard/keys/rotate", dashboard.form(rotate), methods=["POST"]),
         Route("/dashboard/keys/public_key", dashboard.form(set_switches), methods=["POST"]),
         Route("/dashboard/allowed", dashboard.page(allowed_page), methods=["GET"]),
-        Route("/dashboard/allowed/{listed_as}/add", dashboard.form(change_list("add")), methods=["POST"]),
+        Route(
+            "/dashboard/allowed/{listed_as}/add",
+            dashboard.form(change_list("add")),
+            methods=["POST"],
+        ),
         Route(
             "/dashboard/allowed/{listed_as}/remove",
             dashboard.form(change_list("remove")),

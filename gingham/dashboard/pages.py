@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -17,7 +18,6 @@ from gingham.clients.models import ApiClient
 from gingham.dashboard import auth, items, keys, sandbox
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import SIGN_IN_PATH, Dashboard, Notice, plaid_notice, read_form
-from gingham.items.models import Item
 from gingham.sandbox_clock.service import clock_state
 from gingham.wire.endpoint import Caller, Endpoint, Runtime
 
@@ -83,21 +83,20 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
         return response
 
     async def overview(request: Request, session: DashboardSession, caller: Caller) -> Response:
-        def read(db: Session) -> dict[str, object]:
-            live = (Item.client_id == caller.client_id) & (Item.environment == caller.environment)
-            live &= Item.removed_at.is_(None)
+        def read(db: Session) -> dict[str, Any]:
+            live = items.live_items(db, caller)
             return {
                 "client_name": db.scalar(
                     select(ApiClient.name).where(ApiClient.id == caller.client_id)
                 ),
-                "item_count": db.scalar(select(func.count()).where(live)),
-                "unhealthy_count": db.scalar(
-                    select(func.count()).where(live & Item.error.is_not(None))
-                ),
+                "item_count": len(live),
+                "unhealthy_count": sum(1 for item in live if item.error is not None),
                 "clock": clock_state(db, caller.client_id, runtime.clock.now()),
             }
 
-        return dashboard.render(request, "overview.html", session, **await dashboard.in_transaction(read))
+        return dashboard.render(
+            request, "overview.html", session, **await dashboard.in_transaction(read)
+        )
 
     return [
         Route("/dashboard", dashboard.page(overview), methods=["GET"]),

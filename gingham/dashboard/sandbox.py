@@ -33,7 +33,9 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
 
     async def clock_status(request: Request, session: DashboardSession, caller: Caller) -> Response:
         # htmx refreshes the time and the timers in place while the page is open.
-        return dashboard.render(request, "_clock_status.html", session, **await clock_context(caller))
+        return dashboard.render(
+            request, "_clock_status.html", session, **await clock_context(caller)
+        )
 
     async def advance(
         request: Request, session: DashboardSession, caller: Caller, form: Form
@@ -44,8 +46,13 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         except errors.PlaidError as error:
             context = await clock_context(caller)
             return dashboard.render(
-                request, "clock.html", session, status=400, notice=plaid_notice(error),
-                by=by, **context,
+                request,
+                "clock.html",
+                session,
+                status=400,
+                notice=plaid_notice(error),
+                by=by,
+                **context,
             )
         fired = len(result["fired"])
         notice = Notice(
@@ -78,7 +85,9 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
     async def institutions_page(
         request: Request, session: DashboardSession, caller: Caller
     ) -> Response:
-        return dashboard.render(request, "institutions.html", session, **await institutions_context())
+        return dashboard.render(
+            request, "institutions.html", session, **await institutions_context()
+        )
 
     async def institution_change(
         request: Request, session: DashboardSession, caller: Caller, form: Form
@@ -108,7 +117,11 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
                 )
         except errors.PlaidError as error:
             return dashboard.render(
-                request, "institutions.html", session, status=400, notice=plaid_notice(error),
+                request,
+                "institutions.html",
+                session,
+                status=400,
+                notice=plaid_notice(error),
                 **await institutions_context(),
             )
         return dashboard.redirect("/dashboard/institutions", session, notice)

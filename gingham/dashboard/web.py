@@ -125,7 +125,9 @@ class Dashboard:
             return await run_in_threadpool(unit)
         return unit()
 
-    async def act(self, caller: Caller, handler: Handler, body: JSONObject | None = None) -> JSONObject:
+    async def act(
+        self, caller: Caller, handler: Handler, body: JSONObject | None = None
+    ) -> JSONObject:
         """`handler(context, body)` as the caller would run it through the API."""
         hooks: list[AfterCommit] = []
 
@@ -180,8 +182,9 @@ class Dashboard:
         # Pages show keys and, once, new secrets: nothing is kept in caches or history.
         headers["Cache-Control"] = "no-store"
         response = HTMLResponse(page, status_code=status, headers=headers)
-        if dashboard.flash is not None:
-            auth.keep(response, replace(dashboard, flash=None), self.runtime.secrets, secure=self.secure)
+        if dashboard.flash is not None or dashboard.shown_once is not None:
+            shown = replace(dashboard, flash=None, shown_once=None)
+            auth.keep(response, shown, self.runtime.secrets, secure=self.secure)
         return response
 
     def redirect(
@@ -190,7 +193,9 @@ class Dashboard:
         """After a successful form: back to a page (POST, redirect, GET), with what happened."""
         response = RedirectResponse(path, status_code=303)
         flash = None if notice is None else [notice.text, notice.kind, notice.code]
-        auth.keep(response, replace(dashboard, flash=flash), self.runtime.secrets, secure=self.secure)
+        auth.keep(
+            response, replace(dashboard, flash=flash), self.runtime.secrets, secure=self.secure
+        )
         return response
 
     def refused(self, request: Request, dashboard: DashboardSession) -> Response:

@@ -57,7 +57,9 @@ class TestItemPages:
 
 
 class TestItemActions:
-    def test_reset_login(self, signed_in: TestClient, plaid: PlaidCaller, access_token: str) -> None:
+    def test_reset_login(
+        self, signed_in: TestClient, plaid: PlaidCaller, access_token: str
+    ) -> None:
         response = _act(signed_in, _item_id(plaid, access_token), "reset_login")
         assert response.status_code == 303  # type: ignore[attr-defined]
         item = plaid.ok("/item/get", {"access_token": access_token})["item"]
@@ -116,3 +118,13 @@ class TestItemActions:
         response = _act(signed_in, _item_id(plaid, access_token), "revoke_consent")
         assert response.status_code == 400  # type: ignore[attr-defined]
         assert "does not reach its bank through OAuth" in response.text  # type: ignore[attr-defined]
+
+
+class TestOverview:
+    def test_counts_the_items_that_need_attention(
+        self, signed_in: TestClient, plaid: PlaidCaller, access_token: str
+    ) -> None:
+        page = signed_in.get("/dashboard").text
+        assert 'data-testid="item-count">1<' in page and "0 need attention" in page
+        _act(signed_in, _item_id(plaid, access_token), "reset_login")
+        assert "1 needs attention" in signed_in.get("/dashboard").text

@@ -42,10 +42,12 @@ class TestRotateSecret:
         response = post_form(
             signed_in, "/dashboard/keys", "/dashboard/keys/rotate", {"environment": "sandbox"}
         )
-        assert response.status_code == 200
-        secret = _new_secret(response.text)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/dashboard/keys"
+        shown = signed_in.get("/dashboard/keys")
+        secret = _new_secret(shown.text)
         assert secret != credentials["secret"]
-        assert "no longer works" in response.text
+        assert "no longer works" in shown.text
         # The API refuses the old secret at once, and takes the new one.
         assert plaid.error("/_gingham/clock/get")["error_code"] == "INVALID_API_KEYS"
         renewed = PlaidCaller(signed_in, {**credentials, "secret": secret})
@@ -56,13 +58,15 @@ class TestRotateSecret:
         assert secret not in again.text
 
     def test_ends_other_sessions_opened_with_the_old_secret(
-        self, client: TestClient, credentials: dict[str, str], settings: object
+        self, client: TestClient, credentials: dict[str, str]
     ) -> None:
         app = client.app
         with TestClient(app) as other:  # type: ignore[arg-type]
             assert sign_in(other, credentials).status_code == 303
             sign_in(client, credentials)
-            post_form(client, "/dashboard/keys", "/dashboard/keys/rotate", {"environment": "sandbox"})
+            post_form(
+                client, "/dashboard/keys", "/dashboard/keys/rotate", {"environment": "sandbox"}
+            )
             assert other.get("/dashboard", follow_redirects=False).status_code == 303
 
     def test_a_production_secret_can_be_made_and_signs_in_to_production(
@@ -71,7 +75,7 @@ class TestRotateSecret:
         response = post_form(
             signed_in, "/dashboard/keys", "/dashboard/keys/rotate", {"environment": "production"}
         )
-        secret = _new_secret(response.text)
+        secret = _new_secret(signed_in.get(response.headers["location"]).text)
         # The sandbox secret this browser signed in with still works.
         assert signed_in.get("/dashboard/keys").status_code == 200
         client.cookies.clear()
@@ -80,9 +84,7 @@ class TestRotateSecret:
 
 
 class TestPublicKeySwitches:
-    def test_switching_off_reaches_the_api(
-        self, signed_in: TestClient, plaid: PlaidCaller
-    ) -> None:
+    def test_switching_off_reaches_the_api(self, signed_in: TestClient, plaid: PlaidCaller) -> None:
         response = post_form(
             signed_in,
             "/dashboard/keys",
@@ -102,7 +104,10 @@ class TestAllowLists:
     ) -> None:
         uri = "https://app.example.com/oauth.html"
         added = post_form(
-            signed_in, "/dashboard/allowed", "/dashboard/allowed/redirect_uris/add", {"redirect_uri": uri}
+            signed_in,
+            "/dashboard/allowed",
+            "/dashboard/allowed/redirect_uris/add",
+            {"redirect_uri": uri},
         )
         assert added.status_code == 303
         assert plaid.ok("/_gingham/client/redirect_uris/list")["redirect_uris"] == [uri]

@@ -31,7 +31,9 @@ class TestClock:
     def test_advance_moves_the_clients_clock(
         self, signed_in: TestClient, plaid: PlaidCaller
     ) -> None:
-        response = post_form(signed_in, "/dashboard/clock", "/dashboard/clock/advance", {"by": "P1D"})
+        response = post_form(
+            signed_in, "/dashboard/clock", "/dashboard/clock/advance", {"by": "P1D"}
+        )
         assert response.status_code == 303
         assert plaid.ok("/_gingham/clock/get")["offset_seconds"] == 86_400
         assert "Advanced by P1D" in signed_in.get("/dashboard/clock").text
