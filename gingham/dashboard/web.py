@@ -225,6 +225,10 @@ class Dashboard:
         async def endpoint(request: Request) -> Response:
             dashboard = await self.signed_in(request)
             if dashboard is None or dashboard.caller is None:
+                if request.headers.get("hx-request"):
+                    # A live refresh of a page whose session ended: the whole page goes to
+                    # sign in, rather than the form appearing inside a table.
+                    return Response(status_code=204, headers={"HX-Redirect": SIGN_IN_PATH})
                 return RedirectResponse(SIGN_IN_PATH, status_code=303)
             return await handler(request, dashboard, dashboard.caller)
 

@@ -127,3 +127,13 @@ class TestCsrf:
         # The keys still work, the list and the clock are as they were.
         assert plaid.ok("/_gingham/client/redirect_uris/list")["redirect_uris"] == []
         assert plaid.ok("/_gingham/clock/get")["offset_seconds"] == before
+
+
+class TestLiveRefresh:
+    def test_a_refresh_after_the_session_ended_sends_the_whole_page_to_sign_in(
+        self, client: TestClient
+    ) -> None:
+        for path in ("/dashboard/items/table", "/dashboard/clock/status"):
+            response = client.get(path, headers={"HX-Request": "true"}, follow_redirects=False)
+            assert response.status_code == 204
+            assert response.headers["hx-redirect"] == "/dashboard/sign-in"
