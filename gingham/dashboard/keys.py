@@ -82,8 +82,9 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
             )
 
         def rotate_secret(ctx: RequestContext, body: JSONObject) -> JSONObject:
+            # Keys live in real time, not on the client's sandbox clock.
             secret = clients_service.rotate_secret(
-                ctx.session, caller.client_id, environment, ctx.now
+                ctx.session, caller.client_id, environment, ctx.runtime.clock.now()
             )
             return {
                 "secret": secret,
