@@ -59,7 +59,9 @@ class NavEntry:
     label: str
 
 
-# The left navigation, in order. The request log and the webhook inbox add their entries here.
+# The left navigation, in order. The API request log (gingham/request_log) and the webhook inbox
+# (gingham/webhook_inbox) add their pages' entries here, after Items, with their routes in
+# gingham.dashboard.pages.routes.
 NAV: list[NavEntry] = [
     NavEntry("/dashboard", "Overview"),
     NavEntry("/dashboard/keys", "Keys"),
@@ -80,9 +82,9 @@ class Notice:
 
 
 def plaid_notice(error: errors.PlaidError) -> Notice:
-    # Developers read the dashboard: the message for developers, not the one for end users.
-    text = error.error_message[:1].upper() + error.error_message[1:]
-    return Notice(text, "error", error.error_code)
+    # Developers read the dashboard: the message for developers, not the one for end users, as
+    # the API words it (it may start with a field's name, so it is not capitalised).
+    return Notice(error.error_message, "error", error.error_code)
 
 
 class Form:

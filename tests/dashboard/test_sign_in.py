@@ -80,7 +80,7 @@ class TestSignIn:
             assert sign_in(client, {**credentials, "secret": "0" * 30}).status_code == 400
         refused = sign_in(client, {**credentials, "secret": "0" * 30})
         assert refused.status_code == 429
-        assert "Too many requests with invalid client_id or secret" in refused.text
+        assert "too many requests with invalid client_id or secret" in refused.text
         # The same counter as the API's: the address is refused there too.
         assert plaid.error("/_gingham/clock/get", status=429)["error_type"] == "RATE_LIMIT_EXCEEDED"
 
