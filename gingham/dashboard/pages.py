@@ -98,6 +98,9 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
             request, "overview.html", session, **await dashboard.in_transaction(read)
         )
 
+    async def not_found(request: Request, session: DashboardSession, caller: Caller) -> Response:
+        return dashboard.render(request, "not_found.html", session, status=404)
+
     return [
         Route("/dashboard", dashboard.page(overview), methods=["GET"]),
         Route(SIGN_IN_PATH, sign_in_page, methods=["GET"]),
@@ -111,6 +114,8 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
             app=StaticFiles(packages=[("gingham.dashboard", "static")]),
             name="dashboard-static",
         ),
+        # Last: any other page under /dashboard is the dashboard's own "not found".
+        Route("/dashboard/{rest:path}", dashboard.page(not_found), methods=["GET"]),
     ]
 
 

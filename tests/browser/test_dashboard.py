@@ -24,6 +24,7 @@ PAGES = {
     "items": "/dashboard/items",
     "clock": "/dashboard/clock",
     "institutions": "/dashboard/institutions",
+    "not-found": "/dashboard/no-such-page",
 }
 
 

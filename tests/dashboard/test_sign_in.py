@@ -137,3 +137,16 @@ class TestLiveRefresh:
             response = client.get(path, headers={"HX-Request": "true"}, follow_redirects=False)
             assert response.status_code == 204
             assert response.headers["hx-redirect"] == "/dashboard/sign-in"
+
+
+class TestNotFound:
+    def test_an_unknown_page_is_the_dashboards_own_not_found(
+        self, client: TestClient, credentials: dict[str, str]
+    ) -> None:
+        sign_in(client, credentials)
+        response = client.get("/dashboard/no-such-page")
+        assert response.status_code == 404
+        assert "There is no such page" in response.text
+        assert response.headers["content-type"].startswith("text/html")
+        # The assets are still served.
+        assert client.get("/dashboard/static/dashboard.css").status_code == 200
