@@ -31,6 +31,7 @@ from gingham.clients.authentication import ApiKeyAuthenticator
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
+from gingham.dashboard import pages as dashboard_pages
 from gingham.db import make_engine, make_session_factory
 from gingham.demo import api as demo_api
 from gingham.demo import pages as demo_pages
@@ -266,6 +267,7 @@ def create_app(
         *link_legal.routes(),
         *(demo_api.routes(runtime, PLAID_ENDPOINTS) if settings.demo_enabled else []),
         *demo_pages.routes(runtime),
+        *dashboard_pages.routes(runtime, endpoints),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
     ]
     app = Starlette(

@@ -77,6 +77,7 @@ def banner(settings: Settings, created: IssuedCredentials | None) -> str:
     lines = [
         f"Gingham {__version__}",
         f"  API (Plaid-compatible):  {url}",
+        f"  dashboard:               {url}/dashboard (sign in with a client_id and secret)",
         f"  sandbox OAuth bank:      {settings.bank_url}",
         f"  database:                {settings.database_url.split('@')[-1]}",
         (

@@ -30,6 +30,10 @@ class ApiKeyAuthenticator:
     def recently_verified(self, client_id: str, secret: str) -> bool:
         return self.verified_secrets.get(client_id, token_hash(secret)) is not None
 
+    def forget_secrets(self, client_id: str) -> None:
+        # Other processes still trust a rotated-out secret for the cache's few seconds.
+        self.verified_secrets.forget(client_id)
+
     def authenticate(
         self, session: Session, client_id: str, secret: str, address: str | None
     ) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from gingham import errors
@@ -58,6 +58,22 @@ def add_secret(session: Session, client_id: str, environment: str, now: datetime
     return secret
 
 
+def rotate_secret(session: Session, client_id: str, environment: str, now: datetime) -> str:
+    """A new secret for the environment, shown once; the client's other secrets there stop
+    working at once (Plaid's dashboard rotation: the old secret is deleted, not kept alive)."""
+    session.execute(
+        update(ClientSecret)
+        .where(
+            ClientSecret.client_id == client_id,
+            ClientSecret.environment == environment,
+            ClientSecret.revoked_at.is_(None),
+        )
+        .values(revoked_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return add_secret(session, client_id, environment, now)
+
+
 def has_any_client(session: Session) -> bool:
     return session.scalar(select(ApiClient.id).limit(1)) is not None
 
@@ -93,6 +109,11 @@ class VerifiedSecrets:
             del self._entries[(client_id, secret_hash)]
             return None
         return environment
+
+    def forget(self, client_id: str) -> None:
+        """Drop the client's entries: its secrets changed in this process."""
+        for key in [key for key in self._entries if key[0] == client_id]:
+            del self._entries[key]
 
     def put(self, client_id: str, secret_hash: str, environment: str) -> None:
         self._entries[(client_id, secret_hash)] = (self._monotonic(), environment)

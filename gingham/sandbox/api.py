@@ -311,6 +311,19 @@ def fire_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
             f"use {' or '.join(firings)}"
         )
     item = items_service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    return fire_item_webhook(ctx, item, webhook_type, code, body.get("options") or {})
+
+
+def fire_item_webhook(
+    ctx: RequestContext, item: ItemRecord, webhook_type: str, code: str, options: JSONObject
+) -> JSONObject:
+    """fire_webhook for an Item already found (the dashboard names Items by id)."""
+    firing = FIRINGS[code].get(webhook_type)
+    if firing is None:
+        raise errors.invalid_field(
+            f"webhook_type {webhook_type} cannot be fired with webhook_code {code}; "
+            f"use {' or '.join(FIRINGS[code])}"
+        )
     if not item.webhook:
         raise errors.SandboxError(
             "SANDBOX_WEBHOOK_INVALID",
@@ -329,7 +342,7 @@ def fire_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
         item=item,
         webhook_type=webhook_type,
         webhook_code=code,
-        fields=firing.fields(FireContext(ctx, item, body.get("options") or {})),
+        fields=firing.fields(FireContext(ctx, item, options)),
         now=ctx.now,
     )
     return {"webhook_fired": True}

@@ -2,7 +2,8 @@
 for API calls, the `request_id` the response carries — the id a developer finds in their app's
 logs and in Plaid-shaped error bodies.
 
-Link's static files are left out: a Link open fetches a dozen of them, and they say nothing."""
+Link's static files are left out: a Link open fetches a dozen of them, and they say nothing; so
+are the dashboard's, and its live refreshes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("gingham.access")
 
-QUIET_PREFIXES = ("/link/static/", "/link/v2/stable/institutions/logos/")
+QUIET_PREFIXES = (
+    "/link/static/",
+    "/link/v2/stable/institutions/logos/",
+    # The dashboard's assets, and the parts of its pages that refresh themselves every few seconds.
+    "/dashboard/static/",
+    "/dashboard/items/table",
+    "/dashboard/clock/status",
+)
 # Where JSON endpoints leave the request id for this line (gingham.wire.endpoint).
 REQUEST_ID_STATE_KEY = "request_id"
 

@@ -51,6 +51,10 @@ class Authenticator(Protocol):
         """Whether the pair was verified lately, known without a query."""
         ...
 
+    def forget_secrets(self, client_id: str) -> None:
+        """Stop trusting the client's recently verified secrets (they were rotated)."""
+        ...
+
     def authenticate(
         self, session: Session, client_id: str, secret: str, address: str | None
     ) -> str:

@@ -60,7 +60,8 @@ class TestAccessLog:
         answer = post(server, "/institutions/get", {"count": 1, "offset": 0})
         request_id = answer.json()["request_id"]
         assert answer.status_code == 400  # no credentials
-        line = next(line for line in _eventually_lines(server) if "/institutions/get" in line)
+        lines = _eventually_lines(server, containing="/institutions/get")
+        line = next(line for line in lines if "/institutions/get" in line)
         assert re.search(
             rf"POST /institutions/get 400 \d+\.\d ms {re.escape(request_id)}$", line
         ), line
