@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -167,10 +167,7 @@ class LinkFlow:
                 AccountTemplate(a.name, None, a.mask, a.type, a.subtype, None, None)
                 for a in accounts_of_item(self.ctx.session, item.id)
             )
-            snapshot = policy.Snapshot(
-                self.config, True, item, shared, snapshot.institution, snapshot.customization,
-                self.ctx.now,
-            )  # fmt: skip
+            snapshot = replace(snapshot, shared_accounts=shared)
         self._snapshot = (key, snapshot)
         return snapshot
 
