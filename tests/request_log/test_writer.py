@@ -1,0 +1,53 @@
+"""The writer's queue: bounded, and dropping with a count rather than blocking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from gingham.request_log.writer import RequestLogWriter, stored_body
+from gingham.wire.recording import RecordedRequest
+
+
+def _recorded(endpoint: str = "/item/get") -> RecordedRequest:
+    return RecordedRequest(
+        client_id="c",
+        environment="sandbox",
+        endpoint=endpoint,
+        status=200,
+        latency_ms=1.0,
+        request_id="r",
+        request_body=b"{}",
+        response_body=b"{}",
+        response_media_type="application/json",
+        at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
+class TestQueue:
+    def test_a_full_queue_drops_and_counts(self) -> None:
+        writer = RequestLogWriter(sessionmaker[Session](), retention=10, capacity=2)
+        for _ in range(5):
+            writer.record(_recorded())
+        assert writer.dropped == 3
+
+    def test_the_log_endpoints_are_not_logged(self) -> None:
+        writer = RequestLogWriter(sessionmaker[Session](), retention=10)
+        assert writer.records("/item/get")
+        assert not writer.records("/_gingham/requests/list")
+        assert not writer.records("/_gingham/webhook_inbox/list")
+
+
+class TestStoredBody:
+    def test_a_file_is_noted_not_kept(self) -> None:
+        assert stored_body(b"%PDF-1.7", "application/pdf") == {
+            "_body": "application/pdf",
+            "_bytes": 8,
+        }
+
+    def test_a_large_body_is_noted_not_kept(self) -> None:
+        assert stored_body(b'{"a": "' + b"x" * 70_000 + b'"}', "application/json") == {
+            "_body": "too large to keep",
+            "_bytes": 70_009,
+        }
