@@ -104,7 +104,7 @@ class HttpTransport:
         self._allow_private = allow_private
         self._own_prefixes = tuple(httpx.URL(prefix) for prefix in own_prefixes)
 
-    def _is_own(self, url: str) -> bool:
+    def leads_to_gingham(self, url: str) -> bool:
         # httpx has resolved any dot segments, so a prefix match cannot be walked out of.
         target = httpx.URL(url)
         return any(
@@ -114,7 +114,7 @@ class HttpTransport:
         )
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response:
-        if not self._allow_private and not self._is_own(url):
+        if not self._allow_private and not self.leads_to_gingham(url):
             await refuse_private_addresses(url)
         # httpx's timeouts bound each phase; Plaid's 10 s bound the whole exchange.
         async with asyncio.timeout(DELIVERY_TIMEOUT_SECONDS):
