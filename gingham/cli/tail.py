@@ -96,16 +96,19 @@ def follow(
     out = out or sys.stdout
     line = request_line if what == "requests" else webhook_line
     timeout = httpx.Timeout(CONNECT_TIMEOUT_SECONDS, read=None)
-    with _talking_to(base_url), httpx.Client(timeout=timeout) as http:
-        with http.stream("GET", base_url + path, headers=headers, params=params) as response:
-            if response.status_code != 200:
-                response.read()
-                raise TailFailed(_refusal(base_url, response))
-            for event, data in server_sent_events(response.iter_lines()):
-                if event == "ready":
-                    print(f"Ready! Tailing {what} on {base_url} (^C to quit)", file=sys.stderr)
-                elif event in ("request", "webhook"):
-                    print(json.dumps(data) if as_json else line(data), file=out, flush=True)
+    with (
+        _talking_to(base_url),
+        httpx.Client(timeout=timeout) as http,
+        http.stream("GET", base_url + path, headers=headers, params=params) as response,
+    ):
+        if response.status_code != 200:
+            response.read()
+            raise TailFailed(_refusal(base_url, response))
+        for event, data in server_sent_events(response.iter_lines()):
+            if event == "ready":
+                print(f"Ready! Tailing {what} on {base_url} (^C to quit)", file=sys.stderr)
+            elif event in ("request", "webhook"):
+                print(json.dumps(data) if as_json else line(data), file=out, flush=True)
     raise TailFailed(f"the server at {base_url} closed the stream")
 
 
@@ -158,7 +161,9 @@ def server_sent_events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:
 
 
 def _clock(timestamp: str) -> str:
-    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
+    return (
+        datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
+    )
 
 
 def request_line(request: dict[str, Any]) -> str:
@@ -175,8 +180,6 @@ def webhook_line(webhook: dict[str, Any]) -> str:
     kind = f"{webhook.get('webhook_type') or '?'} {webhook.get('webhook_code') or '?'}"
     item = f"  item {webhook['item_id']}" if webhook.get("item_id") else ""
     verdict = (
-        "verified"
-        if webhook["verified"]
-        else f"NOT VERIFIED: {webhook.get('verification_error')}"
+        "verified" if webhook["verified"] else f"NOT VERIFIED: {webhook.get('verification_error')}"
     )
     return f"{_clock(webhook['received_at'])}  {kind}{item}  {verdict}"

@@ -23,7 +23,9 @@ class RequestFilter:
     search: str | None = None
 
 
-def _filtered(client_id: str, environment: str, where: RequestFilter) -> Select[tuple[LoggedRequest]]:
+def _filtered(
+    client_id: str, environment: str, where: RequestFilter
+) -> Select[tuple[LoggedRequest]]:
     query = select(LoggedRequest).where(
         LoggedRequest.client_id == client_id, LoggedRequest.environment == environment
     )

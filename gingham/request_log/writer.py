@@ -14,7 +14,7 @@ import threading
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham.request_log.models import LoggedRequest
@@ -35,6 +35,7 @@ MAX_STORED_BODY_BYTES = 64 * 1024
 # Gingham's endpoints that read these logs are not logged themselves: tailing the log must not
 # write to it.
 UNLOGGED_PREFIXES = ("/_gingham/requests/", "/_gingham/webhook_inbox/")
+
 
 def stored_body(raw: bytes, media_type: str | None) -> Any:
     """The redacted JSON of a body, or a note of what it was."""
@@ -134,7 +135,7 @@ class RequestLogWriter:
     def _write(self, batch: list[RecordedRequest]) -> None:
         rows = [_row(request) for request in batch]
         with self._session_factory() as session, session.begin():
-            session.execute(LoggedRequest.__table__.insert(), rows)
+            session.execute(insert(LoggedRequest), rows)
             for client_id in sorted({row["client_id"] for row in rows}):
                 prune(session, client_id, self._retention)
 

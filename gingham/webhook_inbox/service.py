@@ -44,9 +44,7 @@ def inbox_token(
     """The client's inbox token, made on first use."""
     inbox = session.get(WebhookInbox, (client_id, environment))
     if inbox is not None:
-        return secrets_box.open(
-            inbox.token_sealed, context=_seal_context(client_id, environment)
-        )
+        return secrets_box.open(inbox.token_sealed, context=_seal_context(client_id, environment))
     token = secrets.token_urlsafe(24)
     session.add(
         WebhookInbox(

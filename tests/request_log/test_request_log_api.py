@@ -146,9 +146,7 @@ class TestListing:
     def test_search_finds_error_codes(self, plaid: PlaidCaller, history: dict[str, str]) -> None:
         assert [e["request_id"] for e in logged(plaid, search="INVALID_")] == [history["error"]]
 
-    def test_pages_with_limit_and_before(
-        self, plaid: PlaidCaller, history: dict[str, str]
-    ) -> None:
+    def test_pages_with_limit_and_before(self, plaid: PlaidCaller, history: dict[str, str]) -> None:
         [first] = logged(plaid, limit=1)
         [second] = logged(plaid, limit=1, before=first["id"])
         assert [first["request_id"], second["request_id"]] == [history["public"], history["error"]]
@@ -178,9 +176,7 @@ def app_with(
 
 
 class TestRetention:
-    def test_each_client_keeps_its_newest(
-        self, app_with: Any, credentials: dict[str, str]
-    ) -> None:
+    def test_each_client_keeps_its_newest(self, app_with: Any, credentials: dict[str, str]) -> None:
         plaid = PlaidCaller(app_with(request_log_retention=3), credentials)
         request_ids = [
             plaid.post("/link/token/create", link_token_request()).json()["request_id"]

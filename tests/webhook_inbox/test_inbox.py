@@ -123,7 +123,9 @@ class TestVerified:
 
 
 class TestRefused:
-    def refusal(self, plaid: PlaidCaller, settings: Settings, body: bytes, token: str | None) -> str:
+    def refusal(
+        self, plaid: PlaidCaller, settings: Settings, body: bytes, token: str | None
+    ) -> str:
         response = deliver(plaid, inbox_path(plaid, settings), body, token)
         assert response.status_code == 400
         assert response.json()["verified"] is False
@@ -163,9 +165,7 @@ class TestRefused:
         signing_key: signing.SigningKey,
         clock: FrozenClock,
     ) -> None:
-        impostor = signing.SigningKey(
-            signing_key.kid, ECKey.generate_key("P-256", private=True)
-        )
+        impostor = signing.SigningKey(signing_key.kid, ECKey.generate_key("P-256", private=True))
         token = impostor.sign(BODY, iat=now(clock))
         assert "signature does not verify" in self.refusal(plaid, settings, BODY, token)
 
@@ -177,7 +177,11 @@ class TestRefused:
         assert "no verification key" in self.refusal(plaid, settings, BODY, token)
 
     def test_another_algorithm(
-        self, plaid: PlaidCaller, settings: Settings, signing_key: signing.SigningKey, clock: FrozenClock
+        self,
+        plaid: PlaidCaller,
+        settings: Settings,
+        signing_key: signing.SigningKey,
+        clock: FrozenClock,
     ) -> None:
         token = jwt.encode(
             {"alg": "HS256", "kid": signing_key.kid},
@@ -221,6 +225,8 @@ class TestOwnInboxDespiteRefusingPrivateAddresses:
             own_prefixes=("http://127.0.0.1:8765/_gingham/webhook_inbox/",),
         )
         assert transport.leads_to_gingham("http://127.0.0.1:8765/_gingham/webhook_inbox/abc")
-        assert not transport.leads_to_gingham("http://127.0.0.1:8765/_gingham/webhook_inbox/../health")
+        assert not transport.leads_to_gingham(
+            "http://127.0.0.1:8765/_gingham/webhook_inbox/../health"
+        )
         assert not transport.leads_to_gingham("http://127.0.0.1:8766/_gingham/webhook_inbox/abc")
         assert not transport.leads_to_gingham("http://10.0.0.1:8765/_gingham/webhook_inbox/abc")
