@@ -213,7 +213,7 @@ def create_app(
     # Each process keeps its own cache of the clients' sandbox clocks; the clock API updates it
     # when this process moves a clock, every endpoint reads each client's time through it.
     client_clocks = ClientClocks()
-    # Requests are queued as they are answered and written by a thread of their own; tests that
+    # Requests are queued as they are answered and written by a background task; tests that
     # roll back their connection flush it themselves (app.state.request_log.flush()).
     request_log = (
         RequestLogWriter(session_factory, retention=settings.request_log_retention)
@@ -251,12 +251,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         delivering = asyncio.create_task(worker.run()) if worker else None
         firing = asyncio.create_task(timer_loop.run()) if timer_loop else None
-        if request_log is not None and owns_database:
-            request_log.start()
+        writing = (
+            asyncio.create_task(request_log.run(in_thread=runtime.database_in_threads))
+            if request_log is not None and owns_database
+            else None
+        )
         yield
-        if request_log is not None and owns_database:
+        if request_log is not None and writing:
             # Writes what is still queued before the database goes.
-            await asyncio.to_thread(request_log.stop)
+            request_log.stop()
+            await writing
         if timer_loop and firing:
             timer_loop.stop()
             await firing

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gingham.db import Base, UTCDateTime
@@ -31,6 +30,8 @@ class LoggedRequest(Base):
     error_code: Mapped[str | None] = mapped_column(String(64))
     latency_ms: Mapped[float] = mapped_column(Float)
     request_id: Mapped[str] = mapped_column(String(64), index=True)
-    request_body: Mapped[Any] = mapped_column(JSON, nullable=True)
-    response_body: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # JSON text, redacted: written as text so that most bodies are redacted without being
+    # parsed (gingham.request_log.redaction.redact_json), and searched as text.
+    request_body: Mapped[str | None] = mapped_column(Text)
+    response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, or_, select
+import orjson
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from gingham.request_log.models import LoggedRequest
@@ -41,8 +42,8 @@ def _filtered(
                 LoggedRequest.endpoint.contains(where.search, autoescape=True),
                 LoggedRequest.request_id.contains(where.search, autoescape=True),
                 LoggedRequest.error_code.contains(where.search, autoescape=True),
-                cast(LoggedRequest.request_body, Text).contains(where.search, autoescape=True),
-                cast(LoggedRequest.response_body, Text).contains(where.search, autoescape=True),
+                LoggedRequest.request_body.contains(where.search, autoescape=True),
+                LoggedRequest.response_body.contains(where.search, autoescape=True),
             )
         )
     return query
@@ -85,6 +86,10 @@ def request_json(row: LoggedRequest) -> dict[str, Any]:
         "error_code": row.error_code,
         "latency_ms": row.latency_ms,
         "request_id": row.request_id,
-        "request_body": row.request_body,
-        "response_body": row.response_body,
+        "request_body": _parsed(row.request_body),
+        "response_body": _parsed(row.response_body),
     }
+
+
+def _parsed(text: str | None) -> Any:
+    return None if text is None else orjson.loads(text)

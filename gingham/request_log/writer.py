@@ -1,28 +1,35 @@
-"""The request log's writer: a bounded in-memory queue that a background thread empties in
+"""The request log's writer: a bounded in-memory queue that a background task empties in
 batches, each in a transaction of its own.
 
 A request only appends its raw bytes to the queue (gingham.wire.endpoint), so recording costs it
 next to nothing and never touches its transaction. When the queue is full (the database cannot
 keep up) requests are dropped and counted rather than making anyone wait.
+
+On SQLite the batches are written on the event loop, between requests: a writer thread would
+hold SQLite's one write lock while requests, which take it too (BEGIN IMMEDIATE, see
+gingham.db), waited on it in SQLite's busy handler with the event loop stalled. On PostgreSQL
+they are written in a worker thread, so the loop never waits on the network.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
-import threading
+import re
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham.request_log.models import LoggedRequest
-from gingham.request_log.redaction import redact
+from gingham.request_log.redaction import redact_json
 from gingham.wire.events import sequence_id
 from gingham.wire.recording import RecordedRequest
 
 logger = logging.getLogger("gingham.request_log")
+_TABLE: Table = LoggedRequest.__table__  # type: ignore[assignment]
 
 QUEUE_CAPACITY = 10_000
 BATCH_SIZE = 500
@@ -37,34 +44,41 @@ MAX_STORED_BODY_BYTES = 64 * 1024
 UNLOGGED_PREFIXES = ("/_gingham/requests/", "/_gingham/webhook_inbox/")
 
 
-def stored_body(raw: bytes, media_type: str | None) -> Any:
-    """The redacted JSON of a body, or a note of what it was."""
+def _note(what: str, size: int) -> str:
+    return orjson.dumps({"_body": what, "_bytes": size}).decode()
+
+
+def stored_body(raw: bytes, media_type: str | None) -> str | None:
+    """The redacted JSON text of a body, or a note of what it was."""
     if media_type is not None and not media_type.startswith("application/json"):
-        return {"_body": media_type, "_bytes": len(raw)}
+        return _note(media_type, len(raw))
     if len(raw) > MAX_STORED_BODY_BYTES:
-        return {"_body": "too large to keep", "_bytes": len(raw)}
+        return _note("too large to keep", len(raw))
     if not raw:
         return None
     try:
-        return redact(orjson.loads(raw))
+        return redact_json(raw)
     except orjson.JSONDecodeError:
-        return {"_body": "not JSON", "_bytes": len(raw)}
+        return _note("not JSON", len(raw))
+
+
+# An error body names its code early; the code is kept in a column of its own to filter on.
+_ERROR_CODE = re.compile(rb'"error_code"\s*:\s*"([A-Z0-9_]{1,64})"')
 
 
 def _row(request: RecordedRequest) -> dict[str, Any]:
-    response = stored_body(request.response_body, request.response_media_type)
-    error = response.get("error_code") if isinstance(response, dict) else None
+    error = _ERROR_CODE.search(request.response_body) if request.status >= 400 else None
     return {
         "id": sequence_id(),
         "client_id": request.client_id,
         "environment": request.environment,
         "endpoint": request.endpoint,
         "status": request.status,
-        "error_code": error if isinstance(error, str) and request.status >= 400 else None,
+        "error_code": error.group(1).decode() if error else None,
         "latency_ms": round(request.latency_ms, 3),
         "request_id": request.request_id,
         "request_body": stored_body(request.request_body, "application/json"),
-        "response_body": response,
+        "response_body": stored_body(request.response_body, request.response_media_type),
         "created_at": request.at,
     }
 
@@ -87,7 +101,7 @@ def prune(session: Session, client_id: str, keep: int) -> None:
 
 
 class RequestLogWriter:
-    """Implements gingham.wire.recording.RequestRecorder. `start()` runs the writing thread;
+    """Implements gingham.wire.recording.RequestRecorder. `run()` is the background task;
     without it (tests with a rolled-back connection) `flush()` writes what is queued."""
 
     def __init__(
@@ -100,9 +114,7 @@ class RequestLogWriter:
         self._session_factory = session_factory
         self._retention = retention
         self._queue: queue.Queue[RecordedRequest] = queue.Queue(maxsize=capacity)
-        self._flushing = threading.Lock()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._stopping: asyncio.Event | None = None
         self.dropped = 0
 
     def records(self, endpoint: str) -> bool:
@@ -117,46 +129,51 @@ class RequestLogWriter:
     def flush(self) -> int:
         """Write what is queued now, in batches; how many requests were written."""
         written = 0
-        with self._flushing:
-            while batch := self._take(BATCH_SIZE):
-                self._write(batch)
-                written += len(batch)
+        while rows := self._next_rows():
+            self._write(rows)
+            written += len(rows)
         return written
 
-    def _take(self, limit: int) -> list[RecordedRequest]:
-        batch: list[RecordedRequest] = []
-        while len(batch) < limit:
+    def _next_rows(self) -> list[dict[str, Any]]:
+        """The next batch taken from the queue, redacted and ready to insert."""
+        rows: list[dict[str, Any]] = []
+        while len(rows) < BATCH_SIZE:
             try:
-                batch.append(self._queue.get_nowait())
+                rows.append(_row(self._queue.get_nowait()))
             except queue.Empty:
                 break
-        return batch
+        return rows
 
-    def _write(self, batch: list[RecordedRequest]) -> None:
-        rows = [_row(request) for request in batch]
+    def _write(self, rows: list[dict[str, Any]]) -> None:
         with self._session_factory() as session, session.begin():
-            session.execute(insert(LoggedRequest), rows)
+            # Core's executemany: the ORM's per-row bookkeeping would cost more than the row.
+            session.connection().execute(_TABLE.insert(), rows)
             for client_id in sorted({row["client_id"] for row in rows}):
                 prune(session, client_id, self._retention)
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="gingham-request-log", daemon=True)
-        self._thread.start()
+    async def run(self, *, in_thread: bool) -> None:
+        """Write what is queued every FLUSH_INTERVAL_SECONDS until `stop()`, then once more.
+        Rows are prepared (redacted) on the event loop; with `in_thread` (a network database)
+        they are written from a worker thread, which holds the GIL only briefly, so that the
+        loop never waits on the network."""
+        self._stopping = asyncio.Event()
+        stopping = False
+        while not stopping:
+            try:
+                await asyncio.wait_for(self._stopping.wait(), FLUSH_INTERVAL_SECONDS)
+                stopping = True
+            except TimeoutError:
+                pass
+            while rows := self._next_rows():
+                try:
+                    if in_thread:
+                        await asyncio.to_thread(self._write, rows)
+                    else:
+                        self._write(rows)
+                except Exception:
+                    # A batch the database refused is lost; the next one may fare better.
+                    logger.exception("could not write %d requests to the request log", len(rows))
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stopping.wait(FLUSH_INTERVAL_SECONDS):
-            self._flush_logging_failures()
-        self._flush_logging_failures()
-
-    def _flush_logging_failures(self) -> None:
-        try:
-            self.flush()
-        except Exception:
-            # A batch the database refused is lost; the next one may fare better.
-            logger.exception("could not write requests to the request log")
+        if self._stopping is not None:
+            self._stopping.set()

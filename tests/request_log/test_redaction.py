@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from gingham.request_log.redaction import REDACTED, redact, redact_token
+import pytest
+
+from gingham.request_log.redaction import REDACTED, redact, redact_json, redact_token
 
 ACCESS = "access-sandbox-8ab976e6-64bc-4b38-98f7-731e7a349970"
 PUBLIC = "public-sandbox-0d8ac1c6-2bc7-4fd8-9b1e-2c1b5d1a7e4f"
@@ -80,3 +82,34 @@ class TestRedact:
 
     def test_a_short_or_unknown_token_is_wholly_redacted(self) -> None:
         assert redact_token("abc") == REDACTED
+
+
+BODIES = [
+    {"access_token": ACCESS, "options": {"count": 100}},
+    {"link_token": LINK, "expiration": "2026-01-01T00:00:00Z", "request_id": "abc"},
+    {"secret": "0123456789abcdef0123456789abcd", "client_id": "c"},
+    {"public_token": "not-a-gingham-token"},
+    {"access_tokens": [ACCESS, PUBLIC]},
+    {"user": {"client_user_id": "u", "Password": "x"}},
+    {"error_message": f"the token {ACCESS} is invalid", "error_code": "INVALID_ACCESS_TOKEN"},
+    {"options": {"override_password": "pass_good"}, "access_token": ACCESS},
+    {"credentials": {"username": "user_good"}},
+    {"weird\u0073ecret": "x"},
+    {"accounts": [{"account_id": "a", "balances": {"available": 100.5}}], "item": {"pin": 1234}},
+    {"token": ACCESS, "Access_Token": ACCESS},
+    {"name": "café ☃", "nested": [[{"link_token": None}]]},
+]
+
+
+class TestRedactJson:
+    """The fast path (redacting the text) and the slow path (field by field) agree."""
+
+    @pytest.mark.parametrize("body", BODIES)
+    def test_as_if_parsed_and_redacted(self, body: dict[str, object]) -> None:
+        for raw in (json.dumps(body).encode(), json.dumps(body, indent=2).encode()):
+            assert json.loads(redact_json(raw)) == redact(json.loads(raw))
+
+    def test_no_secret_survives(self) -> None:
+        text = "".join(redact_json(json.dumps(body).encode()) for body in BODIES)
+        for secret in (ACCESS, PUBLIC, LINK, "pass_good", "0123456789abcdef0123456789abcd"):
+            assert secret not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,13 +42,14 @@ class TestQueue:
 
 class TestStoredBody:
     def test_a_file_is_noted_not_kept(self) -> None:
-        assert stored_body(b"%PDF-1.7", "application/pdf") == {
+        assert json.loads(stored_body(b"%PDF-1.7", "application/pdf") or "") == {
             "_body": "application/pdf",
             "_bytes": 8,
         }
 
     def test_a_large_body_is_noted_not_kept(self) -> None:
-        assert stored_body(b'{"a": "' + b"x" * 70_000 + b'"}', "application/json") == {
+        stored = stored_body(b'{"a": "' + b"x" * 70_000 + b'"}', "application/json")
+        assert json.loads(stored or "") == {
             "_body": "too large to keep",
             "_bytes": 70_009,
         }

@@ -29,8 +29,8 @@ def upgrade() -> None:
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("latency_ms", sa.Float(), nullable=False),
         sa.Column("request_id", sa.String(length=64), nullable=False),
-        sa.Column("request_body", sa.JSON(), nullable=True),
-        sa.Column("response_body", sa.JSON(), nullable=True),
+        sa.Column("request_body", sa.Text(), nullable=True),
+        sa.Column("response_body", sa.Text(), nullable=True),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
