@@ -270,6 +270,8 @@ def create_app(
         if bank_http is None:
             await http.aclose()
 
+    # Set as the server begins to stop, to end the live streams (app.state.close_streams).
+    streams_closing = asyncio.Event()
     endpoints = [*ENDPOINTS, *sandbox_clock_api.endpoints(client_clocks, timer_handlers)]
     routes: list[BaseRoute] = [
         *endpoint_routes(endpoints, runtime),
@@ -281,8 +283,8 @@ def create_app(
         *link_legal.routes(),
         *(demo_api.routes(runtime, PLAID_ENDPOINTS) if settings.demo_enabled else []),
         *demo_pages.routes(runtime),
-        *request_log_api.routes(runtime),
-        *webhook_inbox_api.routes(runtime),
+        *request_log_api.routes(runtime, streams_closing),
+        *webhook_inbox_api.routes(runtime, streams_closing),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
     ]
     app = Starlette(
@@ -309,4 +311,5 @@ def create_app(
     app.state.webhook_worker = worker
     app.state.timer_loop = timer_loop
     app.state.request_log = request_log
+    app.state.close_streams = streams_closing.set
     return app

@@ -6,6 +6,8 @@ its secret. The stream (server-sent events) is what `gingham logs tail` follows.
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.routing import Route
@@ -73,6 +75,6 @@ def _poll(session: Session, caller: Caller, after: str, request: Request) -> lis
     )
 
 
-def routes(runtime: Runtime) -> list[Route]:
+def routes(runtime: Runtime, closing: asyncio.Event) -> list[Route]:
     """The live stream; query parameters `endpoint`, `status` and `search` filter it."""
-    return [stream_route("/_gingham/requests/stream", runtime, _poll, "request")]
+    return [stream_route("/_gingham/requests/stream", runtime, _poll, "request", closing)]

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -105,8 +107,8 @@ def _receiver(runtime: Runtime) -> Route:
     return Route(service.INBOX_PATH + "{token}", endpoint, methods=["POST"])
 
 
-def routes(runtime: Runtime) -> list[Route]:
+def routes(runtime: Runtime, closing: asyncio.Event) -> list[Route]:
     return [
-        stream_route(service.INBOX_PATH + "stream", runtime, _poll, "webhook"),
+        stream_route(service.INBOX_PATH + "stream", runtime, _poll, "webhook", closing),
         _receiver(runtime),
     ]

@@ -12,6 +12,7 @@ has sent.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import threading
 import time
@@ -61,14 +62,20 @@ def server_sent_event(event: str, data: Any) -> bytes:
 
 
 async def follow(
-    runtime: Runtime, caller: Caller, request: Request, poll: Poll, event: str
+    runtime: Runtime,
+    caller: Caller,
+    request: Request,
+    poll: Poll,
+    event: str,
+    closing: asyncio.Event,
 ) -> AsyncIterator[bytes]:
-    """The stream's events: `ready`, then `event` with each new row, until the client goes."""
+    """The stream's events: `ready`, then `event` with each new row, until the client goes or
+    `closing` is set (the server is stopping)."""
     cursor = sequence_id()
     sent: set[str] = set()
     yield server_sent_event("ready", {"client_id": caller.client_id})
     quiet_since = time.monotonic()
-    while not await request.is_disconnected():
+    while not closing.is_set() and not await request.is_disconnected():
         rows = await _database(runtime, _poll_once, runtime, poll, caller, cursor, request)
         fresh = [row for row in rows if row["id"] not in sent]
         for row in fresh:
@@ -83,7 +90,8 @@ async def follow(
         elif time.monotonic() - quiet_since > KEEPALIVE_SECONDS:
             quiet_since = time.monotonic()
             yield b": keepalive\n\n"
-        await asyncio.sleep(POLL_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(closing.wait(), POLL_SECONDS)
 
 
 def _poll_once(
@@ -111,8 +119,12 @@ def _authenticate(runtime: Runtime, request: Request) -> Caller:
     return Caller(client_id, environment)
 
 
-def stream_route(path: str, runtime: Runtime, poll: Poll, event: str) -> Route:
-    """GET or POST `path`: the caller's rows from `poll`, live, as `event` events."""
+def stream_route(
+    path: str, runtime: Runtime, poll: Poll, event: str, closing: asyncio.Event
+) -> Route:
+    """GET or POST `path`: the caller's rows from `poll`, live, as `event` events. Setting
+    `closing` ends every stream: they never end by themselves, and a server waits for its open
+    responses before it stops."""
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -120,7 +132,7 @@ def stream_route(path: str, runtime: Runtime, poll: Poll, event: str) -> Route:
         except errors.PlaidError as error:
             return error_response(error, new_request_id())
         return StreamingResponse(
-            follow(runtime, caller, request, poll, event),
+            follow(runtime, caller, request, poll, event, closing),
             media_type="text/event-stream",
             # Proxies must pass events on as they come.
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

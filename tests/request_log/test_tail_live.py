@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import queue
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -196,3 +197,48 @@ class TestNoServer:
         assert completed.returncode == 1
         assert completed.stderr.count("\n") == 1
         assert "INVALID_API_KEYS" in completed.stderr
+
+
+class TestServerStops:
+    def test_a_connected_tail_does_not_hold_the_server_up(
+        self, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        """uvicorn waits for open responses before it stops; the streams end when it begins to,
+        and the tail says the server closed the stream."""
+        with empty_database("sqlite", tmp_path_factory) as database:
+            environment = server_environment(database)
+            client_id, secret = create_api_client(environment, "stop")
+            port = free_port()
+            log_path = tmp_path_factory.mktemp("stop") / "server.log"
+            with log_path.open("wb") as log:
+                server = subprocess.Popen(
+                    gingham_command("serve", "--port", str(port)),
+                    env={**environment, "GINGHAM_BANK_PORT": str(free_port())},
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            try:
+                live = LiveGingham(f"http://127.0.0.1:{port}", client_id, secret)
+                _wait_until_answering(live)
+                with tailing(live, "logs", "tail") as (_, err):
+                    server.terminate()
+                    # A hang guard, not a measurement: held up, it would never stop. It stops
+                    # as SIGTERM stops it.
+                    assert server.wait(timeout=LINE_TIMEOUT_SECONDS) in (0, -signal.SIGTERM)
+                    err.wait_for("closed the stream")
+            finally:
+                if server.poll() is None:
+                    server.kill()
+                    server.wait()
+
+
+def _wait_until_answering(live: LiveGingham) -> None:
+    for _ in range(300):
+        try:
+            if httpx.get(live.base_url + "/_gingham/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        threading.Event().wait(0.1)
+    raise AssertionError("the server did not answer")
