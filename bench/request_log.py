@@ -51,7 +51,7 @@ MEASURED = tuple(
         "transactions_get.lua",
     )
 )
-ROUNDS = 2
+ROUNDS = 3
 PREPARED_ITEMS = 30
 
 
@@ -60,6 +60,9 @@ class Side:
     requests_per_s: float
     p50_ms: float
     p99_ms: float
+    # How far apart this side's rounds were: (slowest - fastest) / mean p50, the noise to read
+    # each change against.
+    p50_spread: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,9 @@ def _target(server: Server, database: Database, credentials: Credentials, work: 
 
 
 def _side(rows: list[tuple[float, float, float]]) -> Side:
-    return Side(*(statistics.mean(values) for values in zip(*rows, strict=True)))
+    requests_per_s, p50_ms, p99_ms = (statistics.mean(values) for values in zip(*rows, strict=True))
+    p50s = [row[1] for row in rows]
+    return Side(requests_per_s, p50_ms, p99_ms, (max(p50s) - min(p50s)) / p50_ms)
 
 
 def compare(wrk: str, database_name: str, settings: RunSettings) -> list[Comparison]:
@@ -127,7 +132,7 @@ def _change(off: float, on: float) -> str:
 
 TABLE_HEAD = (
     "| endpoint | req/s off | req/s on | change | p50 ms off | p50 ms on | change "
-    "| p99 ms off | p99 ms on |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| p99 ms off | p99 ms on | p50 spread off / on |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -138,7 +143,8 @@ def format_table(comparisons: list[Comparison]) -> str:
             f"| {c.label} | {c.off.requests_per_s:,.0f} | {c.on.requests_per_s:,.0f} "
             f"| {_change(c.off.requests_per_s, c.on.requests_per_s)} "
             f"| {c.off.p50_ms:.2f} | {c.on.p50_ms:.2f} | {_change(c.off.p50_ms, c.on.p50_ms)} "
-            f"| {c.off.p99_ms:.2f} | {c.on.p99_ms:.2f} |"
+            f"| {c.off.p99_ms:.2f} | {c.on.p99_ms:.2f} "
+            f"| {100 * c.off.p50_spread:.0f}% / {100 * c.on.p50_spread:.0f}% |"
         )
     return "\n".join(lines)
 

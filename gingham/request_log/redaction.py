@@ -17,6 +17,7 @@ REDACTED = "[REDACTED]"
 _SECRET_FIELDS = frozenset(
     {"credentials", "pin", "public_key", "api_key", "otp", "mfa", "answers", "authorization"}
 )
+# _SECRET_MARKS below must find each of these.
 _SECRET_WORDS = ("secret", "password", "passwd", "passphrase")
 _TOKEN_SUFFIXES = ("token", "tokens")
 # Gingham's tokens are `<kind>-<environment>-<uuid4>` (gingham.wire.ids.new_token). The pattern
@@ -32,9 +33,11 @@ _WHOLE_TOKEN = re.compile(
 _TOKEN_VALUE_BYTES = re.compile(rb'"' + _WHOLE_TOKEN.pattern.encode() + rb'"')
 _TOKEN_FIELD_BYTES = re.compile(rb'token"\s*:\s*')
 _ENVIRONMENT_MARKS = tuple(f"-{environment}-".encode() for environment in _ENVIRONMENTS)
-# Words whose presence (anywhere, lowercased) sends a body down the slow path.
+# Words whose presence (anywhere, lowercased) sends a body down the slow path: each costs a scan
+# of the body, so the secret words are found by what they share ("pass").
 _SECRET_MARKS = (
-    *(word.encode() for word in _SECRET_WORDS),
+    b"secret",
+    b"pass",
     *(f'"{name}"'.encode() for name in sorted(_SECRET_FIELDS)),
 )
 
