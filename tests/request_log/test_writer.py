@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from gingham.config import Settings
 from gingham.request_log.writer import RequestLogWriter, stored_body
 from gingham.wire.recording import RecordedRequest
 
@@ -53,3 +54,12 @@ class TestStoredBody:
             "_body": "too large to keep",
             "_bytes": 70_009,
         }
+
+
+class TestSettings:
+    def test_from_the_environment(self) -> None:
+        settings = Settings.from_env(
+            {"GINGHAM_REQUEST_LOG": "0", "GINGHAM_REQUEST_LOG_RETENTION": "5"}
+        )
+        assert (settings.request_log, settings.request_log_retention) == (False, 5)
+        assert Settings.from_env({}).request_log is True
