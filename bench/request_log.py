@@ -192,7 +192,11 @@ def main(argv: list[str]) -> int:
         print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)
         return 1
     if args.write_section:
-        shown = [a for a in argv if not a.startswith("--write-section")]
+        shown = [
+            a
+            for i, a in enumerate(argv)
+            if not a.startswith("--write-section") and argv[i - 1] != "--write-section"
+        ]
         write_section(args.write_section, section(results, shown), SECTION_TITLE)
         print(f"wrote the {SECTION_TITLE[3:]} section of {args.write_section}")
     return 0

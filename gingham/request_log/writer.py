@@ -36,9 +36,11 @@ BATCH_SIZE = 500
 # How long a request may wait in the queue before it is written: the delay `gingham logs tail`
 # shows it with.
 FLUSH_INTERVAL_SECONDS = 0.1
-# A larger body is stored as a note of its size: one /transactions/get of a busy Item must not
-# fill the database.
-MAX_STORED_BODY_BYTES = 64 * 1024
+# A larger body is stored as a note of its size. Redacting and writing a body costs in proportion
+# to its size, and a page of 100 transactions (about 60 KB) cost its endpoint some 15% of its
+# latency when kept (docs/PERFORMANCE.md, "Request log"); smaller answers, the accounts of an
+# Item included, are kept whole.
+MAX_STORED_BODY_BYTES = 16 * 1024
 # Gingham's endpoints that read these logs are not logged themselves: tailing the log must not
 # write to it.
 UNLOGGED_PREFIXES = ("/_gingham/requests/", "/_gingham/webhook_inbox/")
