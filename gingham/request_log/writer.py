@@ -50,12 +50,14 @@ def _note(what: str, size: int) -> str:
     return orjson.dumps({"_body": what, "_bytes": size}).decode()
 
 
-def stored_body(raw: bytes, media_type: str | None) -> str | None:
-    """The redacted JSON text of a body, or a note of what it was."""
+def stored_body(raw: bytes, media_type: str | None, size: int | None = None) -> str | None:
+    """The redacted JSON text of a body, or a note of what it was (`size`: its size when the
+    recorder was not given it)."""
+    size = max(size or 0, len(raw))
     if media_type is not None and not media_type.startswith("application/json"):
-        return _note(media_type, len(raw))
-    if len(raw) > MAX_STORED_BODY_BYTES:
-        return _note("too large to keep", len(raw))
+        return _note(media_type, size)
+    if size > MAX_STORED_BODY_BYTES:
+        return _note("too large to keep", size)
     if not raw:
         return None
     try:
@@ -79,8 +81,10 @@ def _row(request: RecordedRequest) -> dict[str, Any]:
         "error_code": error.group(1).decode() if error else None,
         "latency_ms": round(request.latency_ms, 3),
         "request_id": request.request_id,
-        "request_body": stored_body(request.request_body, "application/json"),
-        "response_body": stored_body(request.response_body, request.response_media_type),
+        "request_body": stored_body(request.request_body, "application/json", request.request_size),
+        "response_body": stored_body(
+            request.response_body, request.response_media_type, request.response_size
+        ),
         "created_at": request.at,
     }
 
@@ -118,6 +122,7 @@ class RequestLogWriter:
         self._queue: queue.Queue[RecordedRequest] = queue.Queue(maxsize=capacity)
         self._stopping: asyncio.Event | None = None
         self.dropped = 0
+        self.max_body_bytes = MAX_STORED_BODY_BYTES
 
     def records(self, endpoint: str) -> bool:
         return not endpoint.startswith(UNLOGGED_PREFIXES)

@@ -373,6 +373,10 @@ def _request_recording(runtime: Runtime, path: str) -> RecordResponse | None:
         caller = request.scope["state"].get(CALLER_STATE_KEY)
         if caller is None:
             return  # refused before its credentials were checked: nobody's request
+        # Read already, so Starlette answers from its copy.
+        request_body = await request.body()
+        response_body = bytes(response.body)
+        limit = recorder.max_body_bytes
         recorder.record(
             RecordedRequest(
                 client_id=caller.client_id,
@@ -381,11 +385,12 @@ def _request_recording(runtime: Runtime, path: str) -> RecordResponse | None:
                 status=response.status_code,
                 latency_ms=(time.perf_counter() - started) * 1000,
                 request_id=request_id,
-                # Read already, so Starlette answers from its copy.
-                request_body=await request.body(),
-                response_body=bytes(response.body),
+                request_body=request_body if len(request_body) <= limit else b"",
+                response_body=response_body if len(response_body) <= limit else b"",
                 response_media_type=response.media_type,
                 at=runtime.clock.now(),
+                request_size=len(request_body),
+                response_size=len(response_body),
             )
         )
 

@@ -21,14 +21,20 @@ class RecordedRequest:
     latency_ms: float
     request_id: str
     # Exactly as sent and answered, credentials and tokens included: the recorder redacts them
-    # before anything is stored.
+    # before anything is stored. A body larger than the recorder keeps is passed empty, with
+    # its size, so that the queue never holds it.
     request_body: bytes
     response_body: bytes
     response_media_type: str | None
     at: datetime
+    request_size: int = 0
+    response_size: int = 0
 
 
 class RequestRecorder(Protocol):
+    # The largest body kept; larger ones are noted by size.
+    max_body_bytes: int
+
     @property
     def dropped(self) -> int:
         """Requests refused since start because the queue was full."""

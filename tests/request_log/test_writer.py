@@ -55,6 +55,12 @@ class TestStoredBody:
             "_bytes": 20_009,
         }
 
+    def test_a_body_left_out_of_the_queue_is_noted_by_its_size(self) -> None:
+        assert json.loads(stored_body(b"", "application/json", 20_000) or "") == {
+            "_body": "too large to keep",
+            "_bytes": 20_000,
+        }
+
 
 class TestSettings:
     def test_from_the_environment(self) -> None:
