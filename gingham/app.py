@@ -56,6 +56,8 @@ from gingham.link_customizations import api as link_customizations_api
 from gingham.link_tokens import api as link_tokens_api
 from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
+from gingham.request_log import api as request_log_api
+from gingham.request_log.writer import RequestLogWriter
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
 from gingham.sandbox_clock.service import ClientClocks, TimerHandler, merge_timer_handlers
@@ -66,6 +68,7 @@ from gingham.statements import timers as statements_timers
 from gingham.transactions import api as transactions_api
 from gingham.transactions import timers as transactions_timers
 from gingham.users import api as users_api
+from gingham.webhook_inbox import api as webhook_inbox_api
 from gingham.webhooks import api as webhooks_api
 from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
@@ -105,6 +108,8 @@ ENDPOINTS: list[Endpoint] = [
     *bank_simulation_api.ENDPOINTS,
     *link_headless.ENDPOINTS,
     *hosted_link_api.ENDPOINTS,
+    *request_log_api.ENDPOINTS,
+    *webhook_inbox_api.ENDPOINTS,
 ]
 _GINGHAM_PATHS = "/_gingham/"
 # Plaid's endpoints, path → handler (what the demo may call, what compatibility tests cover).
@@ -216,6 +221,13 @@ def create_app(
     # Each process keeps its own cache of the clients' sandbox clocks; the clock API updates it
     # when this process moves a clock, every endpoint reads each client's time through it.
     client_clocks = ClientClocks()
+    # Requests are queued as they are answered and written by a background task; tests that
+    # roll back their connection flush it themselves (app.state.request_log.flush()).
+    request_log = (
+        RequestLogWriter(session_factory, retention=settings.request_log_retention)
+        if settings.request_log
+        else None
+    )
     runtime = Runtime(
         settings=settings,
         session_factory=session_factory,
@@ -227,6 +239,7 @@ def create_app(
         client_clocks=client_clocks,
         bank=_bank_connector(settings, session_factory, secrets, clock, http),
         database_in_threads=not settings.is_sqlite,
+        request_recorder=request_log,
     )
 
     worker = None
@@ -246,7 +259,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         delivering = asyncio.create_task(worker.run()) if worker else None
         firing = asyncio.create_task(timer_loop.run()) if timer_loop else None
+        writing = (
+            asyncio.create_task(request_log.run(in_thread=runtime.database_in_threads))
+            if request_log is not None and owns_database
+            else None
+        )
         yield
+        if request_log is not None and writing:
+            # Writes what is still queued before the database goes.
+            request_log.stop()
+            await writing
         if timer_loop and firing:
             timer_loop.stop()
             await firing
@@ -256,6 +278,8 @@ def create_app(
         if bank_http is None:
             await http.aclose()
 
+    # Set as the server begins to stop, to end the live streams (app.state.close_streams).
+    streams_closing = asyncio.Event()
     endpoints = [*ENDPOINTS, *sandbox_clock_api.endpoints(client_clocks, handlers)]
     routes: list[BaseRoute] = [
         *endpoint_routes(endpoints, runtime),
@@ -268,6 +292,8 @@ def create_app(
         *(demo_api.routes(runtime, PLAID_ENDPOINTS) if settings.demo_enabled else []),
         *demo_pages.routes(runtime),
         *dashboard_pages.routes(runtime, endpoints),
+        *request_log_api.routes(runtime, streams_closing),
+        *webhook_inbox_api.routes(runtime, streams_closing),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
     ]
     app = Starlette(
@@ -293,4 +319,6 @@ def create_app(
     app.state.runtime = runtime
     app.state.webhook_worker = worker
     app.state.timer_loop = timer_loop
+    app.state.request_log = request_log
+    app.state.close_streams = streams_closing.set
     return app

@@ -16,6 +16,7 @@ def _default_database_url(data_dir: Path) -> str:
 
 # Failed credentials a source address (or a client_id) may send per minute before it is refused.
 DEFAULT_FAILED_CREDENTIALS_LIMIT = 30
+DEFAULT_REQUEST_LOG_RETENTION = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,10 @@ class Settings:
     webhook_private_addresses: bool = True
     # One line per request on the log (gingham.wire.access_log); `gingham serve --quiet` drops it.
     access_log: bool = True
+    # Whether API requests are recorded for /_gingham/requests/list and `gingham logs tail`,
+    # and how many of each client's newest requests are kept.
+    request_log: bool = True
+    request_log_retention: int = DEFAULT_REQUEST_LOG_RETENTION
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -124,6 +129,10 @@ class Settings:
             values["failed_credentials_limit"] = int(value)
         if value := env.get(ENV_PREFIX + "ACCESS_LOG"):
             values["access_log"] = _truthy(value)
+        if value := env.get(ENV_PREFIX + "REQUEST_LOG"):
+            values["request_log"] = _truthy(value)
+        if value := env.get(ENV_PREFIX + "REQUEST_LOG_RETENTION"):
+            values["request_log_retention"] = max(int(value), 1)
         if value := env.get(ENV_PREFIX + "WEBHOOK_PRIVATE_ADDRESSES"):
             values["webhook_private_addresses"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "DEMO"):

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from gingham import __version__
 from gingham.bank_simulation import cli as bank_cli
-from gingham.cli import clients, clock, serving
+from gingham.cli import clients, clock, serving, tail
 from gingham.cli.database import prepare_database
 from gingham.config import Settings
 from gingham.webhooks import waiting
@@ -82,6 +82,7 @@ def parser() -> argparse.ArgumentParser:
                 action_parser.add_argument("value", metavar=allow_list.argument)
 
     bank_cli.add_parser(commands)
+    tail.add_parsers(commands)
 
     clock_parser = commands.add_parser(
         "clock", help="show or advance a client's sandbox clock (forward only)"
@@ -153,6 +154,8 @@ def run(args: argparse.Namespace) -> None:
         )
         if status:
             sys.exit(status)
+    elif args.command in ("logs", "webhooks"):
+        sys.exit(tail.run(args))
     elif args.command == "bank":
         prepare_database(Settings.from_env())
         status = bank_cli.run(Settings.from_env(), args)

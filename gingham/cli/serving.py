@@ -169,17 +169,27 @@ def serve(settings: Settings) -> int:
             body_timeout_seconds=settings.body_timeout_seconds,
         )
     )
-    gingham = server(create_app(settings, clock=clock))
+    app = create_app(settings, clock=clock)
+    gingham = server(app)
+
+    async def close_streams_on_exit() -> None:
+        # Live streams (`gingham logs tail`) never end by themselves, and uvicorn waits for open
+        # responses before it stops: end them as soon as it begins to stop.
+        while not gingham.should_exit:
+            await asyncio.sleep(0.1)
+        app.state.close_streams()
 
     async def serve_both() -> None:
         # The bank is a separate origin, as a real bank is: its own server on its own port, in
         # this process. Stopping Gingham (Ctrl-C, SIGTERM) stops the bank with it.
         bank_task = asyncio.create_task(bank.serve(sockets=[bank_socket]))
+        streams_task = asyncio.create_task(close_streams_on_exit())
         try:
             await gingham.serve(sockets=[api_socket])
         finally:
             bank.should_exit = True
             await bank_task
+            streams_task.cancel()
 
     asyncio.run(serve_both())
     return 0

@@ -20,11 +20,13 @@ from gingham.link import models as _link  # noqa: F401
 from gingham.link_customizations import models as _link_customizations  # noqa: F401
 from gingham.link_tokens import models as _link_tokens  # noqa: F401
 from gingham.oauth_bank import models as _oauth_bank  # noqa: F401
+from gingham.request_log import models as _request_log  # noqa: F401
 from gingham.sandbox_clock import models as _sandbox_clock  # noqa: F401
 from gingham.signal import models as _signal  # noqa: F401
 from gingham.statements import models as _statements  # noqa: F401
 from gingham.transactions import models as _transactions  # noqa: F401
 from gingham.users import models as _users  # noqa: F401
+from gingham.webhook_inbox import models as _webhook_inbox  # noqa: F401
 from gingham.webhooks import models as _webhooks  # noqa: F401
 
 config = context.config

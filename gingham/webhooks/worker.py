@@ -29,6 +29,7 @@ from gingham import __version__
 from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
+from gingham.webhook_inbox.service import INBOX_PATH
 from gingham.webhooks import leases, outbox, signing
 from gingham.wire import json
 
@@ -88,14 +89,32 @@ async def refuse_private_addresses(url: str) -> None:
 class HttpTransport:
     """POSTs through the one injected httpx client. Redirects are not followed (a 3xx fails, as
     at Plaid). Loopback and private addresses are allowed unless `allow_private` is off, since
-    receivers in a sandbox live there; a shared server switches them off."""
+    receivers in a sandbox live there; a shared server switches them off. URLs under one of
+    `own_prefixes` (Gingham's own webhook inbox) are always allowed: they reach Gingham itself,
+    not its network."""
 
-    def __init__(self, http: httpx.AsyncClient, *, allow_private: bool = True) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        allow_private: bool = True,
+        own_prefixes: tuple[str, ...] = (),
+    ) -> None:
         self._http = http
         self._allow_private = allow_private
+        self._own_prefixes = tuple(httpx.URL(prefix) for prefix in own_prefixes)
+
+    def leads_to_gingham(self, url: str) -> bool:
+        # httpx has resolved any dot segments, so a prefix match cannot be walked out of.
+        target = httpx.URL(url)
+        return any(
+            (target.scheme, target.host, target.port) == (own.scheme, own.host, own.port)
+            and target.path.startswith(own.path)
+            for own in self._own_prefixes
+        )
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response:
-        if not self._allow_private:
+        if not self._allow_private and not self.leads_to_gingham(url):
             await refuse_private_addresses(url)
         # httpx's timeouts bound each phase; Plaid's 10 s bound the whole exchange.
         async with asyncio.timeout(DELIVERY_TIMEOUT_SECONDS):
@@ -428,7 +447,11 @@ def delivery_worker(
     """The worker as `gingham serve` and `gingham worker` run it, from the settings."""
     return DeliveryWorker(
         session_factory=session_factory,
-        transport=HttpTransport(http, allow_private=settings.webhook_private_addresses),
+        transport=HttpTransport(
+            http,
+            allow_private=settings.webhook_private_addresses,
+            own_prefixes=(settings.base_url + INBOX_PATH,),
+        ),
         secrets=secrets,
         clock=clock,
         profile=outbox.retry_profile(settings.webhook_retry),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ from gingham.crypto import SecretBox
 from gingham.wire import json
 from gingham.wire.access_log import REQUEST_ID_STATE_KEY
 from gingham.wire.ids import new_request_id
+from gingham.wire.recording import CALLER_STATE_KEY, RecordedRequest, RequestRecorder
 from gingham.wire.validation import Schema, request_schema, validate
 
 if TYPE_CHECKING:
@@ -93,6 +95,8 @@ class Runtime:
     # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
     # a network database's round trips run in worker threads so requests overlap while waiting.
     database_in_threads: bool = False
+    # Where credentialed requests are recorded for the request log (None: not recorded).
+    request_recorder: RequestRecorder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +201,8 @@ UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject 
 FinishResponse = Callable[[Request, Response], None]
 # Checks made before the body is read (credentials sent in headers); raise a Plaid error to refuse.
 BeforeBody = Callable[[Request], Awaitable[None]]
+# Notes an answered request (its response, its request_id, when it started on perf_counter).
+RecordResponse = Callable[[Request, Response, str, float], Awaitable[None]]
 
 
 class JsonRoute(Route):
@@ -225,16 +231,25 @@ def json_route(
     before_body: BeforeBody | None = None,
     schema: Schema | None = None,
     accepts_public_key: bool = False,
+    record: RecordResponse | None = None,
 ) -> Route:
     """POST `path` with a JSON object body: run `before_body(request)`, parse the body, run
     `unit_of_work(request, body, request_id, after_commit)` (on the event loop, or in a worker
     thread for a network database), then the hooks it added to `after_commit`, and answer its
     result (passed through `finish`) or its Plaid error. Anything unexpected is logged and
-    answered as INTERNAL_SERVER_ERROR, without internals on the wire."""
+    answered as INTERNAL_SERVER_ERROR, without internals on the wire. `record` is told of every
+    answer."""
 
     async def endpoint(request: Request) -> Response:
+        started = time.perf_counter()
         request_id = new_request_id()
         request.scope.setdefault("state", {})[REQUEST_ID_STATE_KEY] = request_id
+        response = await answer(request, request_id)
+        if record is not None:
+            await record(request, response, request_id, started)
+        return response
+
+    async def answer(request: Request, request_id: str) -> Response:
         after_commit: list[AfterCommit] = []
         try:
             if before_body is not None:
@@ -335,6 +350,8 @@ def plaid_route(
         )
         with runtime.session_factory() as session, session.begin():
             caller = _caller(runtime, session, request, path, credentials)
+            # For the request log: from here on the request is the caller's.
+            request.scope["state"][CALLER_STATE_KEY] = caller
             validate(body, schema)
             return run_handler(handler, body, session, caller, runtime, request_id, after_commit)
 
@@ -345,7 +362,43 @@ def plaid_route(
         before_body=_header_credentials_checker(runtime),
         schema=schema,
         accepts_public_key=accepts_public_key,
+        record=_request_recording(runtime, path),
     )
+
+
+def _request_recording(runtime: Runtime, path: str) -> RecordResponse | None:
+    """Hands each answered request of an authenticated caller to the runtime's recorder, which
+    queues it for a background writer: nothing is parsed, redacted or written here."""
+    recorder = runtime.request_recorder
+    if recorder is None or not recorder.records(path):
+        return None
+
+    async def record(request: Request, response: Response, request_id: str, started: float) -> None:
+        caller = request.scope["state"].get(CALLER_STATE_KEY)
+        if caller is None:
+            return  # refused before its credentials were checked: nobody's request
+        # Read already, so Starlette answers from its copy.
+        request_body = await request.body()
+        response_body = bytes(response.body)
+        limit = recorder.max_body_bytes
+        recorder.record(
+            RecordedRequest(
+                client_id=caller.client_id,
+                environment=caller.environment,
+                endpoint=path,
+                status=response.status_code,
+                latency_ms=(time.perf_counter() - started) * 1000,
+                request_id=request_id,
+                request_body=request_body if len(request_body) <= limit else b"",
+                response_body=response_body if len(response_body) <= limit else b"",
+                response_media_type=response.media_type,
+                at=runtime.clock.now(),
+                request_size=len(request_body),
+                response_size=len(response_body),
+            )
+        )
+
+    return record
 
 
 def _header_credentials_checker(runtime: Runtime) -> BeforeBody:

@@ -1,0 +1,206 @@
+"""What the request log costs: the same endpoints with request logging off and on.
+
+Starts two `gingham serve` processes on the same kind of database, each with a fresh database of
+its own: one with GINGHAM_REQUEST_LOG=0, one with the log on (the default). Then, endpoint by
+endpoint, measures them with wrk in turn, off, on, off, on, so that drift in the machine's load
+falls on both alike, and reports each side's mean requests/s and latency and the difference.
+
+    .venv/bin/python bench/request_log.py [--duration 5] [--connections 16]
+        [--database sqlite|postgresql ...] [--write-section docs/PERFORMANCE.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from gingham_server import (
+    Credentials,
+    Database,
+    Server,
+    create_client,
+    fresh_database,
+    prepare_access_tokens,
+    running_server,
+    server_env,
+    server_log_problems,
+    warm_up,
+)
+from run import SCENARIOS, Target, measure_once
+from run import Settings as RunSettings
+from transactions import ADVANCE_PAST_PULLS, PULL_SECONDS
+from webhooks import write_section
+from wrk_runner import BenchError, WrkSettings, ensure_wrk
+
+SECTION_TITLE = "## Request log"
+MEASURED = tuple(
+    scenario
+    for scenario in SCENARIOS
+    if scenario.script
+    in (
+        "link_token_create.lua",
+        "public_token_pair.lua",
+        "accounts_get.lua",
+        "transactions_get.lua",
+    )
+)
+ROUNDS = 3
+PREPARED_ITEMS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    # How far apart this side's rounds were: (slowest - fastest) / mean p50, the noise to read
+    # each change against.
+    p50_spread: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    label: str
+    off: Side
+    on: Side
+
+
+@contextlib.contextmanager
+def started(database_name: str, work: Path, request_log: bool) -> Iterator[Target]:
+    name = "on" if request_log else "off"
+    with fresh_database(database_name) as database:
+        env = {
+            **server_env(database),
+            "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS,
+            "GINGHAM_REQUEST_LOG": "1" if request_log else "0",
+        }
+        credentials = create_client(env)
+        log_path = work / f"server-{name}.log"
+        with running_server(env, log_path) as server:
+            yield _target(server, database, credentials, work / name)
+        if problems := server_log_problems(log_path):
+            raise BenchError(f"the server ({name}) logged errors:\n" + "\n".join(problems[:20]))
+
+
+def _target(server: Server, database: Database, credentials: Credentials, work: Path) -> Target:
+    work.mkdir()
+    tokens = prepare_access_tokens(server, credentials, PREPARED_ITEMS)
+    tokens_file = work / "access_tokens.txt"
+    tokens_file.write_text("\n".join(tokens) + "\n")
+    # The Items' transactions pulled, for /transactions/get.
+    with httpx.Client(base_url=server.base_url, headers=credentials.headers(), timeout=600) as http:
+        http.post("/_gingham/clock/advance", json={"by": ADVANCE_PAST_PULLS}).raise_for_status()
+    warm_up(server, credentials, tokens[0])
+    return Target(server, database, credentials, tokens_file, {})
+
+
+def _side(rows: list[tuple[float, float, float]]) -> Side:
+    requests_per_s, p50_ms, p99_ms = (statistics.mean(values) for values in zip(*rows, strict=True))
+    p50s = [row[1] for row in rows]
+    return Side(requests_per_s, p50_ms, p99_ms, (max(p50s) - min(p50s)) / p50_ms)
+
+
+def compare(wrk: str, database_name: str, settings: RunSettings) -> list[Comparison]:
+    with (
+        tempfile.TemporaryDirectory(prefix="gingham-bench-log-") as work,
+        started(database_name, Path(work), request_log=False) as off,
+        started(database_name, Path(work), request_log=True) as on,
+    ):
+        comparisons = []
+        for scenario in MEASURED:
+            measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
+            for _ in range(ROUNDS):
+                for logging, target in ((False, off), (True, on)):
+                    row = measure_once(wrk, scenario, target, settings)
+                    measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
+            comparisons.append(
+                Comparison(scenario.label, _side(measured[False]), _side(measured[True]))
+            )
+        return comparisons
+
+
+def _change(off: float, on: float) -> str:
+    return f"{100 * (on - off) / off:+.1f}%"
+
+
+TABLE_HEAD = (
+    "| endpoint | req/s off | req/s on | change | p50 ms off | p50 ms on | change "
+    "| p99 ms off | p99 ms on | p50 spread off / on |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def format_table(comparisons: list[Comparison]) -> str:
+    lines = [TABLE_HEAD]
+    for c in comparisons:
+        lines.append(
+            f"| {c.label} | {c.off.requests_per_s:,.0f} | {c.on.requests_per_s:,.0f} "
+            f"| {_change(c.off.requests_per_s, c.on.requests_per_s)} "
+            f"| {c.off.p50_ms:.2f} | {c.on.p50_ms:.2f} | {_change(c.off.p50_ms, c.on.p50_ms)} "
+            f"| {c.off.p99_ms:.2f} | {c.on.p99_ms:.2f} "
+            f"| {100 * c.off.p50_spread:.0f}% / {100 * c.on.p50_spread:.0f}% |"
+        )
+    return "\n".join(lines)
+
+
+def section(results: list[tuple[str, list[Comparison]]], argv: list[str]) -> str:
+    command = " ".join([".venv/bin/python bench/request_log.py", *argv])
+    lines = [
+        SECTION_TITLE,
+        "",
+        "The cost of recording every API request (gingham.request_log): each endpoint measured "
+        "with wrk against two servers on the same machine in the same run, one with "
+        f"GINGHAM_REQUEST_LOG=0 and one with the log on, in turn ({ROUNDS} rounds each, means "
+        "shown). The budget is 10% of any endpoint's latency.",
+        "",
+        f"    {command}",
+        "",
+    ]
+    for database, comparisons in results:
+        lines += [f"### {database}", "", format_table(comparisons), ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (5)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--quiet-wait", type=int, default=20, help="see bench/run.py (20)")
+    parser.add_argument("--write-section", type=Path, help="replace this section of a file")
+    args = parser.parse_args(argv)
+    settings = RunSettings(
+        WrkSettings(args.duration, args.connections),
+        args.database or ["sqlite"],
+        None,
+        args.quiet_wait,
+    )
+    wrk = ensure_wrk()
+    results = []
+    try:
+        for database_name in settings.databases:
+            comparisons = compare(wrk, database_name, settings)
+            print(f"\n{database_name}\n\n{format_table(comparisons)}\n", flush=True)
+            results.append((database_name, comparisons))
+    except BenchError as error:
+        print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)
+        return 1
+    if args.write_section:
+        shown = [
+            a
+            for i, a in enumerate(argv)
+            if not a.startswith("--write-section") and argv[i - 1] != "--write-section"
+        ]
+        write_section(args.write_section, section(results, shown), SECTION_TITLE)
+        print(f"wrote the {SECTION_TITLE[3:]} section of {args.write_section}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,186 @@
+"""The request log's writer: a bounded in-memory queue that a background task empties in
+batches, each in a transaction of its own.
+
+A request only appends its raw bytes to the queue (gingham.wire.endpoint), so recording costs it
+next to nothing and never touches its transaction. When the queue is full (the database cannot
+keep up) requests are dropped and counted rather than making anyone wait.
+
+On SQLite the batches are written on the event loop, between requests: a writer thread would
+hold SQLite's one write lock while requests, which take it too (BEGIN IMMEDIATE, see
+gingham.db), waited on it in SQLite's busy handler with the event loop stalled. On PostgreSQL
+they are written in a worker thread, so the loop never waits on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import re
+from typing import Any
+
+import orjson
+from sqlalchemy import Table, delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from gingham.request_log.models import LoggedRequest
+from gingham.request_log.redaction import redact_json
+from gingham.wire.events import sequence_id
+from gingham.wire.recording import RecordedRequest
+
+logger = logging.getLogger("gingham.request_log")
+_TABLE: Table = LoggedRequest.__table__  # type: ignore[assignment]
+
+QUEUE_CAPACITY = 10_000
+BATCH_SIZE = 500
+# How long a request may wait in the queue before it is written: the delay `gingham logs tail`
+# shows it with.
+FLUSH_INTERVAL_SECONDS = 0.1
+# A larger body is stored as a note of its size. Redacting and writing a body costs in proportion
+# to its size, and a page of 100 transactions (about 60 KB) cost its endpoint some 15% of its
+# latency when kept (docs/PERFORMANCE.md, "Request log"); smaller answers, the accounts of an
+# Item included, are kept whole.
+MAX_STORED_BODY_BYTES = 16 * 1024
+# Gingham's endpoints that read these logs are not logged themselves: tailing the log must not
+# write to it.
+UNLOGGED_PREFIXES = ("/_gingham/requests/", "/_gingham/webhook_inbox/")
+
+
+def _note(what: str, size: int) -> str:
+    return orjson.dumps({"_body": what, "_bytes": size}).decode()
+
+
+def stored_body(raw: bytes, media_type: str | None, size: int | None = None) -> str | None:
+    """The redacted JSON text of a body, or a note of what it was (`size`: its size when the
+    recorder was not given it)."""
+    size = max(size or 0, len(raw))
+    if media_type is not None and not media_type.startswith("application/json"):
+        return _note(media_type, size)
+    if size > MAX_STORED_BODY_BYTES:
+        return _note("too large to keep", size)
+    if not raw:
+        return None
+    try:
+        return redact_json(raw)
+    except orjson.JSONDecodeError:
+        return _note("not JSON", len(raw))
+
+
+# An error body names its code early; the code is kept in a column of its own to filter on.
+_ERROR_CODE = re.compile(rb'"error_code"\s*:\s*"([A-Z0-9_]{1,64})"')
+
+
+def _row(request: RecordedRequest) -> dict[str, Any]:
+    error = _ERROR_CODE.search(request.response_body) if request.status >= 400 else None
+    return {
+        "id": sequence_id(),
+        "client_id": request.client_id,
+        "environment": request.environment,
+        "endpoint": request.endpoint,
+        "status": request.status,
+        "error_code": error.group(1).decode() if error else None,
+        "latency_ms": round(request.latency_ms, 3),
+        "request_id": request.request_id,
+        "request_body": stored_body(request.request_body, "application/json", request.request_size),
+        "response_body": stored_body(
+            request.response_body, request.response_media_type, request.response_size
+        ),
+        "created_at": request.at,
+    }
+
+
+def prune(session: Session, client_id: str, keep: int) -> None:
+    """Delete all but the client's newest `keep` requests."""
+    oldest_kept = session.scalar(
+        select(LoggedRequest.id)
+        .where(LoggedRequest.client_id == client_id)
+        .order_by(LoggedRequest.id.desc())
+        .offset(keep - 1)
+        .limit(1)
+    )
+    if oldest_kept is not None:
+        session.execute(
+            delete(LoggedRequest).where(
+                LoggedRequest.client_id == client_id, LoggedRequest.id < oldest_kept
+            )
+        )
+
+
+class RequestLogWriter:
+    """Implements gingham.wire.recording.RequestRecorder. `run()` is the background task;
+    without it (tests with a rolled-back connection) `flush()` writes what is queued."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        retention: int,
+        capacity: int = QUEUE_CAPACITY,
+    ) -> None:
+        self._session_factory = session_factory
+        self._retention = retention
+        self._queue: queue.Queue[RecordedRequest] = queue.Queue(maxsize=capacity)
+        self._stopping: asyncio.Event | None = None
+        self.dropped = 0
+        self.max_body_bytes = MAX_STORED_BODY_BYTES
+
+    def records(self, endpoint: str) -> bool:
+        return not endpoint.startswith(UNLOGGED_PREFIXES)
+
+    def record(self, request: RecordedRequest) -> None:
+        try:
+            self._queue.put_nowait(request)
+        except queue.Full:
+            self.dropped += 1
+
+    def flush(self) -> int:
+        """Write what is queued now, in batches; how many requests were written."""
+        written = 0
+        while rows := self._next_rows():
+            self._write(rows)
+            written += len(rows)
+        return written
+
+    def _next_rows(self) -> list[dict[str, Any]]:
+        """The next batch taken from the queue, redacted and ready to insert."""
+        rows: list[dict[str, Any]] = []
+        while len(rows) < BATCH_SIZE:
+            try:
+                rows.append(_row(self._queue.get_nowait()))
+            except queue.Empty:
+                break
+        return rows
+
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        with self._session_factory() as session, session.begin():
+            # Core's executemany: the ORM's per-row bookkeeping would cost more than the row.
+            session.connection().execute(_TABLE.insert(), rows)
+            for client_id in sorted({row["client_id"] for row in rows}):
+                prune(session, client_id, self._retention)
+
+    async def run(self, *, in_thread: bool) -> None:
+        """Write what is queued every FLUSH_INTERVAL_SECONDS until `stop()`, then once more.
+        Rows are prepared (redacted) on the event loop; with `in_thread` (a network database)
+        they are written from a worker thread, which holds the GIL only briefly, so that the
+        loop never waits on the network."""
+        self._stopping = asyncio.Event()
+        stopping = False
+        while not stopping:
+            try:
+                await asyncio.wait_for(self._stopping.wait(), FLUSH_INTERVAL_SECONDS)
+                stopping = True
+            except TimeoutError:
+                pass
+            while rows := self._next_rows():
+                try:
+                    if in_thread:
+                        await asyncio.to_thread(self._write, rows)
+                    else:
+                        self._write(rows)
+                except Exception:
+                    # A batch the database refused is lost; the next one may fare better.
+                    logger.exception("could not write %d requests to the request log", len(rows))
+
+    def stop(self) -> None:
+        if self._stopping is not None:
+            self._stopping.set()

@@ -1,0 +1,1 @@
+"""The webhook inbox: a receiver on Gingham itself that records and verifies what it is sent."""
