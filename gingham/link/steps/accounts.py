@@ -57,7 +57,12 @@ def _offer_accounts_for_update(flow: LinkFlow, eligible: list[AccountTemplate]) 
     flow.state.preselected = preselected[:1] if single else preselected
 
 
-def select_accounts(flow: LinkFlow, body: dict[str, Any]) -> None:
+def take_selection(
+    flow: LinkFlow, body: dict[str, Any], *, pane: View, event: str | None = None
+) -> bool:
+    """Check the accounts chosen on `pane` (Account Select, or a returning user's saved
+    accounts) and record `event`: True when they are kept and Link moves on (LOADING), False when
+    product validations leave the user on `pane` to fix the selection."""
     account_ids = body.get("account_ids")
     offered = {account.id for account in flow.state.offered}
     if not isinstance(account_ids, list) or not account_ids or not set(account_ids) <= offered:
@@ -65,6 +70,8 @@ def select_accounts(flow: LinkFlow, body: dict[str, Any]) -> None:
     s = flow.snapshot
     if policy.single_select(s) and len(account_ids) != 1:
         raise errors.invalid_field("this Link customization allows exactly one account")
+    if event is not None:
+        flow.record(event)
     chosen = flow.state.offered_by_id(account_ids)
     unserved = policy.unserved_product(s, [a.template for a in chosen])
     if unserved is not None:
@@ -75,11 +82,17 @@ def select_accounts(flow: LinkFlow, body: dict[str, Any]) -> None:
             **error.summary(),
             "display_message": select_an_account_for(flow.config["client_name"], unserved),
         }
-        flow.show(View.SELECT_ACCOUNT)
-        return
+        flow.show(pane)
+        return False
     flow.state.error = None
     flow.state.selected = [a.id for a in chosen]
     flow.show(View.LOADING)
+    return True
+
+
+def select_accounts(flow: LinkFlow, body: dict[str, Any]) -> None:
+    if not take_selection(flow, body, pane=View.SELECT_ACCOUNT):
+        return
     if flow.is_update_mode:
         ending.finish_update_mode(flow)
         return

@@ -38,6 +38,7 @@ from gingham.link.sandbox_profiles import (
 )
 from gingham.link.state import Login, OfferedAccount, PhoneVerification, View
 from gingham.link.steps import ending, institution
+from gingham.link.steps.accounts import take_selection
 from gingham.link.wording import (
     OTP_INCORRECT,
     OTP_SENT_AGAIN,
@@ -45,7 +46,6 @@ from gingham.link.wording import (
     PHONE_NOT_IN_SANDBOX,
     PHONE_NOT_VALID,
     SAVED_CONNECTION_NOT_REUSABLE,
-    select_an_account_for,
 )
 from gingham.wire.ids import new_object_id
 
@@ -265,29 +265,8 @@ def connect_new_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
 
 
 def select_saved_accounts(flow: LinkFlow, body: dict[str, Any]) -> None:
-    account_ids = body.get("account_ids")
-    offered = {account.id for account in flow.state.offered}
-    if not isinstance(account_ids, list) or not account_ids or not set(account_ids) <= offered:
-        raise errors.invalid_field("account_ids must list one or more of the accounts offered")
-    s = flow.snapshot
-    if policy.single_select(s) and len(account_ids) != 1:
-        raise errors.invalid_field("this Link customization allows exactly one account")
-    flow.record("SELECT_SAVED_ACCOUNT")
-    chosen = flow.state.offered_by_id(account_ids)
-    unserved = policy.unserved_product(s, [a.template for a in chosen])
-    if unserved is not None:
-        error = no_eligible_accounts([unserved])
-        flow.record_error(error)
-        flow.state.error = {
-            **error.summary(),
-            "display_message": select_an_account_for(flow.config["client_name"], unserved),
-        }
-        flow.show(View.SELECT_SAVED_ACCOUNT)
-        return
-    flow.state.error = None
-    flow.state.selected = [a.id for a in chosen]
-    flow.show(View.LOADING)
-    ending.link_item(flow)
+    if take_selection(flow, body, pane=View.SELECT_SAVED_ACCOUNT, event="SELECT_SAVED_ACCOUNT"):
+        ending.link_item(flow)
 
 
 def back_to_saved_institutions(flow: LinkFlow, body: dict[str, Any]) -> None:
