@@ -31,7 +31,12 @@ from gingham.crypto import SecretBox
 from gingham.wire import json
 from gingham.wire.access_log import REQUEST_ID_STATE_KEY
 from gingham.wire.ids import new_request_id
-from gingham.wire.recording import CALLER_STATE_KEY, RecordedRequest, RequestRecorder
+from gingham.wire.recording import (
+    CALLER_STATE_KEY,
+    RecordResponse,
+    RequestRecorder,
+    recording_hook,
+)
 from gingham.wire.validation import Schema, request_schema, validate
 
 if TYPE_CHECKING:
@@ -202,7 +207,6 @@ FinishResponse = Callable[[Request, Response], None]
 # Checks made before the body is read (credentials sent in headers); raise a Plaid error to refuse.
 BeforeBody = Callable[[Request], Awaitable[None]]
 # Notes an answered request (its response, its request_id, when it started on perf_counter).
-RecordResponse = Callable[[Request, Response, str, float], Awaitable[None]]
 
 
 class JsonRoute(Route):
@@ -362,43 +366,12 @@ def plaid_route(
         before_body=_header_credentials_checker(runtime),
         schema=schema,
         accepts_public_key=accepts_public_key,
-        record=_request_recording(runtime, path),
+        record=(
+            recording_hook(runtime.request_recorder, runtime.clock, path)
+            if runtime.request_recorder is not None
+            else None
+        ),
     )
-
-
-def _request_recording(runtime: Runtime, path: str) -> RecordResponse | None:
-    """Hands each answered request of an authenticated caller to the runtime's recorder, which
-    queues it for a background writer: nothing is parsed, redacted or written here."""
-    recorder = runtime.request_recorder
-    if recorder is None or not recorder.records(path):
-        return None
-
-    async def record(request: Request, response: Response, request_id: str, started: float) -> None:
-        caller = request.scope["state"].get(CALLER_STATE_KEY)
-        if caller is None:
-            return  # refused before its credentials were checked: nobody's request
-        # Read already, so Starlette answers from its copy.
-        request_body = await request.body()
-        response_body = bytes(response.body)
-        limit = recorder.max_body_bytes
-        recorder.record(
-            RecordedRequest(
-                client_id=caller.client_id,
-                environment=caller.environment,
-                endpoint=path,
-                status=response.status_code,
-                latency_ms=(time.perf_counter() - started) * 1000,
-                request_id=request_id,
-                request_body=request_body if len(request_body) <= limit else b"",
-                response_body=response_body if len(response_body) <= limit else b"",
-                response_media_type=response.media_type,
-                at=runtime.clock.now(),
-                request_size=len(request_body),
-                response_size=len(response_body),
-            )
-        )
-
-    return record
 
 
 def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
