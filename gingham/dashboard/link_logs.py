@@ -24,6 +24,7 @@ from gingham.dashboard.web import Dashboard, Notice
 from gingham.hosted_link.options import is_hosted
 from gingham.institutions import catalogue
 from gingham.link import legacy
+from gingham.link.expiry import deadline
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.wire.endpoint import Caller, JSONObject, RequestContext
@@ -69,9 +70,13 @@ def _row(link_session: LinkSession, token: LinkToken, now: datetime) -> SessionR
         status = (result.get("metadata") or {}).get("status")
         outcome, badge = "Exited", "error" if error else "neutral"
         detail = error.get("error_code") or status
-    elif token.invalidated_at is not None or token.expires_at <= now:
-        # The token can no longer carry the session on: the user left without an exit.
-        outcome, badge, detail = "Abandoned", "warn", None
+        finished_at = link_session.finished_at
+        if finished_at is not None and finished_at >= deadline(token, link_session):
+            # Link gave up on a user who stopped part way (gingham.link.expiry).
+            outcome, badge = "Abandoned", "warn"
+    elif token.invalidated_at is not None or now >= deadline(token, link_session):
+        # Its time is up; Link ends it at its deadline timer or the frame's next call.
+        outcome, badge, detail = "Abandoned", "warn", link_session.view
     else:
         outcome, badge, detail = "In progress", "neutral", link_session.view
     institution = catalogue.find(link_session.institution_id or "")
