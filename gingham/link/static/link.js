@@ -313,6 +313,8 @@
     if (event.source !== window.parent || event.origin !== window.location.origin) return;
     var data = event.data;
     if (!data || typeof data !== "object" || data.gingham_link_preview !== 1 || !data.view) return;
+    // Drawn whole each time: a search only redraws the results, and a draft changes the words.
+    ui.viewName = null;
     render(data.view);
   }
 
