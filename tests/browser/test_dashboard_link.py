@@ -137,6 +137,19 @@ class TestLinkLogs:
         wide.keyboard.press("Enter")
         expect(wide.get_by_test_id("session-outcome")).to_have_text("Success")
 
+    def test_a_new_session_appears_in_the_open_list(self, wide: Page, gingham: LiveGingham) -> None:
+        user = "dashboard-live-user"
+        wide.goto(f"{gingham.base_url}/dashboard/link-logs?client_user_id={user}")
+        table = wide.get_by_test_id("link-sessions")
+        expect(wide.get_by_text("No Link session matches")).to_be_visible()
+        token = create_link_token(gingham, user={"client_user_id": user})
+        started = httpx.post(f"{gingham.base_url}/link/frame/sessions", json={"link_token": token})
+        assert started.status_code == 200, started.text
+        # The table refreshes itself, keeping the search.
+        expect(table.get_by_role("link", name=started.json()["link_session_id"])).to_be_visible()
+        expect(table.locator("tbody tr")).to_have_count(1)
+        expect(table).to_contain_text("In progress")
+
     @pytest.mark.parametrize(("size", "viewport"), [("wide", WIDE), ("phone", PHONE)])
     def test_the_pages_are_accessible_and_fit(
         self,

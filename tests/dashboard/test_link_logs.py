@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from gingham.clients import service as clients_service
+from gingham.clock import FrozenClock
 from tests.builders import PlaidCaller, advance, link_token_request
 from tests.dashboard.signing_in import sign_in
 from tests.link.helpers import FrameDriver
@@ -175,6 +178,28 @@ class TestIsolation:
         page = signed_in.get(f"/dashboard/link-logs/{theirs.state['link_session_id']}")
         assert page.status_code == 404
         assert "There is no Link session" in page.text
+
+    def test_another_environments_sessions_are_not_shown(
+        self,
+        signed_in: TestClient,
+        plaid: PlaidCaller,
+        credentials: dict[str, str],
+        session_factory: sessionmaker[Session],
+        clock: FrozenClock,
+    ) -> None:
+        with session_factory() as session, session.begin():
+            secret = clients_service.rotate_secret(
+                session, credentials["client_id"], "production", clock.now()
+            )
+        production = PlaidCaller(signed_in, {**credentials, "secret": secret})
+        theirs = _session(signed_in, production, "alice")
+        assert theirs.link_token.startswith("link-production-")
+        mine = _session(signed_in, plaid, "alice")
+        assert _session_ids(signed_in.get("/dashboard/link-logs").text) == {
+            mine.state["link_session_id"]
+        }
+        page = signed_in.get(f"/dashboard/link-logs/{theirs.state['link_session_id']}")
+        assert page.status_code == 404
 
     def test_signed_out_goes_to_sign_in(self, client: TestClient) -> None:
         response = client.get("/dashboard/link-logs", follow_redirects=False)
