@@ -1,9 +1,9 @@
 """Link logs: the client's Link sessions, newest first, found by `client_user_id`,
 `link_session_id` or `link_token`, and each session's events, configuration and outcome.
 
-Link tokens are kept only as hashes (gingham.link_tokens.models), so a session is found by the
-token the developer pastes, and its page cannot show the token itself. Public tokens are never
-shown: the Item they were exchanged for, or can be, is.
+Link tokens are kept only as hashes and a hint (gingham.link_tokens.models), so a session is
+found by the whole token the developer pastes, and its page shows the hint. Public tokens are
+never shown: the Item they were exchanged for, or can be, is.
 """
 
 from __future__ import annotations

@@ -87,6 +87,7 @@ def pane_json(
     token = LinkToken(
         id="preview",
         token_hash="",
+        token_hint=None,
         client_id=caller.client_id,
         environment=caller.environment,
         client_user_id=None,

@@ -109,9 +109,10 @@ class TestSessionPage:
             assert f'class="event-name">{name}<' in text
         assert "CONSENT" in text and "First Platypus Bank" in text and "ins_109508" in text
         assert "transactions" in text and "alice" in text
-        # Neither the public token nor the link token is on the page.
+        # Neither the public token nor the link token is on the page: a hint of the latter is.
         assert frame.state["outcome"]["public_token"] not in text
         assert frame.link_token not in text
+        assert f"link-sandbox-…{frame.link_token[-6:]}<" in text
 
     def test_an_exit_with_an_error(self, signed_in: TestClient, plaid: PlaidCaller) -> None:
         frame = _session(signed_in, plaid, "alice")
