@@ -69,6 +69,8 @@ NAV: list[NavEntry] = [
     NavEntry("/dashboard/items", "Items"),
     NavEntry("/dashboard/clock", "Sandbox clock"),
     NavEntry("/dashboard/institutions", "Institutions"),
+    NavEntry("/dashboard/link-logs", "Link logs"),
+    NavEntry("/dashboard/customization", "Link customization"),
 ]
 
 
