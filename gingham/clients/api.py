@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from gingham.clients import allow_lists, public_keys
+from gingham.clients import allow_lists, profile_api, public_keys
 from gingham.clients.allow_lists import AllowList
 from gingham.clients.android_packages import ANDROID_PACKAGES
 from gingham.clients.models import ENVIRONMENTS
@@ -105,4 +105,5 @@ ENDPOINTS: list[Endpoint] = [
     *_endpoints(ANDROID_PACKAGES),
     Endpoint("/_gingham/client/public_key/get", get_public_key, _NO_FIELDS),
     Endpoint("/_gingham/client/public_key/set", set_public_key_switches, _SWITCHES),
+    *profile_api.ENDPOINTS,
 ]
