@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.clients.models import ApiClient, ApplicationProfile
+from gingham.institutions.catalogue import Behaviour, SandboxInstitution
 from gingham.wire.ids import new_object_id
 
 
@@ -215,3 +216,13 @@ def update(
     session.flush()
     return row
 
+
+def registration_refusal(
+    session: Session, client_id: str, institution: SandboxInstitution, now: datetime
+) -> errors.InstitutionError | None:
+    """INSTITUTION_REGISTRATION_REQUIRED if `institution` needs a completed profile and the
+    client's is not; None when the institution lets the client in."""
+    if not institution.has(Behaviour.REGISTRATION_REQUIRED):
+        return None
+    gaps = missing(profile_row(session, client_id, now))
+    return errors.institution_registration_required(institution.name, gaps) if gaps else None
