@@ -69,6 +69,7 @@ NAV: list[NavEntry] = [
     NavEntry("/dashboard/items", "Items"),
     NavEntry("/dashboard/clock", "Sandbox clock"),
     NavEntry("/dashboard/institutions", "Institutions"),
+    NavEntry("/dashboard/profile", "Application profile"),
 ]
 
 
