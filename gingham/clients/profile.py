@@ -198,9 +198,12 @@ def _check_web_url(value: str, name: str) -> None:
         or parts.scheme not in ("http", "https")
         or not parts.hostname
         or any(c.isspace() for c in value)
+        # A user name or password in the address would be shown to every user at the bank.
+        or parts.username is not None
     ):
         raise errors.invalid_field(
-            f"{name} must be an absolute http or https URL without spaces (got {value!r})"
+            f"{name} must be an absolute http or https URL without spaces or credentials "
+            f"(got {value!r})"
         )
 
 

@@ -75,6 +75,7 @@ class TestUpdateRefusals:
             "https://budgetly.example/a logo.png",
             "data:image/png;base64,iVBORw0KGgo=",
             "http://budgetly.example:99999/",
+            "https://user:password@budgetly.example/logo.png",
         ],
     )
     def test_urls_must_be_http_or_https(self, plaid: PlaidCaller, url: str) -> None:
