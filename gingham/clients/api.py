@@ -4,7 +4,8 @@ with the switches that turn it off per environment, for Link and for the API.
 
 The paths are Gingham's own (under /_gingham/), authenticated with the client's API credentials
 like any Plaid endpoint; each call acts on the caller's list for the environment its secret
-belongs to, and answers with the list as it now stands.
+belongs to, and answers with the list as it now stands. The application profile's endpoints are
+in gingham.clients.profile_api.
 """
 
 from __future__ import annotations
