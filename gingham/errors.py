@@ -341,6 +341,15 @@ def institution_not_supported(name: str) -> InstitutionError:
     )
 
 
+def institution_registration_required(name: str, missing: list[str]) -> InstitutionError:
+    return InstitutionError(
+        "INSTITUTION_REGISTRATION_REQUIRED",
+        f"your application is not yet registered with {name}: it needs a completed application "
+        f"profile (missing: {', '.join(missing)}); complete it with "
+        "/_gingham/client/profile/update or on the dashboard's Application profile page",
+    )
+
+
 def invalid_mfa() -> ItemError:
     return ItemError(
         "INVALID_MFA",

@@ -142,7 +142,8 @@ def serve(settings: Settings) -> int:
         print(busy, file=sys.stderr)
         return 1
     prepare_database(settings)
-    created = create_client(settings, DEFAULT_CLIENT_NAME, only_if_none=True)
+    # The first client gets a demo application profile: every sandbox bank links out of the box.
+    created = create_client(settings, DEFAULT_CLIENT_NAME, only_if_none=True, demo_profile=True)
     print(banner(settings, created), flush=True)
 
     def server(app: object) -> uvicorn.Server:

@@ -4,14 +4,15 @@ with the switches that turn it off per environment, for Link and for the API.
 
 The paths are Gingham's own (under /_gingham/), authenticated with the client's API credentials
 like any Plaid endpoint; each call acts on the caller's list for the environment its secret
-belongs to, and answers with the list as it now stands.
+belongs to, and answers with the list as it now stands. The application profile's endpoints are
+in gingham.clients.profile_api.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from gingham.clients import allow_lists, public_keys
+from gingham.clients import allow_lists, profile_api, public_keys
 from gingham.clients.allow_lists import AllowList
 from gingham.clients.android_packages import ANDROID_PACKAGES
 from gingham.clients.models import ENVIRONMENTS
@@ -105,4 +106,5 @@ ENDPOINTS: list[Endpoint] = [
     *_endpoints(ANDROID_PACKAGES),
     Endpoint("/_gingham/client/public_key/get", get_public_key, _NO_FIELDS),
     Endpoint("/_gingham/client/public_key/set", set_public_key_switches, _SWITCHES),
+    *profile_api.ENDPOINTS,
 ]

@@ -105,3 +105,32 @@ class AllowedAndroidPackage(Base):
     environment: Mapped[str] = mapped_column(String(16))
     package_name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApplicationProfile(Base):
+    """What Plaid's dashboard keeps as a client's application profile and company profile (the
+    OAuth guide's "registration requirements"): what users see about the app at their bank, and
+    who the company behind it is. Served by /application/get under its own `application_id`.
+
+    Every client has one row, made with the client (or by the migration that added the table);
+    a field not yet filled in is NULL. The lengths are those gingham.clients.profile checks.
+    """
+
+    __tablename__ = "application_profiles"
+
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    application_id: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    logo_url: Mapped[str | None] = mapped_column(String(2048))
+    application_url: Mapped[str | None] = mapped_column(String(2048))
+    reason_for_access: Mapped[str | None] = mapped_column(String(1000))
+    use_case: Mapped[str | None] = mapped_column(String(100))
+    company_legal_name: Mapped[str | None] = mapped_column(String(200))
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

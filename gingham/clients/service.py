@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from gingham import errors
-from gingham.clients import public_keys
+from gingham.clients import profile, public_keys
 from gingham.clients.models import ENVIRONMENTS, ApiClient, ClientSecret
 from gingham.wire.ids import new_client_id, new_secret, token_hash
 
@@ -36,6 +36,7 @@ def create_client(
     client = ApiClient(id=new_client_id(), name=name, created_at=now)
     session.add(client)
     session.flush()
+    profile.profile_row(session, client.id, now)
     secret = add_secret(session, client.id, environment, now)
     public_key = public_keys.public_key_of(session, client.id, now=now)
     return IssuedCredentials(client.id, name, environment, secret, public_key)

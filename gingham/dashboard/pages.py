@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from gingham import errors
 from gingham.clients.models import ApiClient
 from gingham.dashboard import auth, customization, items, keys, link_logs, sandbox
+from gingham.dashboard import profile as profile_pages
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import SIGN_IN_PATH, Dashboard, Notice, plaid_notice, read_form
 from gingham.sandbox_clock.service import clock_state
@@ -111,6 +112,7 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
         *sandbox.routes(dashboard),
         *link_logs.routes(dashboard),
         *customization.routes(dashboard),
+        *profile_pages.routes(dashboard),
         Mount(
             STATIC_PATH,
             app=StaticFiles(packages=[("gingham.dashboard", "static")]),

@@ -71,6 +71,7 @@ NAV: list[NavEntry] = [
     NavEntry("/dashboard/institutions", "Institutions"),
     NavEntry("/dashboard/link-logs", "Link logs"),
     NavEntry("/dashboard/customization", "Link customization"),
+    NavEntry("/dashboard/profile", "Application profile"),
 ]
 
 

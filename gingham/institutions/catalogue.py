@@ -83,6 +83,10 @@ class Behaviour(StrEnum):
     # Sandbox always presents MFA; special MFA passwords cannot be used
     # (Bank of America, U.S. Bank).
     ALWAYS_MFA = "ALWAYS_MFA"
+    # Refuses apps whose application profile is not complete, with
+    # INSTITUTION_REGISTRATION_REQUIRED (Plaid's OAuth guide: "some US institutions require
+    # your profile to be completed"); modelled by Wells Fargo and Citibank Online.
+    REGISTRATION_REQUIRED = "REGISTRATION_REQUIRED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,7 +465,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         supported=True,
         auth_methods=_INSTANT_AUTH,
         consent_days=None,
-        behaviours=_NONE,
+        behaviours=frozenset({Behaviour.REGISTRATION_REQUIRED}),
         aliases=("wf", "wellsfargo"),
     ),
     SandboxInstitution(
@@ -602,7 +606,7 @@ CATALOGUE: Final[tuple[SandboxInstitution, ...]] = (
         supported=True,
         auth_methods=_INSTANT_AUTH,
         consent_days=None,
-        behaviours=_NONE,
+        behaviours=frozenset({Behaviour.REGISTRATION_REQUIRED}),
         aliases=("citi",),
     ),
 )
@@ -684,6 +688,7 @@ _OAUTH_ONLY: Final = frozenset(
     {
         Behaviour.ONE_ITEM_PER_LOGIN,
         Behaviour.ACCOUNT_SELECTION_AT_BANK,
+        Behaviour.REGISTRATION_REQUIRED,
     }
 )
 

@@ -165,6 +165,7 @@ class BankConnector(Protocol):
         code_challenge: str,
         redirect_uri: str,
         scopes: tuple[str, ...] = DEFAULT_SCOPES,
+        application_id: str | None = None,
     ) -> str: ...
 
     async def exchange_code(
@@ -254,18 +255,23 @@ class OAuthBankConnector:
         code_challenge: str,
         redirect_uri: str,
         scopes: tuple[str, ...] = DEFAULT_SCOPES,
+        application_id: str | None = None,
     ) -> str:
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": self._client_id,
-                "redirect_uri": redirect_uri,
-                "scope": " ".join(scopes),
-                "state": state,
-                "code_challenge": code_challenge,
-                "code_challenge_method": "S256",
-            }
-        )
+        """The bank's authorize URL. `application_id` names the app the user is connecting for,
+        as Plaid names it to the banks in its OAuth redirects: the bank's consent page shows
+        that app's profile."""
+        parameters = {
+            "response_type": "code",
+            "client_id": self._client_id,
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(scopes),
+            "state": state,
+            "code_challenge": code_challenge,
+            "code_challenge_method": "S256",
+        }
+        if application_id is not None:
+            parameters["application_id"] = application_id
+        query = urlencode(parameters)
         return f"{self._browser_base_url}/{quote(institution_id)}/oauth/authorize?{query}"
 
     async def exchange_code(

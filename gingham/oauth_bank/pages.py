@@ -7,6 +7,7 @@ bank's pages, bound to the browser by a cookie, and replayed through Authlib whe
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Final
 
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from gingham.clients import profile
 from gingham.institutions.catalogue import SandboxInstitution
 from gingham.oauth_bank import service, views
 from gingham.oauth_bank.authlib_adapter import (
@@ -151,7 +153,9 @@ def _consent_page(
     prefix = f"/{institution.institution_id}/oauth"
     return views.consent_page(
         institution,
-        client_name=client.name if client is not None else pending.client_id,
+        app=_requesting_app(
+            context, client.name if client is not None else pending.client_id, pending.parameters
+        ),
         username=pending.username,
         request_id=pending.id,
         action=f"{prefix}/consent",
@@ -162,6 +166,28 @@ def _consent_page(
         checked_scopes=checked_scopes,
         error=error,
         status=status,
+    )
+
+
+def _requesting_app(
+    context: BankContext, client_name: str, parameters: Mapping[str, Any]
+) -> views.RequestingApp:
+    """The app the authorize request names by `application_id` (the aggregator's app, as Plaid
+    names it to banks), with its profile as registered; else the OAuth client itself."""
+    application_id = parameters.get("application_id")
+    row = (
+        profile.by_application_id(context.session, application_id)
+        if isinstance(application_id, str) and application_id
+        else None
+    )
+    if row is None:
+        return views.RequestingApp(client_name)
+    return views.RequestingApp(
+        name=row.display_name or client_name,
+        logo_url=row.logo_url,
+        website=row.application_url,
+        reason=row.reason_for_access,
+        use_case=row.use_case,
     )
 
 
@@ -203,7 +229,7 @@ def routes(runtime: BankRuntime) -> list[Route]:
             context.session.add(pending)
             return views.login_page(
                 institution,
-                client_name=grant.client.row.name,
+                app=_requesting_app(context, grant.client.row.name, pending.parameters),
                 request_id=pending.id,
                 action=f"/{institution.institution_id}/oauth/login",
             )

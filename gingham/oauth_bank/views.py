@@ -6,10 +6,13 @@ Templates are `string.Template` files; every value is escaped here before it is 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from string import Template
+from urllib.parse import urlsplit
 
 from starlette.responses import HTMLResponse
 
@@ -32,6 +35,68 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class RequestingApp:
+    """The app the user is connecting for, as its application profile presents it (the bank
+    shows who is asking, as real banks' consent screens do); `name` alone when there is no
+    profile to show."""
+
+    name: str
+    logo_url: str | None = None
+    website: str | None = None
+    reason: str | None = None
+    use_case: str | None = None
+
+
+# An origin as a CSP source may name it: http(s), a host name or address, an optional port.
+_IMAGE_ORIGIN = re.compile(
+    r"https?://[A-Za-z0-9.-]+(:\d{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?"
+)
+
+
+def _logo_origin(logo_url: str | None) -> str | None:
+    if not logo_url:
+        return None
+    parts = urlsplit(logo_url)
+    origin = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+    return origin if _IMAGE_ORIGIN.fullmatch(origin) else None
+
+
+def _app_card(app: RequestingApp) -> str:
+    """Who is asking: the app's logo, name, website and what it uses the data for."""
+    if app.reason is None and app.website is None and app.logo_url is None:
+        return ""
+    name = html.escape(app.name)
+    if _logo_origin(app.logo_url) is not None:
+        assert app.logo_url is not None
+        mark = (
+            f'<img class="app-logo" src="{html.escape(app.logo_url)}" alt="{name} logo" '
+            'width="48" height="48" data-testid="bank-app-logo">'
+        )
+    else:
+        mark = f'<span class="app-logo app-initial" aria-hidden="true">{html.escape(app.name[:1].upper())}</span>'
+    lines = [
+        '<section class="app-card" aria-labelledby="app-name" data-testid="bank-app">',
+        f'  <div class="app-head">{mark}<div><h2 id="app-name" data-testid="bank-app-name">{name}</h2>',
+    ]
+    if app.website:
+        lines.append(
+            f'    <p class="app-website" data-testid="bank-app-website">{html.escape(app.website)}</p>'
+        )
+    lines.append("  </div></div>")
+    if app.reason:
+        lines.append(
+            '  <p class="app-reason" data-testid="bank-app-reason"><strong>Why it asks:</strong> '
+            f"{html.escape(app.reason)}</p>"
+        )
+    if app.use_case:
+        lines.append(
+            f'  <p class="app-use-case" data-testid="bank-app-use-case">{html.escape(app.use_case)}</p>'
+        )
+    lines.append("</section>")
+    return "\n".join(lines)
 
 
 @cache
@@ -67,7 +132,12 @@ def _bank_mark(institution: SandboxInstitution | None, bank_name: str) -> str:
 
 
 def _page(
-    institution: SandboxInstitution | None, title: str, content: str, status: int = 200
+    institution: SandboxInstitution | None,
+    title: str,
+    content: str,
+    status: int = 200,
+    *,
+    image_origin: str | None = None,
 ) -> HTMLResponse:
     bank_name = institution.name if institution else "Gingham sandbox bank"
     body = _template("page").substitute(
@@ -78,15 +148,21 @@ def _page(
         bank_name=html.escape(bank_name),
         content=content,
     )
-    return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
+    headers = dict(SECURITY_HEADERS)
+    if image_origin is not None:
+        # The app's logo is the one image from elsewhere: its origin alone is let in.
+        headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+            "img-src 'self' data:", f"img-src 'self' data: {image_origin}"
+        )
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 def login_page(
-    institution: SandboxInstitution, *, client_name: str, request_id: str, action: str
+    institution: SandboxInstitution, *, app: RequestingApp, request_id: str, action: str
 ) -> HTMLResponse:
     content = _template("login").substitute(
         bank_name=html.escape(institution.name),
-        client_name=html.escape(client_name),
+        client_name=html.escape(app.name),
         action=html.escape(action),
         request_id=html.escape(request_id),
     )
@@ -145,7 +221,7 @@ def _scope_choice(scope: Scope, checked: bool) -> str:
 def consent_page(
     institution: SandboxInstitution,
     *,
-    client_name: str,
+    app: RequestingApp,
     username: str,
     request_id: str,
     action: str,
@@ -164,7 +240,8 @@ def consent_page(
         else "Access lasts until you withdraw it."
     )
     content = _template("consent").substitute(
-        client_name=html.escape(client_name),
+        client_name=html.escape(app.name),
+        app_card=_app_card(app),
         username=html.escape(username),
         duration=duration,
         error=(
@@ -183,7 +260,13 @@ def consent_page(
         ),
         error_href=html.escape(error_href),
     )
-    return _page(institution, "Choose what to share", content, status)
+    return _page(
+        institution,
+        "Choose what to share",
+        content,
+        status,
+        image_origin=_logo_origin(app.logo_url),
+    )
 
 
 def message_page(

@@ -14,6 +14,7 @@ from gingham import errors
 from gingham.accounts.models import Account
 from gingham.bank.credentials import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from gingham.bank.logins import login_id, sign_in_at
+from gingham.clients import profile
 from gingham.institutions.service import institution_for_products
 from gingham.investments import service as investments_service
 from gingham.items import lifecycle
@@ -33,6 +34,9 @@ def create_public_token(ctx: RequestContext, body: JSONObject) -> JSONObject:
     products = body["initial_products"]
     check_products(products, "initial_products")
     institution = institution_for_products(body["institution_id"], products)
+    refusal = profile.registration_refusal(ctx.session, ctx.caller.client_id, institution, ctx.now)
+    if refusal is not None:
+        raise refusal
     options = body.get("options") or {}
     webhook = options.get("webhook")
     login = sign_in_at(

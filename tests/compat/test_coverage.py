@@ -63,6 +63,7 @@ COVERED_ENDPOINTS = {
     "/asset_report/audit_copy/get": "asset_report_audit_copy_get",
     "/asset_report/audit_copy/pdf/get": "asset_report_audit_copy_pdf_get",
     "/asset_report/audit_copy/remove": "asset_report_audit_copy_remove",
+    "/application/get": "application_get",
 }
 
 

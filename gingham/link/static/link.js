@@ -1632,6 +1632,11 @@
       title: "Connectivity not supported",
       message: "{bank} isn't supported by this app. Please choose another institution.",
     },
+    INSTITUTION_REGISTRATION_REQUIRED: {
+      family: "institution",
+      title: "Connectivity not available",
+      message: "{client} isn't registered with {bank} yet, so accounts there can't be connected. Please choose another institution.",
+    },
     INSTITUTION_NO_LONGER_SUPPORTED: {
       family: "institution",
       title: "Institution not supported",

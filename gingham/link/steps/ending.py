@@ -258,6 +258,10 @@ _EXIT_STATUSES = {
     View.SELECT_SAVED_ACCOUNT: "requires_account_selection",
 }
 
+_NOT_SUPPORTED_ERRORS = frozenset(
+    {"INSTITUTION_NOT_SUPPORTED", "INSTITUTION_REGISTRATION_REQUIRED"}
+)
+
 _MFA_EXIT_STATUSES = {
     MfaStep.DEVICE: "choose_device",
     MfaStep.CODE: "requires_code",
@@ -269,7 +273,8 @@ _MFA_EXIT_STATUSES = {
 def exit_status(view: View, state: SessionState) -> str | None:
     """Plaid's onExit status for leaving from `view`."""
     if view is View.ERROR:
-        if (state.error or {}).get("error_code") == "INSTITUTION_NOT_SUPPORTED":
+        # An institution that will not take this app is, for it, one that is not supported.
+        if (state.error or {}).get("error_code") in _NOT_SUPPORTED_ERRORS:
             return "institution_not_supported"
         return exit_status(state.error_view or View.CREDENTIAL, state)
     if view is View.MFA:

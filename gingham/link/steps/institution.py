@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from gingham import errors
+from gingham.clients import profile
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health, SandboxInstitution
 from gingham.institutions.state import effective_institutions
@@ -115,7 +116,21 @@ def select_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
         flow.state.notice = DEGRADED_NOTICE.format(name=institution.name)
     else:
         flow.record("SELECT_INSTITUTION")
+    if refuses_unregistered_app(flow, institution):
+        return
     flow.show(View.OAUTH if institution.oauth else View.CREDENTIAL)
+
+
+def refuses_unregistered_app(flow: LinkFlow, institution: SandboxInstitution) -> bool:
+    """The error pane, if the institution wants a completed application profile the app does not
+    have (Link says so as soon as the bank is chosen, before the trip to it)."""
+    refusal = profile.registration_refusal(
+        flow.ctx.session, flow.caller.client_id, institution, flow.ctx.now
+    )
+    if refusal is None:
+        return False
+    ending.fail(flow, refusal, origin=View.SELECT_INSTITUTION)
+    return True
 
 
 def back_to_search(flow: LinkFlow, body: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from gingham import errors
 from gingham.bank.accounts import AccountTemplate
+from gingham.clients import profile
 from gingham.institutions.catalogue import LoginKind
 from gingham.link import policy
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
@@ -65,6 +66,9 @@ def open_oauth(flow: LinkFlow, body: dict[str, Any]) -> None:
         state=state.id,
         code_challenge=challenge,
         redirect_uri=flow.ctx.callback_url,
+        application_id=profile.profile_row(
+            flow.ctx.session, flow.caller.client_id, flow.ctx.now
+        ).application_id,
     )
     flow.state.oauth = OAuthTrip(state.id, mode, url)
     flow.record("OPEN_OAUTH")

@@ -229,6 +229,8 @@ def select_saved_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
     if bank.health is Health.DOWN:
         ending.fail(flow, errors.institution_down(bank.name), origin=View.SELECT_INSTITUTION)
         return
+    if institution.refuses_unregistered_app(flow, bank):
+        return
     if not saved.reusable:
         # Plaid: a connection Link cannot reuse goes through the full flow to reconnect.
         flow.state.notice = SAVED_CONNECTION_NOT_REUSABLE.format(name=bank.name)
