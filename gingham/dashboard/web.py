@@ -67,6 +67,9 @@ NAV: list[NavEntry] = [
     NavEntry("/dashboard/keys", "Keys"),
     NavEntry("/dashboard/allowed", "Redirect URIs & apps"),
     NavEntry("/dashboard/items", "Items"),
+    NavEntry("/dashboard/webhooks", "Webhooks"),
+    NavEntry("/dashboard/requests", "API requests"),
+    NavEntry("/dashboard/inbox", "Webhook inbox"),
     NavEntry("/dashboard/clock", "Sandbox clock"),
     NavEntry("/dashboard/institutions", "Institutions"),
 ]
