@@ -15,6 +15,7 @@ from gingham import errors
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.items import item_of, live_items
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
+from gingham.dashboard.webhooks import when
 from gingham.items.api import change_webhook
 from gingham.wire.endpoint import Caller, JSONObject, RequestContext
 
@@ -34,7 +35,7 @@ def _body(text: str) -> str:
 def _message(message: JSONObject) -> dict[str, Any]:
     return {
         "message": message,
-        "when": message["received_at"].replace("T", " ").replace("Z", " UTC"),
+        "when": when(message["received_at"]),
         "body": _body(message["body"]),
     }
 

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from gingham import errors
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import Dashboard, Notice, plaid_notice
+from gingham.dashboard.webhooks import when
 from gingham.request_log.models import LoggedRequest
 from gingham.request_log.service import request_json
 from gingham.wire.endpoint import Caller, JSONObject
@@ -42,14 +43,10 @@ def _body(filters: dict[str, str]) -> JSONObject:
     return body
 
 
-def _when(iso: str) -> str:
-    return iso.replace("T", " ").replace("Z", " UTC")
-
-
 def _row(entry: JSONObject) -> dict[str, Any]:
     status = entry["status"]
     kind = "ok" if status < 300 else ("warn" if status < 500 else "error")
-    return {"entry": entry, "when": _when(entry["created_at"]), "kind": kind}
+    return {"entry": entry, "when": when(entry["created_at"]), "kind": kind}
 
 
 def _pretty(value: Any) -> str:

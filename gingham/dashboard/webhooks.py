@@ -5,6 +5,7 @@ headers its attempts were sent with, every attempt's outcome and the next retry,
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,10 +34,12 @@ STATUS_LABELS = {
 
 
 def when(timestamp: str | None) -> str:
-    """An API timestamp (`2026-01-02T03:04:05.678Z`) as the dashboard shows times."""
+    """An API timestamp (`2026-01-02T03:04:05.678Z`, or to the microsecond) as the dashboard
+    shows times: to the millisecond, in UTC."""
     if not timestamp:
         return "—"
-    return timestamp.replace("T", " ").replace("Z", " UTC")
+    moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " UTC"
 
 
 def _filters(request: Request) -> dict[str, str]:
