@@ -23,6 +23,8 @@ from gingham.wire import json
 from gingham.wire.endpoint import Caller, JSONObject
 
 LIST_PATH = "/dashboard/webhooks"
+# The list shows the newest of these that match; older ones are a filter away.
+SHOWN = 50
 # How each attempt's status reads, and its badge.
 STATUS_LABELS = {
     "pending": ("Pending", "neutral"),
@@ -95,8 +97,11 @@ def _detail(event: JSONObject, verifications: dict[int, str]) -> dict[str, Any]:
 
 def routes(dashboard: Dashboard) -> list[BaseRoute]:
     async def list_context(caller: Caller, filters: dict[str, str]) -> dict[str, Any]:
-        listing = await dashboard.call(caller, "/_gingham/webhooks/list", dict(filters))
+        listing = await dashboard.call(
+            caller, "/_gingham/webhooks/list", {**filters, "limit": SHOWN}
+        )
         return {
+            "shown": SHOWN,
             "rows": [_row(event) for event in listing["events"]],
             "filters": filters,
             "query": urlencode(filters),
