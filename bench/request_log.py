@@ -1,9 +1,11 @@
 """What the request log costs: the same endpoints with request logging off and on.
 
-Starts two `gingham serve` processes on the same kind of database, each with a fresh database of
-its own: one with GINGHAM_REQUEST_LOG=0, one with the log on (the default). Then, endpoint by
-endpoint, measures them with wrk in turn, off, on, off, on, so that drift in the machine's load
-falls on both alike, and reports each side's mean requests/s and latency and the difference.
+Starts two `gingham serve` processes on one fresh database: one with GINGHAM_REQUEST_LOG=0, one
+with the log on (the default). Sharing the database, they read the same rows from the same
+caches, so the log is the only difference between them. Then, endpoint by endpoint, measures
+them with wrk in turn, off-on then on-off, so that drift in the machine's load and any advantage
+of going first or second fall on both alike, and reports each side's mean requests/s and latency
+and the difference.
 
     .venv/bin/python bench/request_log.py [--duration 5] [--connections 16]
         [--database sqlite|postgresql ...] [--write-section docs/PERFORMANCE.md]
@@ -17,7 +19,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -51,7 +53,7 @@ MEASURED = tuple(
         "transactions_get.lua",
     )
 )
-ROUNDS = 3
+ROUNDS = 4
 PREPARED_ITEMS = 30
 
 
@@ -73,24 +75,25 @@ class Comparison:
 
 
 @contextlib.contextmanager
-def started(database_name: str, work: Path, request_log: bool) -> Iterator[Target]:
+def started(
+    database: Database, credentials: Credentials, work: Path, request_log: bool
+) -> Iterator[Server]:
     name = "on" if request_log else "off"
-    with fresh_database(database_name) as database:
-        env = {
-            **server_env(database),
-            "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS,
-            "GINGHAM_REQUEST_LOG": "1" if request_log else "0",
-        }
-        credentials = create_client(env)
-        log_path = work / f"server-{name}.log"
-        with running_server(env, log_path) as server:
-            yield _target(server, database, credentials, work / name)
-        if problems := server_log_problems(log_path):
-            raise BenchError(f"the server ({name}) logged errors:\n" + "\n".join(problems[:20]))
+    env = {
+        **server_env(database),
+        "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS,
+        "GINGHAM_REQUEST_LOG": "1" if request_log else "0",
+    }
+    log_path = work / f"server-{name}.log"
+    with running_server(env, log_path) as server:
+        yield server
+    if problems := server_log_problems(log_path):
+        raise BenchError(f"the server ({name}) logged errors:\n" + "\n".join(problems[:20]))
 
 
-def _target(server: Server, database: Database, credentials: Credentials, work: Path) -> Target:
-    work.mkdir()
+def _prepare(server: Server, database: Database, credentials: Credentials, work: Path) -> Target:
+    """The Items every measured request reads, made through one server: both servers share
+    the database, so both read the same rows."""
     tokens = prepare_access_tokens(server, credentials, PREPARED_ITEMS)
     tokens_file = work / "access_tokens.txt"
     tokens_file.write_text("\n".join(tokens) + "\n")
@@ -110,20 +113,31 @@ def _side(rows: list[tuple[float, float, float]]) -> Side:
 def compare(wrk: str, database_name: str, settings: RunSettings) -> list[Comparison]:
     with (
         tempfile.TemporaryDirectory(prefix="gingham-bench-log-") as work,
-        started(database_name, Path(work), request_log=False) as off,
-        started(database_name, Path(work), request_log=True) as on,
+        fresh_database(database_name) as database,
     ):
-        comparisons = []
-        for scenario in MEASURED:
-            measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
-            for _ in range(ROUNDS):
-                for logging, target in ((False, off), (True, on)):
-                    row = measure_once(wrk, scenario, target, settings)
-                    measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
-            comparisons.append(
-                Comparison(scenario.label, _side(measured[False]), _side(measured[True]))
-            )
-        return comparisons
+        credentials = create_client(
+            {**server_env(database), "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS}
+        )
+        with (
+            started(database, credentials, Path(work), request_log=False) as off_server,
+            started(database, credentials, Path(work), request_log=True) as on_server,
+        ):
+            prepared = _prepare(off_server, database, credentials, Path(work))
+            warm_up(on_server, credentials, prepared.tokens_file.read_text().split()[0])
+            targets = {False: prepared, True: replace(prepared, server=on_server)}
+            comparisons = []
+            for scenario in MEASURED:
+                measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
+                for round_number in range(ROUNDS):
+                    # Off then on, then on then off: whatever the order favours falls on both.
+                    order = (False, True) if round_number % 2 == 0 else (True, False)
+                    for logging in order:
+                        row = measure_once(wrk, scenario, targets[logging], settings)
+                        measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
+                comparisons.append(
+                    Comparison(scenario.label, _side(measured[False]), _side(measured[True]))
+                )
+            return comparisons
 
 
 def _change(off: float, on: float) -> str:

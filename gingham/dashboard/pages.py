@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from gingham import errors
 from gingham.clients.models import ApiClient
-from gingham.dashboard import auth, items, keys, sandbox
+from gingham.dashboard import auth, customization, items, keys, link_logs, sandbox
 from gingham.dashboard import inbox as inbox_pages
 from gingham.dashboard import requests as requests_pages
 from gingham.dashboard import webhooks as webhooks_pages
@@ -112,6 +112,8 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
         *keys.routes(dashboard),
         *items.routes(dashboard),
         *sandbox.routes(dashboard),
+        *link_logs.routes(dashboard),
+        *customization.routes(dashboard),
         *webhooks_pages.routes(dashboard),
         *requests_pages.routes(dashboard),
         *inbox_pages.routes(dashboard),

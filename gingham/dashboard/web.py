@@ -72,6 +72,8 @@ NAV: list[NavEntry] = [
     NavEntry("/dashboard/inbox", "Webhook inbox"),
     NavEntry("/dashboard/clock", "Sandbox clock"),
     NavEntry("/dashboard/institutions", "Institutions"),
+    NavEntry("/dashboard/link-logs", "Link logs"),
+    NavEntry("/dashboard/customization", "Link customization"),
 ]
 
 

@@ -73,19 +73,22 @@ def customization_json(customization: Customization) -> JSONObject:
     }
 
 
-def save(ctx: RequestContext, body: JSONObject) -> JSONObject:
+def customization_from_request(body: JSONObject) -> Customization:
+    """The customization a save request (checked against SAVE_SCHEMA) asks for, or
+    INVALID_FIELD; the dashboard's preview builds its drafts with it too."""
     dtm = body.get("data_transparency_messaging") or {}
+    return Customization(
+        name=body["name"],
+        account_select=AccountSelect(body.get("account_select", AccountSelect.MULTIPLE)),
+        data_transparency=bool(dtm.get("enabled")),
+        use_cases=tuple(dtm.get("use_cases") or ()),
+        appearance=appearance_from_request(body),
+    )
+
+
+def save(ctx: RequestContext, body: JSONObject) -> JSONObject:
     customization = service.save_customization(
-        ctx.session,
-        ctx.caller,
-        Customization(
-            name=body["name"],
-            account_select=AccountSelect(body.get("account_select", AccountSelect.MULTIPLE)),
-            data_transparency=bool(dtm.get("enabled")),
-            use_cases=tuple(dtm.get("use_cases") or ()),
-            appearance=appearance_from_request(body),
-        ),
-        ctx.now,
+        ctx.session, ctx.caller, customization_from_request(body), ctx.now
     )
     return {"link_customization": customization_json(customization)}
 

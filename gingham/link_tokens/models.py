@@ -21,6 +21,9 @@ class LinkToken(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # What Link logs show of the token (`link-sandbox-…4f9a1c`): enough to tell tokens apart,
+    # far too little to use one. None for tokens made before hints were kept.
+    token_hint: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[str] = mapped_column(
         ForeignKey("api_clients.id", ondelete="CASCADE"), index=True
     )

@@ -30,7 +30,7 @@ from gingham.statements.windows import check_window
 from gingham.users import service as users_service
 from gingham.users.models import User
 from gingham.wire.endpoint import Caller
-from gingham.wire.ids import new_token, token_environment, token_hash
+from gingham.wire.ids import new_token, token_environment, token_hash, token_hint
 from gingham.wire.validation import check_url
 
 LIFETIME = timedelta(hours=4)
@@ -306,6 +306,7 @@ def create_link_token(
     row = LinkToken(
         id=str(uuid.uuid4()),
         token_hash=token_hash(token),
+        token_hint=token_hint(token),
         client_id=caller.client_id,
         environment=caller.environment,
         client_user_id=user.get("client_user_id"),

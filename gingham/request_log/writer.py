@@ -121,6 +121,8 @@ class RequestLogWriter:
         self._retention = retention
         self._queue: queue.Queue[RecordedRequest] = queue.Queue(maxsize=capacity)
         self._stopping: asyncio.Event | None = None
+        # Rows written per client since it was last trimmed to its retention.
+        self._since_trimmed: dict[str, int] = {}
         self.dropped = 0
         self.max_body_bytes = MAX_STORED_BODY_BYTES
 
@@ -133,11 +135,13 @@ class RequestLogWriter:
         except queue.Full:
             self.dropped += 1
 
-    def flush(self) -> int:
-        """Write what is queued now, in batches; how many requests were written."""
+    def flush(self, *, trim_every: int = 1) -> int:
+        """Write what is queued now, in batches; how many requests were written. Each client
+        that has had `trim_every` requests written since it was last trimmed is trimmed to its
+        retention."""
         written = 0
         while rows := self._next_rows():
-            self._write(rows)
+            self._write(rows, trim_every=trim_every)
             written += len(rows)
         return written
 
@@ -151,12 +155,20 @@ class RequestLogWriter:
                 break
         return rows
 
-    def _write(self, rows: list[dict[str, Any]]) -> None:
+    def _write(self, rows: list[dict[str, Any]], *, trim_every: int) -> None:
+        """Insert `rows`, and trim each client that has had `trim_every` rows written since it
+        was last trimmed."""
         with self._session_factory() as session, session.begin():
-            # Core's executemany: the ORM's per-row bookkeeping would cost more than the row.
-            session.connection().execute(_TABLE.insert(), rows)
-            for client_id in sorted({row["client_id"] for row in rows}):
-                prune(session, client_id, self._retention)
+            if rows:
+                # Core's executemany: the ORM's per-row bookkeeping would cost more than the row.
+                session.connection().execute(_TABLE.insert(), rows)
+            written = self._since_trimmed
+            for row in rows:
+                written[row["client_id"]] = written.get(row["client_id"], 0) + 1
+            for client_id in sorted(written):
+                if written[client_id] >= trim_every:
+                    prune(session, client_id, self._retention)
+                    del written[client_id]
 
     async def run(self, *, in_thread: bool) -> None:
         """Write what is queued every FLUSH_INTERVAL_SECONDS until `stop()`, then once more.
@@ -171,15 +183,24 @@ class RequestLogWriter:
                 stopping = True
             except TimeoutError:
                 pass
+            # Trimming every batch would delete a few rows every 100 ms, and on PostgreSQL keep
+            # autovacuum busy with them: a client is trimmed once it has grown by a tenth of
+            # its retention (and at the last batch), so it may hold up to a tenth more.
+            trim_every = 1 if stopping else max(1, self._retention // 10)
             while rows := self._next_rows():
                 try:
                     if in_thread:
-                        await asyncio.to_thread(self._write, rows)
+                        await asyncio.to_thread(self._write, rows, trim_every=trim_every)
                     else:
-                        self._write(rows)
+                        self._write(rows, trim_every=trim_every)
                 except Exception:
                     # A batch the database refused is lost; the next one may fare better.
                     logger.exception("could not write %d requests to the request log", len(rows))
+        if self._since_trimmed:
+            try:
+                self._write([], trim_every=1)
+            except Exception:
+                logger.exception("could not trim the request log")
 
     def stop(self) -> None:
         if self._stopping is not None:

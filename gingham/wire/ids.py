@@ -56,6 +56,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_hint(token: str) -> str:
+    """A token with all but its last six characters of randomness left out, to show."""
+    kind_and_environment = token[: -len(str(uuid.UUID(int=0)))]
+    return f"{kind_and_environment}…{token[-6:]}"
+
+
 def token_environment(token: str, kind: str) -> str | None:
     """The environment named in a token of the given kind, or None when the shape is wrong."""
     prefix, _, rest = token.partition("-")

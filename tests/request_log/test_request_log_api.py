@@ -194,6 +194,20 @@ class TestRetention:
             plaid.client.app.state.request_log.flush()  # type: ignore[attr-defined]
         assert [e["request_id"] for e in logged(plaid)] == request_ids[:1:-1]
 
+    def test_trimming_can_wait_until_a_client_has_grown(
+        self, app_with: Any, credentials: dict[str, str]
+    ) -> None:
+        plaid = PlaidCaller(app_with(request_log_retention=2), credentials)
+        writer = plaid.client.app.state.request_log  # type: ignore[attr-defined]
+        request_ids = [
+            plaid.post("/item/get", {"access_token": "x"}).json()["request_id"] for _ in range(3)
+        ]
+        writer.flush(trim_every=4)
+        assert [e["request_id"] for e in logged(plaid)] == request_ids[::-1]
+        request_ids.append(plaid.post("/item/get", {"access_token": "x"}).json()["request_id"])
+        writer.flush(trim_every=4)
+        assert [e["request_id"] for e in logged(plaid)] == request_ids[:1:-1]
+
 
 class TestSwitchedOff:
     def test_nothing_is_recorded(self, app_with: Any, credentials: dict[str, str]) -> None:

@@ -22,6 +22,9 @@
     legacy: readLegacyOptions(),
     // A Hosted Link page (gingham/hosted_link/pages.py): its configuration, else null.
     hosted: readHostedLink(),
+    // The dashboard's customization editor (gingham/dashboard/customization.py): no session;
+    // the page sends the panes to draw, made by Link's own builders with a draft customization.
+    preview: params.get("preview") === "1",
   };
 
   function readLegacyOptions() {
@@ -303,6 +306,16 @@
       if (data.force) forceExit();
       else requestExit();
     }
+  }
+
+  // Only the dashboard page that framed the preview, on Gingham's own origin, draws in it.
+  function onPreviewMessage(event) {
+    if (event.source !== window.parent || event.origin !== window.location.origin) return;
+    var data = event.data;
+    if (!data || typeof data !== "object" || data.gingham_link_preview !== 1 || !data.view) return;
+    // Drawn whole each time: a search only redraws the results, and a draft changes the words.
+    ui.viewName = null;
+    render(data.view);
   }
 
   /* ---------------------------------------------------------------- server API */
@@ -2455,7 +2468,11 @@
     mount(renderLoading(), "LOADING");
     document.addEventListener("keydown", onKeydown);
 
-    if (framed) {
+    if (config.preview) {
+      // A picture of Link, not Link: nothing in it can be used or focused.
+      ui.modal.inert = true;
+      window.addEventListener("message", onPreviewMessage);
+    } else if (framed) {
       window.addEventListener("message", onParentMessage);
       postToParent({ type: "loaded" });
     } else {
