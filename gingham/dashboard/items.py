@@ -46,7 +46,7 @@ def live_items(session: Session, caller: Caller) -> list[ItemRecord]:
     return sorted(found, key=lambda item: item.created_at, reverse=True)
 
 
-def _item_of(session: Session, caller: Caller, item_id: str) -> ItemRecord:
+def item_of(session: Session, caller: Caller, item_id: str) -> ItemRecord:
     """The caller's live Item with this id, or the error its access token would get."""
     found = items_service.items_where(
         session,
@@ -166,7 +166,7 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
 
     def detail_context(caller: Caller, item_id: str) -> Callable[[Session], dict[str, Any]]:
         def read(session: Session) -> dict[str, Any]:
-            item = _item_of(session, caller, item_id)
+            item = item_of(session, caller, item_id)
             accounts = session.scalars(
                 select(Account).where(Account.item_id == item.id).order_by(Account.position)
             ).all()
@@ -206,9 +206,28 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         if action is None:
             return dashboard.redirect(f"/dashboard/items/{item_id}", session)
         chosen = action
+        if chosen is _remove and form.get("confirm") != "yes":
+            # Removal cannot be undone: it needs its box ticked, whether or not the browser
+            # checked the form first.
+            try:
+                context = await dashboard.in_transaction(detail_context(caller, item_id))
+            except errors.PlaidError as error:
+                return dashboard.redirect("/dashboard/items", session, plaid_notice(error))
+            notice = Notice(
+                "Nothing was removed: tick “I understand…” to confirm the removal.", "error"
+            )
+            return dashboard.render(
+                request,
+                "item.html",
+                session,
+                status=400,
+                notice=notice,
+                confirm_missing=True,
+                **context,
+            )
 
         def handler(ctx: RequestContext, body: JSONObject) -> JSONObject:
-            return chosen(ctx, _item_of(ctx.session, caller, item_id), form)
+            return chosen(ctx, item_of(ctx.session, caller, item_id), form)
 
         try:
             result = await dashboard.act(caller, handler)

@@ -17,6 +17,9 @@ from gingham import errors
 from gingham.clients.models import ApiClient
 from gingham.dashboard import auth, customization, items, keys, link_logs, sandbox
 from gingham.dashboard import profile as profile_pages
+from gingham.dashboard import inbox as inbox_pages
+from gingham.dashboard import requests as requests_pages
+from gingham.dashboard import webhooks as webhooks_pages
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import SIGN_IN_PATH, Dashboard, Notice, plaid_notice, read_form
 from gingham.sandbox_clock.service import clock_state
@@ -113,6 +116,9 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
         *link_logs.routes(dashboard),
         *customization.routes(dashboard),
         *profile_pages.routes(dashboard),
+        *webhooks_pages.routes(dashboard),
+        *requests_pages.routes(dashboard),
+        *inbox_pages.routes(dashboard),
         Mount(
             STATIC_PATH,
             app=StaticFiles(packages=[("gingham.dashboard", "static")]),

@@ -59,19 +59,21 @@ class NavEntry:
     label: str
 
 
-# The left navigation, in order. The API request log (gingham/request_log) and the webhook inbox
-# (gingham/webhook_inbox) add their pages' entries here, after Items, with their routes in
-# gingham.dashboard.pages.routes.
+# The left navigation, in order: the client's settings, then Link, Items and what happened to
+# them, then the sandbox's controls. Each area's routes are in gingham.dashboard.pages.routes.
 NAV: list[NavEntry] = [
     NavEntry("/dashboard", "Overview"),
     NavEntry("/dashboard/keys", "Keys"),
     NavEntry("/dashboard/allowed", "Redirect URIs & apps"),
+    NavEntry("/dashboard/profile", "Application profile"),
+    NavEntry("/dashboard/customization", "Link customization"),
+    NavEntry("/dashboard/link-logs", "Link logs"),
     NavEntry("/dashboard/items", "Items"),
+    NavEntry("/dashboard/webhooks", "Webhooks"),
+    NavEntry("/dashboard/inbox", "Webhook inbox"),
+    NavEntry("/dashboard/requests", "API requests"),
     NavEntry("/dashboard/clock", "Sandbox clock"),
     NavEntry("/dashboard/institutions", "Institutions"),
-    NavEntry("/dashboard/link-logs", "Link logs"),
-    NavEntry("/dashboard/customization", "Link customization"),
-    NavEntry("/dashboard/profile", "Application profile"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gingham.items import service
 from gingham.items.schemas import item_json
+from gingham.items.service import ItemRecord
 from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.log import last_sent_webhook
 from gingham.webhooks.outbox import enqueue_webhook
@@ -62,7 +63,11 @@ def remove_item(ctx: RequestContext, body: JSONObject) -> JSONObject:
 
 def update_item_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
     item = service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
-    webhook = body.get("webhook")
+    return {"item": item_json(change_webhook(ctx, item, body.get("webhook")))}
+
+
+def change_webhook(ctx: RequestContext, item: ItemRecord, webhook: str | None) -> ItemRecord:
+    """What /item/webhook/update does to the Item (the dashboard does it too, by Item id)."""
     item = service.update_webhook(
         ctx.session, item, check_url(webhook, "webhook") if webhook else None
     )
@@ -75,7 +80,7 @@ def update_item_webhook(ctx: RequestContext, body: JSONObject) -> JSONObject:
         fields={"item_id": item.id, "new_webhook_url": item.webhook, "error": None},
         now=ctx.now,
     )
-    return {"item": item_json(item)}
+    return item
 
 
 def invalidate_access_token(ctx: RequestContext, body: JSONObject) -> JSONObject:

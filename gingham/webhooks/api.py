@@ -20,6 +20,8 @@ LIST_SCHEMA: Schema = {
     "type": "object",
     "properties": {
         "item_id": {"type": "string", "minLength": 1},
+        "webhook_code": {"type": "string", "minLength": 1, "maxLength": 64},
+        "event_id": {"type": "string", "minLength": 1, "maxLength": 36},
         "limit": {"type": "integer", "minimum": 1, "maximum": log.LIST_LIMIT_MAX},
     },
 }
@@ -37,6 +39,8 @@ def list_webhooks(ctx: RequestContext, body: JSONObject) -> JSONObject:
             client_id=ctx.caller.client_id,
             environment=ctx.caller.environment,
             item_id=body.get("item_id"),
+            webhook_code=body.get("webhook_code"),
+            event_id=body.get("event_id"),
             limit=body.get("limit", log.LIST_LIMIT_DEFAULT),
         )
     }

@@ -43,6 +43,8 @@ def list_events(
     client_id: str,
     environment: str,
     item_id: str | None = None,
+    webhook_code: str | None = None,
+    event_id: str | None = None,
     limit: int = LIST_LIMIT_DEFAULT,
 ) -> list[dict[str, Any]]:
     """The caller's newest events, each with its attempts in order."""
@@ -54,6 +56,10 @@ def list_events(
     )
     if item_id is not None:
         query = query.where(WebhookEvent.item_id == item_id)
+    if webhook_code is not None:
+        query = query.where(WebhookEvent.webhook_code == webhook_code)
+    if event_id is not None:
+        query = query.where(WebhookEvent.id == event_id)
     events = session.scalars(query).all()
     attempts: dict[str, list[WebhookAttempt]] = {e.id: [] for e in events}
     if events:

@@ -129,6 +129,19 @@ class HttpTransport:
         return Response(response.status_code, excerpt[:EXCERPT_BYTES].decode("utf-8", "replace"))
 
 
+def delivery_headers(event_id: str, attempt: int, verification: str) -> dict[str, str]:
+    """The headers of an attempt: Plaid's, and Gingham's own, which receivers that follow
+    Plaid's docs ignore. The delivery id is the event's, the same on every attempt, so a receiver
+    can drop repeats."""
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Plaid-Verification": verification,
+        "Gingham-Delivery-Id": event_id,
+        "Gingham-Attempt": str(attempt),
+    }
+
+
 def _host() -> str:
     return socket.gethostname()[:32]
 
@@ -338,15 +351,11 @@ class DeliveryWorker:
 
     async def _deliver(self, claimed: leases.Claimed, key: signing.SigningKey) -> None:
         body = json.dumps(claimed.payload)
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "Plaid-Verification": key.sign(body, iat=int(self._wall_clock.now().timestamp())),
-            # Gingham's own; receivers that follow Plaid's docs ignore them. The id is the
-            # event's, the same on every attempt, so a receiver can drop repeats.
-            "Gingham-Delivery-Id": claimed.event_id,
-            "Gingham-Attempt": str(claimed.attempt),
-        }
+        headers = delivery_headers(
+            claimed.event_id,
+            claimed.attempt,
+            key.sign(body, iat=int(self._wall_clock.now().timestamp())),
+        )
         started = time.perf_counter()
         try:
             response = await self._transport.post(claimed.url, body, headers)

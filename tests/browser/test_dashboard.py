@@ -292,6 +292,7 @@ class TestItems:
     def test_remove_the_item(self, wide: Page, gingham: LiveGingham) -> None:
         access_token, item_id = link_item(gingham)
         wide.goto(f"{gingham.base_url}/dashboard/items/{item_id}")
+        wide.get_by_label("I understand the Item and its access tokens stop working").check()
         wide.get_by_role("button", name="Remove Item").click()
         expect(wide).to_have_url(f"{gingham.base_url}/dashboard/items")
         expect(notice(wide)).to_contain_text(f"Item {item_id} was removed")

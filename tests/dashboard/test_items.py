@@ -86,11 +86,25 @@ class TestItemActions:
 
     def test_remove(self, signed_in: TestClient, plaid: PlaidCaller, access_token: str) -> None:
         item_id = _item_id(plaid, access_token)
-        response = _act(signed_in, item_id, "remove")
+        response = _act(signed_in, item_id, "remove", confirm="yes")
         assert response.headers["location"] == "/dashboard/items"  # type: ignore[attr-defined]
         error = plaid.error("/item/get", {"access_token": access_token})
         assert error["error_code"] == "INVALID_ACCESS_TOKEN"
         assert item_id not in signed_in.get("/dashboard/items/table").text
+
+    def test_remove_without_its_confirmation_changes_nothing(
+        self, signed_in: TestClient, plaid: PlaidCaller, access_token: str
+    ) -> None:
+        item_id = _item_id(plaid, access_token)
+        page = signed_in.get(f"/dashboard/items/{item_id}").text
+        # The box is part of the form, required before the browser sends it.
+        assert 'name="confirm" value="yes" required' in page
+        for unconfirmed in ({}, {"confirm": ""}, {"confirm": "no"}):
+            response = _act(signed_in, item_id, "remove", **unconfirmed)
+            assert response.status_code == 400  # type: ignore[attr-defined]
+            assert "Nothing was removed" in response.text  # type: ignore[attr-defined]
+            assert 'aria-invalid="true"' in response.text  # type: ignore[attr-defined]
+        assert plaid.ok("/item/get", {"access_token": access_token})["item"]["item_id"] == item_id
 
     def test_change_password_at_the_bank(
         self, signed_in: TestClient, plaid: PlaidCaller, access_token: str

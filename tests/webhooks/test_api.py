@@ -158,6 +158,19 @@ class TestDeliveryLog:
         assert newest["item_id"] == item_id_of(plaid, first)
         assert newest["created_at"] == "2026-03-02T09:30:03.000Z"
 
+    def test_filters_by_code_and_by_event(
+        self, plaid: PlaidCaller, other_plaid: PlaidCaller
+    ) -> None:
+        access_token = plaid.access_token(options={"webhook": HOOK})
+        plaid.ok("/sandbox/item/reset_login", {"access_token": access_token})
+        plaid.ok("/item/webhook/update", {"access_token": access_token, "webhook": HOOK})
+
+        [acknowledged] = events(plaid, webhook_code="WEBHOOK_UPDATE_ACKNOWLEDGED")
+        [error] = events(plaid, webhook_code="ERROR")
+        assert events(plaid, event_id=error["event_id"]) == [error]
+        assert acknowledged["event_id"] != error["event_id"]
+        assert events(other_plaid, event_id=error["event_id"]) == []
+
     def test_needs_api_credentials(self, plaid: PlaidCaller) -> None:
         response = plaid.post("/_gingham/webhooks/list", {}, authenticated=False)
         assert response.status_code == 400
