@@ -1,5 +1,5 @@
 """The dashboard's routes: signing in and out, the overview, and each area's pages
-(gingham.dashboard.keys, .items, .sandbox)."""
+(gingham.dashboard.keys, .items, .sandbox and the rest)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from starlette.staticfiles import StaticFiles
 from gingham import errors
 from gingham.clients.models import ApiClient
 from gingham.dashboard import auth, customization, items, keys, link_logs, sandbox
-from gingham.dashboard import profile as profile_pages
 from gingham.dashboard import inbox as inbox_pages
+from gingham.dashboard import profile as profile_pages
 from gingham.dashboard import requests as requests_pages
 from gingham.dashboard import webhooks as webhooks_pages
 from gingham.dashboard.auth import DashboardSession
