@@ -35,7 +35,7 @@ from gingham.config import Settings
 
 # SQLite takes one writer at a time, and Gingham begins every transaction with BEGIN IMMEDIATE
 # (gingham/db.py): a second process would only queue on the file lock, through SQLite's busy
-# handler, which sleeps in steps of up to 100 ms. One process is SQLite's fastest.
+# handler, which sleeps in steps of up to 100 ms, rather than on an event loop.
 SQLITE_REFUSAL = (
     "gingham: --workers (GINGHAM_WORKERS) above 1 needs PostgreSQL (GINGHAM_DATABASE_URL): "
     "SQLite serialises every transaction on its file lock, so more processes would only wait "
@@ -97,6 +97,9 @@ def supervise(
                     )
                     status = 1
                     stop()
+    except BaseException:
+        stop()
+        raise
     finally:
         for child in children:
             if child.pid is not None:
