@@ -28,6 +28,19 @@ def machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq) / CLOCK_TICKS
 
 
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started: the API processes of `gingham serve --workers N`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def process_seconds(pid: int) -> float:
     """CPU time (user + system) of one process; 0 when it has gone."""
     try:
@@ -57,7 +70,8 @@ class CpuSample:
     def take(cls, server_pid: int, backend_pids: BackendPids) -> CpuSample:
         return cls(
             machine=machine_busy_seconds(),
-            server=process_seconds(server_pid),
+            server=process_seconds(server_pid)
+            + sum(process_seconds(child) for child in child_pids(server_pid)),
             backends={pid: process_seconds(pid) for pid in backend_pids()},
             children=finished_children_seconds(),
         )

@@ -169,12 +169,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_server(env: Mapping[str, str], log_path: Path) -> Iterator[Server]:
-    """`gingham serve` on a free port, stopped when the block ends however it ends."""
+def running_server(env: Mapping[str, str], log_path: Path, workers: int = 1) -> Iterator[Server]:
+    """`gingham serve` (with `--workers N` above 1) on a free port, stopped when the block ends
+    however it ends."""
     port = free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(GINGHAM), "serve", "--port", str(port)],
+            [str(GINGHAM), "serve", "--port", str(port), "--workers", str(workers)],
             env=dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,

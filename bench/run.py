@@ -71,12 +71,17 @@ SCENARIOS = (
 )
 
 
+# What a run with several API processes measures: the ceiling, a write and a read.
+SCALE_OUT_SCRIPTS = ("health.lua", "link_token_create.lua", "accounts_get.lua")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     wrk: WrkSettings
     databases: list[str]
     write: Path | None
     quiet_wait_s: int
+    workers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +112,16 @@ def parse_args(argv: list[str]) -> Settings:
         default=60,
         help="before each wrk run, wait up to this many seconds for other processes to idle (60)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes (gingham serve --workers N; PostgreSQL only above 1); above 1, only "
+        "the ceiling, /link/token/create and /accounts/get are measured",
+    )
     args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error("--workers must be positive")
     if args.duration < 1 or args.connections < 1 or args.quiet_wait < 0:
         parser.error("--duration and --connections must be positive, --quiet-wait not negative")
     return Settings(
@@ -115,6 +129,7 @@ def parse_args(argv: list[str]) -> Settings:
         args.database or ["sqlite"],
         args.write,
         args.quiet_wait,
+        args.workers,
     )
 
 
@@ -122,6 +137,8 @@ def reproduce_command(settings: Settings) -> str:
     parts = [".venv/bin/python bench/run.py"]
     parts += [f"--duration {settings.wrk.duration_s}", f"--connections {settings.wrk.connections}"]
     parts += [f"--database {database}" for database in settings.databases]
+    if settings.workers > 1:
+        parts.append(f"--workers {settings.workers}")
     return " ".join([*parts, "--write docs/PERFORMANCE.md"])
 
 
@@ -182,14 +199,22 @@ def run_benchmark(wrk: str, database_name: str, settings: Settings) -> Run:
         credentials = create_client(env)
         log_path = Path(work) / "server.log"
         try:
-            with running_server(env, log_path) as server:
+            with running_server(env, log_path, settings.workers) as server:
                 tokens = prepare_access_tokens(server, credentials, PREPARED_ITEMS)
                 tokens_file = Path(work) / "access_tokens.txt"
                 tokens_file.write_text("\n".join(tokens) + "\n")
-                sync_pages = prepare_sync_pages(server, credentials, tokens, Path(work))
+                sync_pages = (
+                    prepare_sync_pages(server, credentials, tokens, Path(work))
+                    if settings.workers == 1
+                    else {}
+                )
                 warm_up(server, credentials, tokens[0])
                 target = Target(server, database, credentials, tokens_file, sync_pages)
-                rows = [measure(wrk, scenario, target, settings) for scenario in SCENARIOS]
+                rows = [
+                    measure(wrk, scenario, target, settings)
+                    for scenario in SCENARIOS
+                    if settings.workers == 1 or scenario.script in SCALE_OUT_SCRIPTS
+                ]
         except BenchError:
             print(f"--- end of the server log ({log_path}) ---", file=sys.stderr)
             print(log_path.read_text(errors="replace")[-5000:], file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
@@ -144,7 +145,8 @@ def timer_handlers(secrets: SecretBox) -> dict[str, TimerHandler]:
 
 
 async def health(request: Request) -> Response:
-    return json_response({"status": "ok", "version": __version__})
+    # The process id tells apart the processes of `gingham serve --workers N`.
+    return json_response({"status": "ok", "version": __version__, "pid": os.getpid()})
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -40,6 +40,9 @@ class Settings:
     webhook_retry: str = "plaid"
     # Whether `gingham serve` delivers webhooks itself; off when `gingham worker` processes do.
     webhook_worker: bool = True
+    # How many processes `gingham serve` answers the API from (--workers N, GINGHAM_WORKERS);
+    # more than one needs PostgreSQL (gingham/cli/processes.py says why).
+    processes: int = 1
     # Seconds of the client's time from linking an Item with Transactions to its initial pull
     # (the last 30 days), and again from there to its historical pull (the rest of its ~24
     # months): Plaid's take a few seconds in the Sandbox, and apps poll or wait for webhooks.
@@ -139,6 +142,8 @@ class Settings:
             values["demo"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "WORKER"):
             values["webhook_worker"] = _truthy(value)
+        if value := env.get(ENV_PREFIX + "WORKERS"):
+            values["processes"] = max(int(value), 1)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 

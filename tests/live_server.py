@@ -34,6 +34,8 @@ class LiveGingham(NamedTuple):
     base_url: str
     client_id: str
     secret: str
+    # How many API processes answer (`gingham serve --workers N`).
+    processes: int = 1
 
 
 class ServerProcess(NamedTuple):
@@ -167,12 +169,18 @@ def empty_database(
 
 @contextmanager
 def live_gingham_on(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, *, client_name: str = "tests"
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    client_name: str = "tests",
+    processes: int = 1,
 ) -> Iterator[LiveGingham]:
-    """A `gingham serve` process on an empty database of `backend`, with an API client."""
+    """A `gingham serve` process on an empty database of `backend`, with an API client; with
+    `processes` above 1, `gingham serve --workers N` (PostgreSQL only)."""
     with empty_database(backend, tmp_path_factory) as database:
         environment = server_environment(database)
         client_id, secret = create_api_client(environment, client_name)
         log_path = tmp_path_factory.mktemp(f"gingham-{backend}") / "server.log"
-        with running_server(environment, log_path) as server:
-            yield LiveGingham(server.base_url, client_id, secret)
+        options = ("--workers", str(processes)) if processes > 1 else ()
+        with running_server(environment, log_path, *options) as server:
+            yield LiveGingham(server.base_url, client_id, secret, processes)

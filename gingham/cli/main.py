@@ -49,6 +49,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not deliver webhooks from this process (run `gingham worker`; or GINGHAM_WORKER=0)",
     )
+    serve_parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="answer the API from N processes sharing the port (default 1, or GINGHAM_WORKERS); "
+        "more than one needs PostgreSQL",
+    )
 
     commands.add_parser(
         "worker",
@@ -132,6 +139,7 @@ def run(args: argparse.Namespace) -> None:
                 log_level=args.log_level,
                 access_log=False if args.quiet else None,
                 webhook_worker=False if args.no_worker else None,
+                processes=max(args.workers, 1) if args.workers is not None else None,
             )
         )
         if status:

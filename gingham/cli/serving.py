@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import signal
 import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 
 from gingham import __version__
+from gingham.cli import processes
 from gingham.cli.database import DEFAULT_CLIENT_NAME, create_client, prepare_database
 from gingham.clients.service import IssuedCredentials
 from gingham.clock import SystemClock
@@ -80,8 +84,9 @@ def banner(settings: Settings, created: IssuedCredentials | None) -> str:
         f"  dashboard:               {url}/dashboard (sign in with a client_id and secret)",
         f"  sandbox OAuth bank:      {settings.bank_url}",
         f"  database:                {settings.database_url.split('@')[-1]}",
+        _processes_line(settings),
         (
-            f"  webhooks:                delivered by this process ({settings.webhook_retry} retries)"
+            f"  webhooks:                delivered by {'these processes' if settings.processes > 1 else 'this process'} ({settings.webhook_retry} retries)"
             if settings.webhook_worker
             else "  webhooks:                queued for `gingham worker` processes (GINGHAM_WORKER=0)"
         ),
@@ -120,14 +125,23 @@ def banner(settings: Settings, created: IssuedCredentials | None) -> str:
     return "\n".join(lines)
 
 
+def _processes_line(settings: Settings) -> str:
+    loop = "uvloop" if event_loop_factory() is not None else "asyncio"
+    if settings.processes > 1:
+        return (
+            f"  processes:               {settings.processes} API processes on one port "
+            f"(the first also serves the bank), {loop}"
+        )
+    return f"  processes:               1 ({loop}; --workers N for more, on PostgreSQL)"
+
+
 def serve(settings: Settings) -> int:
-    """Serve the API and the sandbox OAuth bank until SIGINT or SIGTERM; the exit status."""
-    import uvicorn
-
-    from gingham.app import create_app
-    from gingham.oauth_bank.server import create_bank_app
-
+    """Serve the API and the sandbox OAuth bank until SIGINT or SIGTERM; the exit status. With
+    more than one process (settings.processes), gingham.cli.processes runs them."""
     configure_logging(settings)
+    if settings.processes > 1 and settings.is_sqlite:
+        print(processes.SQLITE_REFUSAL, file=sys.stderr)
+        return 2
     try:
         api_socket = bind(settings.host, Listener("API", settings.port, "--port"))
         try:
@@ -144,10 +158,52 @@ def serve(settings: Settings) -> int:
     prepare_database(settings)
     # The first client gets a demo application profile: every sandbox bank links out of the box.
     created = create_client(settings, DEFAULT_CLIENT_NAME, only_if_none=True, demo_profile=True)
+    # Created before any process starts, so that they all read the same key.
+    load_or_create_key(settings.secret_key, settings.data_dir)
     print(banner(settings, created), flush=True)
+    if settings.processes > 1:
+        return processes.supervise(settings, serve_in_child, api_socket, bank_socket)
+    run_servers(settings, api_socket, bank_socket)
+    return 0
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop when it is installed (it is a dependency), else asyncio's: what
+    uvicorn's loop="auto" picks, chosen here because Gingham runs its servers, the webhook worker
+    and the timer loop in an event loop of its own."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def run_servers(
+    settings: Settings,
+    api_socket: socket.socket,
+    bank_socket: socket.socket | None,
+    *,
+    stop_on_sigint: bool = True,
+) -> None:
+    """Serve the API on `api_socket`, and the sandbox OAuth bank on `bank_socket` if given, in
+    this process until SIGINT or SIGTERM (SIGTERM only, without `stop_on_sigint`). The API's
+    lifespan runs the webhook worker and the timer loop as the settings say."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            # An API process of `--workers N` stops on its supervisor's SIGTERM alone: a Ctrl-C
+            # reaches it too, and uvicorn takes a second signal, SIGINT after SIGTERM, as "stop
+            # without finishing", which would skip the lifespan's shutdown.
+            if sig == signal.SIGINT and not stop_on_sigint:
+                return
+            super().handle_exit(sig, frame)
+
+    from gingham.app import create_app
+    from gingham.oauth_bank.server import create_bank_app
 
     def server(app: object) -> uvicorn.Server:
-        return uvicorn.Server(
+        return Server(
             uvicorn.Config(
                 app,  # type: ignore[arg-type]
                 # uvicorn's own start-up lines repeat the banner; errors still show.
@@ -160,15 +216,19 @@ def serve(settings: Settings) -> int:
 
     engine = make_engine(settings.database_url)
     clock = SystemClock()
-    bank = server(
-        create_bank_app(
-            session_factory=make_session_factory(engine),
-            clock=clock,
-            secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
-            public_url=settings.bank_url,
-            max_body_bytes=settings.max_body_bytes,
-            body_timeout_seconds=settings.body_timeout_seconds,
+    bank = (
+        server(
+            create_bank_app(
+                session_factory=make_session_factory(engine),
+                clock=clock,
+                secrets=SecretBox(load_or_create_key(settings.secret_key, settings.data_dir)),
+                public_url=settings.bank_url,
+                max_body_bytes=settings.max_body_bytes,
+                body_timeout_seconds=settings.body_timeout_seconds,
+            )
         )
+        if bank_socket is not None
+        else None
     )
     app = create_app(settings, clock=clock)
     gingham = server(app)
@@ -183,24 +243,36 @@ def serve(settings: Settings) -> int:
     async def serve_both() -> None:
         # The bank is a separate origin, as a real bank is: its own server on its own port, in
         # this process. Stopping Gingham (Ctrl-C, SIGTERM) stops the bank with it.
-        bank_task = asyncio.create_task(bank.serve(sockets=[bank_socket]))
+        bank_task = (
+            asyncio.create_task(bank.serve(sockets=[bank_socket]))
+            if bank is not None and bank_socket is not None
+            else None
+        )
         streams_task = asyncio.create_task(close_streams_on_exit())
         try:
             await gingham.serve(sockets=[api_socket])
         finally:
-            bank.should_exit = True
-            await bank_task
+            if bank is not None and bank_task is not None:
+                bank.should_exit = True
+                await bank_task
             streams_task.cancel()
 
-    asyncio.run(serve_both())
-    return 0
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(serve_both())
+
+
+def serve_in_child(
+    settings: Settings, api_socket: socket.socket, bank_socket: socket.socket | None
+) -> None:
+    """One API process of `gingham serve --workers N` (the first serves the bank too), in a
+    spawned interpreter."""
+    configure_logging(settings)
+    run_servers(settings, api_socket, bank_socket, stop_on_sigint=False)
 
 
 def run_worker(settings: Settings) -> None:
     """Deliver webhooks and fire the sandbox timers that real time brings due, until SIGINT or
     SIGTERM."""
-    import signal
-
     import httpx
 
     from gingham.app import timer_handlers
@@ -246,6 +318,7 @@ def run_worker(settings: Settings) -> None:
                 await firing
 
     try:
-        asyncio.run(deliver())
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            runner.run(deliver())
     finally:
         engine.dispose()

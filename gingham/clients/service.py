@@ -84,10 +84,12 @@ def client_exists(session: Session, client_id: str) -> bool:
 
 
 class VerifiedSecrets:
-    """Secrets this process verified recently, so a busy client costs no query per request.
+    """Secrets this process verified recently, so that a busy client's requests skip the early
+    credentials check before their body is read. Never what admits a request: that is always
+    `authenticate`, against the database (gingham.clients.authentication says why).
 
-    Entries live for `ttl` seconds of real (monotonic) time: a secret revoked elsewhere stops
-    working here within that time. Only hashes are held, as in the database.
+    Entries live for `ttl` seconds of real (monotonic) time. Only hashes are held, as in the
+    database.
     """
 
     def __init__(
@@ -116,6 +118,9 @@ class VerifiedSecrets:
         for key in [key for key in self._entries if key[0] == client_id]:
             del self._entries[key]
 
+    def discard(self, client_id: str, secret_hash: str) -> None:
+        self._entries.pop((client_id, secret_hash), None)
+
     def put(self, client_id: str, secret_hash: str, environment: str) -> None:
         self._entries[(client_id, secret_hash)] = (self._monotonic(), environment)
         self._entries.move_to_end((client_id, secret_hash))
@@ -130,13 +135,9 @@ _ENVIRONMENT_OF_SECRET = select(ClientSecret.environment).where(
 )
 
 
-def authenticate(
-    session: Session, client_id: str, secret: str, verified: VerifiedSecrets | None = None
-) -> str:
-    """The environment the secret belongs to, or INVALID_API_KEYS."""
-    secret_hash = token_hash(secret)
-    if verified is not None and (environment := verified.get(client_id, secret_hash)):
-        return environment
+def authenticate(session: Session, client_id: str, secret_hash: str) -> str:
+    """The environment of the secret whose hash is `secret_hash`, or INVALID_API_KEYS: one read
+    by the secrets' unique index, in the caller's transaction."""
     environment = (
         session.connection()
         .execute(_ENVIRONMENT_OF_SECRET, {"secret_hash": secret_hash, "client_id": client_id})
@@ -144,6 +145,4 @@ def authenticate(
     )
     if environment is None:
         raise errors.invalid_api_keys()
-    if verified is not None:
-        verified.put(client_id, secret_hash, environment)
-    return environment
+    return str(environment)

@@ -4,6 +4,11 @@ Nothing here runs Gingham in-process. Each backend leg provisions an empty datab
 client with `gingham client create --json`, starts `gingham serve` on a free port and waits for its
 health check; the tests then talk to it over HTTP exactly as an application using Plaid's official
 Python client would, with only the host changed.
+
+The PostgreSQL leg serves from two API processes sharing the database (`gingham serve --workers
+2`), as a scaled-out deployment does, and plaid-python closes its connection after each request
+there: each request lands on either process, so a link token made by one is used at the other,
+an Item linked by one is read by the other, and so on through the whole suite.
 """
 
 from __future__ import annotations
@@ -116,8 +121,12 @@ def link_item(api: plaid_api.PlaidApi, **options: Any) -> LinkedItem:
 def live_gingham(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveGingham]:
-    """A `gingham serve` process on each backend in turn, with an API client made by the CLI."""
-    with live_gingham_on(request.param, tmp_path_factory, client_name="compat") as server:
+    """A `gingham serve` on each backend in turn (two API processes on PostgreSQL), with an API
+    client made by the CLI."""
+    processes = 2 if request.param == "postgresql" else 1
+    with live_gingham_on(
+        request.param, tmp_path_factory, client_name="compat", processes=processes
+    ) as server:
         yield server
 
 
@@ -132,6 +141,9 @@ def plaid_factory(live_gingham: LiveGingham) -> Iterator[Callable[..., plaid_api
             client_id or live_gingham.client_id,
             secret or live_gingham.secret,
         )
+        if live_gingham.processes > 1:
+            # A new connection per request, handed to whichever process accepts it first.
+            api.api_client.set_default_header("Connection", "close")
         made.append(api)
         return api
 
