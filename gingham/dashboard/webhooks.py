@@ -17,7 +17,6 @@ from starlette.routing import BaseRoute, Route
 from gingham import errors
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
-from gingham.webhook_inbox.service import INBOX_PATH, verifications_received
 from gingham.webhooks.worker import delivery_headers
 from gingham.wire import json
 from gingham.wire.endpoint import Caller, JSONObject
@@ -59,7 +58,7 @@ def _row(event: JSONObject) -> dict[str, Any]:
     return {"event": event, "created": when(event["created_at"]), "label": label, "kind": kind}
 
 
-def _detail(event: JSONObject, verifications: dict[int, str]) -> dict[str, Any]:
+def _detail(event: JSONObject) -> dict[str, Any]:
     body = json.dumps(event["payload"])
     attempts = []
     for attempt in event["attempts"]:
@@ -75,9 +74,7 @@ def _detail(event: JSONObject, verifications: dict[int, str]) -> dict[str, Any]:
                 "due": when(attempt["due_at"]) if attempt["due_at"] else "now",
                 "headers": (
                     delivery_headers(
-                        event["event_id"],
-                        attempt["attempt"],
-                        verifications.get(attempt["attempt"], ""),
+                        event["event_id"], attempt["attempt"], attempt["verification"] or ""
                     )
                     if sent
                     else None
@@ -136,19 +133,7 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         )
         if not listing["events"]:
             return None
-        event = listing["events"][0]
-        verifications: dict[int, str] = {}
-        if INBOX_PATH in event["url"]:
-            verifications = await dashboard.in_transaction(
-                lambda db: verifications_received(
-                    db,
-                    client_id=caller.client_id,
-                    environment=caller.environment,
-                    delivery_id=event_id,
-                    item_id=event["item_id"],
-                )
-            )
-        return _detail(event, verifications)
+        return _detail(listing["events"][0])
 
     async def not_found(request: Request, session: DashboardSession, caller: Caller) -> Response:
         notice = Notice(

@@ -159,27 +159,3 @@ def message_json(row: InboxMessage) -> dict[str, Any]:
         "headers": row.headers,
         "body": row.body,
     }
-
-
-def verifications_received(
-    session: Session,
-    *,
-    client_id: str,
-    environment: str,
-    delivery_id: str,
-    item_id: str | None = None,
-) -> dict[int, str]:
-    """The Plaid-Verification header each attempt of one delivery (by its Gingham-Delivery-Id)
-    arrived with, by attempt number: the inbox keeps what Gingham sent. `item_id`, the event's,
-    narrows the search."""
-    query = select(InboxMessage.headers).where(
-        InboxMessage.client_id == client_id, InboxMessage.environment == environment
-    )
-    if item_id is not None:
-        query = query.where(InboxMessage.item_id == item_id)
-    found: dict[int, str] = {}
-    for headers in session.scalars(query):
-        attempt = str(headers.get("gingham-attempt", ""))
-        if headers.get("gingham-delivery-id") == delivery_id and attempt.isdigit():
-            found[int(attempt)] = str(headers.get("plaid-verification", ""))
-    return found

@@ -34,6 +34,7 @@ def attempt_json(attempt: WebhookAttempt) -> dict[str, Any]:
         "latency_ms": attempt.latency_ms,
         "response_excerpt": attempt.response_excerpt,
         "error": attempt.error,
+        "verification": attempt.verification,
     }
 
 

@@ -78,3 +78,6 @@ class WebhookAttempt(Base):
     response_excerpt: Mapped[str | None] = mapped_column(Text)
     latency_ms: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
+    # The Plaid-Verification JWT the attempt was sent with, shown in the delivery log. It proves
+    # nothing beyond the body it signs, and expires five minutes after it was made.
+    verification: Mapped[str | None] = mapped_column(Text)

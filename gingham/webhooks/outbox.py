@@ -164,6 +164,7 @@ def _new_attempt(event_id: str, number: int, due_at: datetime | None) -> dict[st
         "response_excerpt": None,
         "latency_ms": None,
         "error": None,
+        "verification": None,
     }
 
 
@@ -197,6 +198,7 @@ class Outcome:
     response_status: int | None = None
     response_excerpt: str | None = None
     error: str | None = None
+    verification: str | None = None
 
 
 def next_due_at(session: Session) -> datetime | None:
@@ -220,6 +222,7 @@ _RECORD_SUCCESS = (
         response_status=bindparam("b_status"),
         response_excerpt=bindparam("b_excerpt"),
         latency_ms=bindparam("b_latency"),
+        verification=bindparam("b_verification"),
         error=None,
     )
 )
@@ -251,6 +254,7 @@ def record_outcomes(
                     "b_status": outcome.response_status,
                     "b_excerpt": outcome.response_excerpt,
                     "b_latency": outcome.latency_ms,
+                    "b_verification": outcome.verification,
                 }
                 for outcome in successes
             ],
@@ -283,6 +287,7 @@ def record_outcomes(
                 response_excerpt=outcome.response_excerpt,
                 latency_ms=outcome.latency_ms,
                 error=outcome.error,
+                verification=outcome.verification,
             ),
             execution_options={"synchronize_session": False},
         )

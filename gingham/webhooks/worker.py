@@ -351,11 +351,8 @@ class DeliveryWorker:
 
     async def _deliver(self, claimed: leases.Claimed, key: signing.SigningKey) -> None:
         body = json.dumps(claimed.payload)
-        headers = delivery_headers(
-            claimed.event_id,
-            claimed.attempt,
-            key.sign(body, iat=int(self._wall_clock.now().timestamp())),
-        )
+        verification = key.sign(body, iat=int(self._wall_clock.now().timestamp()))
+        headers = delivery_headers(claimed.event_id, claimed.attempt, verification)
         started = time.perf_counter()
         try:
             response = await self._transport.post(claimed.url, body, headers)
@@ -368,6 +365,7 @@ class DeliveryWorker:
                 finished_at=self._wall_clock.now(),
                 latency_ms=_elapsed_ms(started),
                 error=_describe(exc),
+                verification=verification,
             )
         else:
             outcome = outbox.Outcome(
@@ -377,6 +375,7 @@ class DeliveryWorker:
                 latency_ms=_elapsed_ms(started),
                 response_status=response.status,
                 response_excerpt=response.excerpt,
+                verification=verification,
             )
         if not outcome.succeeded:
             logger.info(

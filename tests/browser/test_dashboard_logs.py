@@ -139,7 +139,7 @@ class TestAWebhookToTheInbox:
         expect(wide.get_by_test_id("webhook-body")).to_contain_text(item_id)
         attempts = wide.get_by_test_id("attempts")
         expect(attempts).to_contain_text("HTTP 200")
-        # Sent to the inbox, the JWT itself is shown, as the receiver got it.
+        # The JWT itself is shown, as the receiver got it.
         expect(attempts.locator("code").filter(has_text="eyJ")).to_have_count(1)
         screenshot(wide, "dashboard-webhook-delivered")
 

@@ -182,3 +182,6 @@ class TestRedeliveryReachesTheReceiver:
         assert "Attempt 2" in attempts and attempts.count("HTTP 200") == 2
         assert re.search(r"Gingham-Attempt</dt>\s*<dd><code>2</code>", attempts)
         assert "Gingham-Webhooks/" in attempts
+        # Each attempt shows the very JWT the receiver verified, not only inbox deliveries.
+        for received in (first, second):
+            assert received.headers["plaid-verification"] in attempts

@@ -142,6 +142,7 @@ class TestDeliveryLog:
         assert attempt["attempt"] == 1 and attempt["status"] == "pending"
         assert attempt["due_at"] is None  # at once
         assert attempt["response_status"] is None and attempt["latency_ms"] is None
+        assert attempt["verification"] is None  # not signed until it is sent
 
     def test_filters_by_item_and_limits_newest_first(
         self, plaid: PlaidCaller, clock: FrozenClock
