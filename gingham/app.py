@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
+from gingham.admin import api as admin_api
 from gingham.assets import api as assets_api
 from gingham.assets import timers as assets_timers
 from gingham.bank_income import api as bank_income_api
@@ -110,6 +111,7 @@ ENDPOINTS: list[Endpoint] = [
     *hosted_link_api.ENDPOINTS,
     *request_log_api.ENDPOINTS,
     *webhook_inbox_api.ENDPOINTS,
+    *admin_api.ENDPOINTS,
 ]
 _GINGHAM_PATHS = "/_gingham/"
 # Plaid's endpoints, path → handler (what the demo may call, what compatibility tests cover).
@@ -295,6 +297,7 @@ def create_app(
         *request_log_api.routes(runtime, streams_closing),
         *webhook_inbox_api.routes(runtime, streams_closing),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
+        *admin_api.admin_routes(runtime),
     ]
     app = Starlette(
         routes=routes,
