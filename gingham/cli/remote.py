@@ -32,7 +32,13 @@ class CommandFailed(Exception):
 
 
 def server_url() -> str:
-    return (os.environ.get("GINGHAM_URL") or DEFAULT_URL).rstrip("/")
+    """GINGHAM_URL; else the local server on the port `gingham serve` would take here (so that,
+    inside a container that sets GINGHAM_PORT, the command finds its server)."""
+    if url := os.environ.get("GINGHAM_URL"):
+        return url.rstrip("/")
+    if port := os.environ.get("GINGHAM_PORT"):
+        return f"http://127.0.0.1:{port}"
+    return DEFAULT_URL
 
 
 def add_credentials(parser: argparse.ArgumentParser) -> None:
