@@ -22,7 +22,8 @@ def parser() -> argparse.ArgumentParser:
         "`migrate` use the database (GINGHAM_DATABASE_URL); every other command reaches the "
         "running server at GINGHAM_URL (default http://127.0.0.1:8765), with a client's "
         "credentials (PLAID_CLIENT_ID / PLAID_SECRET, or --client-id / --secret) or, for "
-        "`client create|list` and `reset --all`, from this machine or with GINGHAM_ADMIN_TOKEN.",
+        "`client create|list`, `reset --all` and `bank reset`, from this machine or with "
+        "GINGHAM_ADMIN_TOKEN.",
     )
     parser.add_argument("--version", action="version", version=f"gingham {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
