@@ -130,9 +130,10 @@ PLAID_SCHEMA_OVERRIDES = {
 
 def timer_handlers(secrets: SecretBox) -> dict[str, TimerHandler]:
     """Timer kind → handler, from every domain that schedules sandbox timers. Every process that
-    fires timers runs with these: the server (its timer loop and the clock API), `gingham worker`
-    and `gingham clock advance`, each with the secret box of the database (a Link session's
-    deadline may send Hosted Link's webhooks, which carry sealed tokens)."""
+    fires timers runs with these: the server (its timer loop and the clock API, which
+    `gingham clock advance` calls) and `gingham worker`, each with the secret box of the
+    database (a Link session's deadline may send Hosted Link's webhooks, which carry sealed
+    tokens)."""
     return merge_timer_handlers(
         items_lifecycle.TIMER_HANDLERS,
         bank_simulation_institutions.TIMER_HANDLERS,
