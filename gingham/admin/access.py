@@ -5,7 +5,8 @@ Gingham is a sandbox on a developer's machine: anyone who can run a command ther
 database, so a request from loopback needs nothing more. From anywhere else (another container,
 the host of a container, a colleague's machine) the request must carry the server's
 GINGHAM_ADMIN_TOKEN in the Gingham-Admin-Token header, and is refused when the server has none.
-A token that is sent must match, even from loopback, so a mistyped one is noticed.
+A token that is sent must match, even from loopback, so a mistyped one is noticed; an address
+that sends too many wrong ones is refused for a while (GINGHAM_FAILED_CREDENTIALS_LIMIT a minute).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ipaddress
 from starlette.requests import Request
 
 from gingham import errors
+from gingham.clients.attempts import FailedCredentials
 from gingham.wire.endpoint import BeforeBody
 
 
@@ -43,14 +45,18 @@ def check_admin(admin_token: str, address: str | None, sent_token: str | None) -
     raise errors.admin_only_from_loopback(address)
 
 
-def admin_checker(admin_token: str) -> BeforeBody:
-    """Checked before the body is read, as API credentials in headers are."""
+def admin_checker(admin_token: str, failures: FailedCredentials) -> BeforeBody:
+    """Checked before the body is read, as API credentials in headers are. Wrong tokens are
+    counted per address like wrong secrets, so a token cannot be guessed at speed."""
 
     async def check(request: Request) -> None:
-        check_admin(
-            admin_token,
-            request.client.host if request.client else None,
-            request.headers.get(errors.ADMIN_TOKEN_HEADER),
-        )
+        address = request.client.host if request.client else None
+        failures.refuse_if_limited(address)
+        try:
+            check_admin(admin_token, address, request.headers.get(errors.ADMIN_TOKEN_HEADER))
+        except errors.PlaidError as refused:
+            if refused.error_code == "INVALID_ADMIN_TOKEN":
+                failures.failed(None, address)
+            raise
 
     return check

@@ -19,6 +19,7 @@ from gingham.admin import reset
 from gingham.admin.access import admin_checker
 from gingham.bank_simulation.reset import RestoredBanks, restore_banks
 from gingham.clients import service as clients_service
+from gingham.clients.attempts import FailedCredentials
 from gingham.clients.models import ENVIRONMENTS, ApiClient, ClientSecret
 from gingham.institutions import catalogue
 from gingham.items.models import Item
@@ -60,7 +61,10 @@ def banks_json(banks: RestoredBanks) -> JSONObject:
 
 
 def admin_routes(runtime: Runtime) -> list[Route]:
-    check = admin_checker(runtime.settings.admin_token)
+    check = admin_checker(
+        runtime.settings.admin_token,
+        FailedCredentials(limit=runtime.settings.failed_credentials_limit),
+    )
 
     def create_client(session: Session, body: JSONObject, _: Any, __: str) -> JSONObject:
         created = clients_service.create_client(

@@ -28,9 +28,11 @@ def admin_client(
     """A test client of an app with (or without) an admin token, calling from `address`."""
     opened: list[TestClient] = []
 
-    def make(address: tuple[str, int], *, admin_token: str = "") -> TestClient:
+    def make(address: tuple[str, int], *, admin_token: str = "", limit: int = 30) -> TestClient:
         app = create_app(
-            replace(settings, admin_token=admin_token), clock=clock, session_factory=session_factory
+            replace(settings, admin_token=admin_token, failed_credentials_limit=limit),
+            clock=clock,
+            session_factory=session_factory,
         )
         client = TestClient(app, raise_server_exceptions=False, client=address)
         client.__enter__()
@@ -78,6 +80,17 @@ class TestAdminAccess:
         assert list_clients(client)[0] == 200
         status, body = list_clients(client, "wrong")
         assert (status, body["error_code"]) == (403, "INVALID_ADMIN_TOKEN")
+
+    def test_guessing_the_token_is_slowed(self, admin_client: Clients) -> None:
+        client = admin_client(ELSEWHERE, admin_token=TOKEN, limit=3)
+        for guess in ("a", "b", "c"):
+            assert list_clients(client, guess)[1]["error_code"] == "INVALID_ADMIN_TOKEN"
+        status, body = list_clients(client, TOKEN)
+        assert (status, body["error_type"], body["error_code"]) == (
+            429,
+            "RATE_LIMIT_EXCEEDED",
+            "RATE_LIMIT",
+        )
 
     def test_refused_before_anything_happens(self, admin_client: Clients) -> None:
         client = admin_client(ELSEWHERE)
