@@ -103,7 +103,10 @@ def refusal(base_url: str, response: httpx.Response) -> str:
         body = response.json()
         reason = f"{body['error_code']}: {body['error_message']}"
     except (ValueError, KeyError, TypeError):
-        reason = f"HTTP {response.status_code}"
+        return (
+            f"{base_url} answered HTTP {response.status_code}, not as a Gingham server does "
+            "(is GINGHAM_URL right?)"
+        )
     return f"the server at {base_url} refused: {reason}"
 
 

@@ -3,9 +3,12 @@ creating no database where it runs; bad arguments get argparse's messages, never
 
 from __future__ import annotations
 
+import http.server
 import os
+import socketserver
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,6 +108,29 @@ def test_a_url_that_is_not_http(tmp_path: Path) -> None:
         1,
         "gingham: GINGHAM_URL is not an http(s) URL: ftp://example.com\n",
     )
+
+
+def test_a_server_that_is_not_gingham(tmp_path: Path) -> None:
+    with socketserver.TCPServer(("127.0.0.1", 0), NotGingham) as server:
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            result = run_in(tmp_path, "items", "list", *CREDENTIALS, url=url)
+        finally:
+            server.shutdown()
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"gingham: {url} answered HTTP 404, not as a Gingham server does (is GINGHAM_URL right?)\n",
+    )
+
+
+class NotGingham(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.send_error(404)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
 
 
 @pytest.mark.parametrize(
