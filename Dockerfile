@@ -1,6 +1,7 @@
 # Gingham in a container: `docker compose up` (compose.yaml) runs it on PostgreSQL; alone, it keeps
 # SQLite in the /data volume. The entrypoint waits for the database, migrates, then runs
-# `gingham serve` (or the command given: worker, client create --name NAME, clock show, ...).
+# `gingham serve` (or the command given, e.g. worker). Management commands reach the running
+# server: `docker compose exec gingham gingham client create --name NAME`.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from gingham import __version__, errors
 from gingham.accounts import api as accounts_api
+from gingham.admin import api as admin_api
 from gingham.assets import api as assets_api
 from gingham.assets import timers as assets_timers
 from gingham.bank_income import api as bank_income_api
@@ -111,6 +112,7 @@ ENDPOINTS: list[Endpoint] = [
     *hosted_link_api.ENDPOINTS,
     *request_log_api.ENDPOINTS,
     *webhook_inbox_api.ENDPOINTS,
+    *admin_api.ENDPOINTS,
 ]
 _GINGHAM_PATHS = "/_gingham/"
 # Plaid's endpoints, path → handler (what the demo may call, what compatibility tests cover).
@@ -129,9 +131,10 @@ PLAID_SCHEMA_OVERRIDES = {
 
 def timer_handlers(secrets: SecretBox) -> dict[str, TimerHandler]:
     """Timer kind → handler, from every domain that schedules sandbox timers. Every process that
-    fires timers runs with these: the server (its timer loop and the clock API), `gingham worker`
-    and `gingham clock advance`, each with the secret box of the database (a Link session's
-    deadline may send Hosted Link's webhooks, which carry sealed tokens)."""
+    fires timers runs with these: the server (its timer loop and the clock API, which
+    `gingham clock advance` calls) and `gingham worker`, each with the secret box of the
+    database (a Link session's deadline may send Hosted Link's webhooks, which carry sealed
+    tokens)."""
     return merge_timer_handlers(
         items_lifecycle.TIMER_HANDLERS,
         bank_simulation_institutions.TIMER_HANDLERS,
@@ -297,6 +300,7 @@ def create_app(
         *request_log_api.routes(runtime, streams_closing),
         *webhook_inbox_api.routes(runtime, streams_closing),
         Route("/_gingham/health", health, methods=["GET", "POST"]),
+        *admin_api.admin_routes(runtime),
     ]
     app = Starlette(
         routes=routes,

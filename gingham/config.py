@@ -72,6 +72,10 @@ class Settings:
     # and how many of each client's newest requests are kept.
     request_log: bool = True
     request_log_retention: int = DEFAULT_REQUEST_LOG_RETENTION
+    # What a request to /_gingham/admin/* from beyond this machine (another container, another
+    # host) must send in the Gingham-Admin-Token header; empty: such requests are refused, and
+    # only loopback reaches the admin endpoints.
+    admin_token: str = ""
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -112,6 +116,7 @@ class Settings:
             "log_level",
             "secret_key",
             "bank_public_url",
+            "admin_token",
         ):
             if (value := env.get(ENV_PREFIX + name.upper())) is not None:
                 values[name] = value

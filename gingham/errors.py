@@ -397,3 +397,44 @@ def nothing_to_update() -> ItemError:
         "update; a user's update mode repairs the most recently broken Item (see /user/items/get)",
         display_message="Your accounts are already connected and working. There is nothing to update.",
     )
+
+
+# Gingham's admin endpoints (/_gingham/admin/*: API clients, wiping data, restoring the banks).
+ADMIN_TOKEN_HEADER = "Gingham-Admin-Token"
+
+
+def admin_only_from_loopback(address: str | None) -> InvalidRequest:
+    return InvalidRequest(
+        "ADMIN_NOT_ALLOWED",
+        f"Gingham's admin endpoints answer only requests from this machine, not from "
+        f"{address or 'an unknown address'}; to allow others, set GINGHAM_ADMIN_TOKEN on the "
+        f"server and send it in the {ADMIN_TOKEN_HEADER} header (the gingham command sends "
+        "GINGHAM_ADMIN_TOKEN from its environment)",
+        status=403,
+    )
+
+
+def admin_token_required() -> InvalidRequest:
+    return InvalidRequest(
+        "ADMIN_TOKEN_REQUIRED",
+        f"requests to Gingham's admin endpoints from beyond this machine must send the "
+        f"server's GINGHAM_ADMIN_TOKEN in the {ADMIN_TOKEN_HEADER} header (the gingham command "
+        "sends GINGHAM_ADMIN_TOKEN from its environment)",
+        status=403,
+    )
+
+
+def invalid_admin_token() -> InvalidRequest:
+    return InvalidRequest(
+        "INVALID_ADMIN_TOKEN",
+        f"the {ADMIN_TOKEN_HEADER} header does not match the server's GINGHAM_ADMIN_TOKEN",
+        status=403,
+    )
+
+
+def unknown_client(client_id: str) -> InvalidInput:
+    return InvalidInput("INVALID_CLIENT_ID", f"no API client has client_id {client_id}")
+
+
+def confirmation_required(what: str) -> InvalidRequest:
+    return InvalidRequest("CONFIRMATION_REQUIRED", f'{what}: send "confirm": true to go ahead')

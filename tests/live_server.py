@@ -1,13 +1,12 @@
 """A real `gingham serve` process for the suites that must not run Gingham in-process.
 
 The compatibility suite (plaid-python) and the browser suite (Chromium) both talk to Gingham over
-HTTP exactly as an application would. Each gets an empty database, an API client created with
-`gingham client create --json`, and a server on a free port whose health check has answered.
+HTTP exactly as an application would. Each gets an empty database, an API client made in it,
+and a server on a free port whose health check has answered.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -21,6 +20,8 @@ from typing import NamedTuple
 import httpx
 import pytest
 
+from gingham.cli.database import create_client, prepare_database
+from gingham.config import Settings
 from tests.conftest import fresh_postgres_schema, require_postgres
 
 BACKENDS = ("sqlite", "postgresql")
@@ -66,22 +67,14 @@ def server_environment(database: dict[str, str]) -> dict[str, str]:
 
 
 def create_api_client(environment: dict[str, str], name: str = "compat") -> tuple[str, str]:
-    """`gingham client create --name NAME --json`: (client_id, secret)."""
-    completed = subprocess.run(
-        gingham_command("client", "create", "--name", name, "--json"),
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if completed.returncode != 0:
-        pytest.fail(
-            f"`gingham client create` exited with {completed.returncode}:\n"
-            f"{completed.stdout}{completed.stderr}"
-        )
-    created = json.loads(completed.stdout)
-    return created["client_id"], created["secret"]
+    """A new API client in the database `environment` names, migrated first: (client_id,
+    secret). Made directly, as `gingham client create` needs a running server and most suites
+    want their client before the server starts (so that it makes no default one)."""
+    settings = Settings.from_env(environment)
+    prepare_database(settings)
+    created = create_client(settings, name, only_if_none=False)
+    assert created is not None
+    return created.client_id, created.secret
 
 
 def free_port() -> int:

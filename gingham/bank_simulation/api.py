@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gingham import errors
 from gingham.bank_simulation import institutions, logins
 from gingham.bank_simulation.logins import Affected
 from gingham.items import service as items_service
+from gingham.items.service import ItemRecord
 from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import Schema
@@ -38,10 +40,11 @@ OPEN_ACCOUNT_SCHEMA: Schema = {
         "account": {"type": "object", "open": True},
     },
 }
+# The Item by its access_token, as Plaid's endpoints name it, or (Gingham's own, for the
+# terminal, where the access token is not at hand) by its item_id.
 REVOKE_CONSENT_SCHEMA: Schema = {
     "type": "object",
-    "required": ["access_token"],
-    "properties": {"access_token": _TEXT, "account_id": _TEXT},
+    "properties": {"access_token": _TEXT, "item_id": _TEXT, "account_id": _TEXT},
 }
 
 
@@ -90,8 +93,19 @@ def open_account(ctx: RequestContext, body: JSONObject) -> JSONObject:
     }
 
 
+def _item_to_revoke(ctx: RequestContext, body: JSONObject) -> ItemRecord:
+    if "access_token" in body:
+        return items_service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    if "item_id" not in body:
+        raise errors.missing_fields(["access_token"])
+    item = items_service.item_by_id(ctx.session, body["item_id"])
+    if item is None or item.removed_at is not None or item.client_id != ctx.caller.client_id:
+        raise errors.invalid_field(f"none of your live Items has item_id {body['item_id']}")
+    return item
+
+
 def revoke_consent(ctx: RequestContext, body: JSONObject) -> JSONObject:
-    item = items_service.item_for_access_token(ctx.session, ctx.caller, body["access_token"])
+    item = _item_to_revoke(ctx, body)
     noticed_at = logins.revoke_consent(
         ctx.session, item, body.get("account_id"), real_now=ctx.runtime.clock.now()
     )

@@ -1,28 +1,19 @@
-"""`gingham bank …`: the bank simulation from a terminal, against the configured database.
-
-The same events as the /_gingham/bank/* endpoints, for any client's Items. Webhooks they cause
-are queued, and sent by a running `gingham serve` (or `gingham worker`) on the same database.
+"""`gingham bank …`: the bank simulation from a terminal, through the running server's
+/_gingham/bank/* endpoints, with a client's API credentials (the banks are shared by every
+client; the answers list the caller's Items). `gingham bank reset` restores the banks'
+defaults through /_gingham/admin/bank/reset.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from gingham import errors
-from gingham.bank_simulation import institutions, logins
-from gingham.bank_simulation.logins import Affected
-from gingham.clock import SystemClock
-from gingham.config import Settings
-from gingham.db import make_engine, make_session_factory
+from gingham.bank_simulation import institutions
+from gingham.cli.remote import CommandFailed, add_credentials, admin_headers, call, credentials
 from gingham.institutions.catalogue import Health
-from gingham.items import service as items_service
-from gingham.wire.json import format_datetime
 
 
 def add_parser(commands: Any) -> None:
@@ -85,104 +76,130 @@ def add_parser(commands: Any) -> None:
     revoke.add_argument("--item", required=True, help="the Item's item_id")
     revoke.add_argument("--account", help="withdraw only this account_id of the Item")
 
+    for action in (password, otp, account, status, migrate, revoke):
+        add_credentials(action)
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    """Run one `gingham bank` command; the exit status."""
-    action = _ACTIONS[args.bank_command]
-    engine = make_engine(settings.database_url)
-    session_factory = make_session_factory(engine)
-    try:
-        with session_factory() as session, session.begin():
-            for line in action(session, args):
-                print(line)
-        return 0
-    except errors.PlaidError as error:
-        print(f"gingham: {error.error_message}", file=sys.stderr)
-        return 2
-    except ValueError as problem:
-        print(f"gingham: {problem}", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
-
-
-def _affected(affected: Sequence[Affected]) -> list[str]:
-    if not affected:
-        return ["No Item was made with this login."]
-    return [f"  {a.item_id} (client {a.client_id}): {a.outcome}" for a in affected]
-
-
-def _change_password(session: Session, args: argparse.Namespace) -> list[str]:
-    affected = logins.change_password(
-        session, args.institution, args.username, args.password, real_now=SystemClock().now()
+    actions.add_parser(
+        "reset",
+        help="restore every sandbox bank's defaults: passwords, opened accounts, one-time codes, "
+        "withdrawn consents, institution status, migrations to OAuth",
     )
-    return [f"New password set for {args.username} at {args.institution}.", *_affected(affected)]
 
 
-def _expire_otp(session: Session, args: argparse.Namespace) -> list[str]:
-    affected = logins.expire_otp(
-        session, args.institution, args.username, real_now=SystemClock().now()
+def run(args: argparse.Namespace) -> None:
+    """Run one `gingham bank` command."""
+    if args.bank_command == "reset":
+        restored = call("/_gingham/admin/bank/reset", {}, admin_headers())["banks"]
+        print(
+            "Restored the sandbox banks' defaults: "
+            f"{restored['logins']} login(s) (passwords, opened accounts, one-time codes), "
+            f"{restored['consents']} withdrawn consent(s), "
+            f"{restored['institutions']} institution(s) (status, migration to OAuth)."
+        )
+        print("  Items these events broke stay broken until their users go through update mode.")
+        return
+    path, body, lines = _ACTIONS[args.bank_command](args)
+    for line in lines(call(path, body, credentials(args))):
+        print(line)
+
+
+Lines = Callable[[dict[str, Any]], list[str]]
+
+
+def _items(answer: dict[str, Any]) -> list[str]:
+    if not answer["items"]:
+        return ["None of your Items was made with this login."]
+    return [f"  {item['item_id']}: {item['outcome']}" for item in answer["items"]]
+
+
+def _change_password(args: argparse.Namespace) -> tuple[str, dict[str, Any], Lines]:
+    body = {
+        "institution_id": args.institution,
+        "username": args.username,
+        "password": args.password,
+    }
+    return (
+        "/_gingham/bank/password/change",
+        body,
+        lambda answer: [
+            f"New password set for {args.username} at {args.institution}.",
+            *_items(answer),
+        ],
     )
-    return [
-        f"The one-time code of {args.username} at {args.institution} has expired.",
-        *_affected(affected),
-    ]
 
 
-def _open_account(session: Session, args: argparse.Namespace) -> list[str]:
+def _expire_otp(args: argparse.Namespace) -> tuple[str, dict[str, Any], Lines]:
+    return (
+        "/_gingham/bank/otp/expire",
+        {"institution_id": args.institution, "username": args.username},
+        lambda answer: [
+            f"The one-time code of {args.username} at {args.institution} has expired.",
+            *_items(answer),
+        ],
+    )
+
+
+def _open_account(args: argparse.Namespace) -> tuple[str, dict[str, Any], Lines]:
     try:
         spec = json.loads(args.account)
     except ValueError as problem:
-        raise ValueError(f"--account is not JSON: {problem}") from None
+        raise CommandFailed(f"--account is not JSON: {problem}") from None
     if not isinstance(spec, dict):
-        raise ValueError("--account must be a JSON object")
-    account, affected = logins.open_account(
-        session, args.institution, args.username, spec, real_now=SystemClock().now()
+        raise CommandFailed("--account must be a JSON object")
+
+    def lines(answer: dict[str, Any]) -> list[str]:
+        opened = answer["account"]
+        return [
+            f"Opened {opened['name']} ({opened['type']}/{opened['subtype']}, mask "
+            f"{opened['mask']}) for {args.username} at {args.institution}.",
+            *_items(answer),
+        ]
+
+    body = {"institution_id": args.institution, "username": args.username, "account": spec}
+    return "/_gingham/bank/accounts/open", body, lines
+
+
+def _set_status(args: argparse.Namespace) -> tuple[str, dict[str, Any], Lines]:
+    return (
+        "/_gingham/bank/institutions/set_status",
+        {"institution_id": args.institution, "status": args.status},
+        lambda answer: [
+            f"{answer['name']} ({answer['institution_id']}) is now {answer['status']}."
+        ],
     )
-    return [
-        f"Opened {account.name} ({account.type}/{account.subtype}, mask {account.mask}) for "
-        f"{args.username} at {args.institution}.",
-        *_affected(affected),
-    ]
 
 
-def _set_status(session: Session, args: argparse.Namespace) -> list[str]:
-    institution, _ = institutions.set_status(
-        session, args.institution, Health(args.status), real_now=SystemClock().now()
+def _migrate_to_oauth(args: argparse.Namespace) -> tuple[str, dict[str, Any], Lines]:
+    def lines(answer: dict[str, Any]) -> list[str]:
+        return [
+            f"{answer['name']} ({answer['institution_id']}) now uses OAuth; "
+            f"{len(answer['items'])} of your Item(s) will need their users over "
+            f"{answer['window_days']} days:",
+            *(
+                f"  {item['item_id']}: ITEM_LOGIN_REQUIRED at {item['login_required_at']}"
+                for item in answer["items"]
+            ),
+        ]
+
+    body = {"institution_id": args.institution, "window_days": args.window_days}
+    return "/_gingham/bank/institutions/migrate_to_oauth", body, lines
+
+
+def _revoke_consent(args: argparse.Namespace) -> tuple[str, dict[str, Any], Lines]:
+    body = {"item_id": args.item, **({"account_id": args.account} if args.account else {})}
+    what = f"account {args.account} of Item {args.item}" if args.account else f"Item {args.item}"
+    return (
+        "/_gingham/bank/consent/revoke",
+        body,
+        lambda answer: [
+            f"Consent withdrawn at the bank for {what}.",
+            f"  Gingham notices at {answer['noticed_at']} on your client's clock "
+            "(advance it with `gingham clock advance`).",
+        ],
     )
-    return [f"{institution.name} ({institution.institution_id}) is now {institution.health}."]
 
 
-def _migrate_to_oauth(session: Session, args: argparse.Namespace) -> list[str]:
-    migration = institutions.migrate_to_oauth(
-        session, args.institution, window_days=args.window_days, real_now=SystemClock().now()
-    )
-    lines = [
-        f"{migration.institution.name} ({migration.institution.institution_id}) now uses OAuth; "
-        f"{len(migration.breaks)} Item(s) will need their users over {args.window_days} days:"
-    ]
-    lines += [
-        f"  {b.item_id} (client {b.client_id}): ITEM_LOGIN_REQUIRED at "
-        f"{format_datetime(b.login_required_at)}"
-        for b in migration.breaks
-    ]
-    return lines
-
-
-def _revoke_consent(session: Session, args: argparse.Namespace) -> list[str]:
-    item = items_service.item_by_id(session, args.item)
-    if item is None or item.removed_at is not None:
-        raise ValueError(f"no live Item has item_id {args.item!r}")
-    noticed_at = logins.revoke_consent(session, item, args.account, real_now=SystemClock().now())
-    what = f"account {args.account} of Item {item.id}" if args.account else f"Item {item.id}"
-    return [
-        f"Consent withdrawn at the bank for {what}.",
-        f"  Gingham notices at {format_datetime(noticed_at)} on client {item.client_id}'s clock "
-        "(advance it with `gingham clock advance`).",
-    ]
-
-
-_ACTIONS: dict[str, Callable[[Session, argparse.Namespace], list[str]]] = {
+_ACTIONS: dict[str, Callable[[argparse.Namespace], tuple[str, dict[str, Any], Lines]]] = {
     "change-password": _change_password,
     "expire-otp": _expire_otp,
     "open-account": _open_account,

@@ -1,138 +1,81 @@
-"""`gingham clock show|advance`: a client's sandbox clock from the terminal."""
+"""`gingham clock show|advance`: a client's sandbox clock from the terminal, through the running
+server's /_gingham/clock/* endpoints."""
 
 from __future__ import annotations
 
-import asyncio
+import argparse
 import json
-import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
-from sqlalchemy.orm import Session
-
-from gingham import errors
-from gingham.cli.database import prepare_database
-from gingham.clients import service as clients_service
-from gingham.clock import SystemClock
-from gingham.config import Settings
-from gingham.crypto import SecretBox, load_or_create_key
-from gingham.db import make_engine, make_session_factory
-from gingham.sandbox_clock import api as clock_api
-from gingham.sandbox_clock import service as clock_service
-from gingham.sandbox_clock.durations import DurationError, parse_duration
-from gingham.webhooks import outbox as webhooks_outbox
+from gingham.cli.remote import add_credentials, call, credentials
 from gingham.webhooks import waiting
-from gingham.wire.json import format_datetime, parse_datetime
 
 
-def manage_clock(
-    settings: Settings,
-    action: str,
-    client_id: str,
-    *,
-    by: str | None,
-    to: str | None,
-    as_json: bool,
-    wait: bool = False,
-) -> int:
-    """Run `gingham clock show|advance`; the exit status. A running server sees an advance made
-    here within a second (sandbox_clock.service.OFFSET_REFRESH_SECONDS). With `wait`, the advance
-    is printed once the webhooks due when it committed have been sent by the workers (a server's
-    own, or `gingham worker`), or WAIT_FOR_WEBHOOKS_SECONDS have passed."""
-    from gingham.app import timer_handlers
-
-    try:
-        duration = parse_duration(by) if by is not None else None
-    except DurationError as problem:
-        print(f"gingham: --by {by!r}: {problem} (e.g. P7D, PT36H, P1DT2H)", file=sys.stderr)
-        return 2
-    try:
-        moment = parse_datetime(to) if to is not None else None
-    except ValueError:
-        print(f"gingham: --to {to!r} is not a date-time like 2027-01-01T00:00:00Z", file=sys.stderr)
-        return 2
-    prepare_database(settings)
-    engine = make_engine(settings.database_url)
-    session_factory = make_session_factory(engine)
-    try:
-        with session_factory() as session, session.begin():
-            if not clients_service.client_exists(session, client_id):
-                print(f"gingham: no API client has client_id {client_id!r}", file=sys.stderr)
-                return 2
-            real_now = SystemClock().now()
-            if action == "show":
-                _print_clock(session, client_id, real_now, as_json=as_json)
-                return 0
-            advance = clock_service.advance_clock(
-                session,
-                client_id,
-                by=duration,
-                to=moment,
-                real_now=real_now,
-                handlers=timer_handlers(
-                    SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
-                ),
-            )
-            # Read in the advance's transaction, as the HTTP endpoint does: no worker can have
-            # sent one of these before it commits.
-            due = (
-                webhooks_outbox.unfinished_due_attempts(
-                    session, client_id=client_id, now=SystemClock().now()
-                )
-                if wait
-                else None
-            )
-        webhooks = None
-        if due is not None:
-            webhooks = asyncio.run(waiting.wait_for_attempts(session_factory, due))
-        _print_advance(advance, webhooks, as_json=as_json)
-        return 0
-    except errors.PlaidError as error:
-        print(f"gingham: {error.error_message}", file=sys.stderr)
-        return 2
-    finally:
-        engine.dispose()
+def add_parser(commands: Any) -> None:
+    clock_parser = commands.add_parser(
+        "clock", help="show or advance a client's sandbox clock (forward only)"
+    )
+    clock_commands = clock_parser.add_subparsers(dest="clock_command", required=True)
+    show_parser = clock_commands.add_parser(
+        "show", help="print the client's time and its pending timers"
+    )
+    advance_parser = clock_commands.add_parser(
+        "advance", help="move the client's time forward, firing the timers due on the way"
+    )
+    for clock_command in (show_parser, advance_parser):
+        add_credentials(clock_command)
+        clock_command.add_argument("--json", action="store_true", help="print JSON")
+    target = advance_parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--by", help="an ISO 8601 duration: P7D, PT36H, P1DT2H, P1M")
+    target.add_argument("--to", help="a later date-time, e.g. 2027-01-01T00:00:00Z")
+    advance_parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="return once the webhooks due after the advance have been sent (waits at most "
+        f"{waiting.WAIT_FOR_WEBHOOKS_SECONDS:.0f} s)",
+    )
 
 
-def _print_clock(session: Session, client_id: str, real_now: datetime, *, as_json: bool) -> None:
-
-    state = clock_service.clock_state(session, client_id, real_now)
-    if as_json:
-        print(json.dumps(clock_api.clock_json(state)))
+def run(args: argparse.Namespace) -> None:
+    headers = credentials(args)
+    client_id = headers["PLAID-CLIENT-ID"]
+    if args.clock_command == "show":
+        clock = call("/_gingham/clock/get", {}, headers)
+        if args.json:
+            print(json.dumps(clock))
+            return
+        timers = call("/_gingham/clock/timers", {}, headers)["timers"]
+        print(f"Sandbox clock of client {client_id}: {clock['now']}")
+        print(f"  {_ahead(clock['offset_seconds'])}; real time {clock['real_now']}")
+        print(f"  {len(timers)} pending timer(s)" + (":" if timers else ""))
+        for timer in timers:
+            print(f"    {timer['due_at']}  {timer['kind']}  {timer['subject_id'] or '-'}")
         return
-    timers = clock_service.pending_timers(session, client_id)
-    print(f"Sandbox clock of client {client_id}: {format_datetime(state.now)}")
-    print(f"  {_ahead(state.offset_seconds)}; real time {format_datetime(real_now)}")
-    print(f"  {len(timers)} pending timer(s)" + (":" if timers else ""))
-    for timer in timers:
-        print(f"    {format_datetime(timer.due_at)}  {timer.kind}  {timer.subject_id or '-'}")
-
-
-def _print_advance(
-    advance: clock_service.Advance, webhooks: waiting.DeliveryTally | None, *, as_json: bool
-) -> None:
-
-    if as_json:
-        answer = clock_api.advance_json(advance)
-        if webhooks is not None:
-            answer["webhooks"] = webhooks.json()
-        print(json.dumps(answer))
+    body: dict[str, Any] = {"by": args.by} if args.by is not None else {"to": args.to}
+    if args.wait:
+        body["wait_for_webhooks"] = True
+    advance = call("/_gingham/clock/advance", body, headers)
+    if args.json:
+        print(json.dumps(advance))
         return
     print(
-        f"Advanced the sandbox clock of client {advance.clock.client_id} to "
-        f"{format_datetime(advance.clock.now)} ({_ahead(advance.clock.offset_seconds)})."
+        f"Advanced the sandbox clock of client {client_id} to {advance['now']} "
+        f"({_ahead(advance['offset_seconds'])})."
     )
-    print(f"Fired {len(advance.fired)} timer(s)" + (":" if advance.fired else "."))
-    for fired in advance.fired:
-        print(f"  {format_datetime(fired.due_at)}  {fired.kind}  {fired.subject_id or '-'}")
-    if webhooks is not None:
+    fired = advance["fired"]
+    print(f"Fired {len(fired)} timer(s)" + (":" if fired else "."))
+    for timer in fired:
+        print(f"  {timer['due_at']}  {timer['kind']}  {timer['subject_id'] or '-'}")
+    if (webhooks := advance.get("webhooks")) is not None:
         print(
-            f"Webhooks: {webhooks.delivered} delivered, {webhooks.failed} failed, "
-            f"{webhooks.pending} still pending."
+            f"Webhooks: {webhooks['delivered']} delivered, {webhooks['failed']} failed, "
+            f"{webhooks['pending']} still pending."
         )
-        if webhooks.pending:
+        if webhooks["pending"]:
             print(
                 "  Webhooks are sent by `gingham serve` (unless GINGHAM_WORKER=0) or by "
-                "`gingham worker`: is one running on this database?"
+                "`gingham worker`: is one running on the server's database?"
             )
 
 

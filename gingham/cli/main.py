@@ -10,15 +10,20 @@ from sqlalchemy.exc import OperationalError
 
 from gingham import __version__
 from gingham.bank_simulation import cli as bank_cli
-from gingham.cli import clients, clock, serving, tail
+from gingham.cli import clients, clock, items, remote, reset, serving, tail
 from gingham.cli.database import prepare_database
 from gingham.config import Settings
-from gingham.webhooks import waiting
 
 
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="gingham", description="Self-hosted, Plaid-compatible Link and Item server."
+        prog="gingham",
+        description="Self-hosted, Plaid-compatible Link and Item server. `serve`, `worker` and "
+        "`migrate` use the database (GINGHAM_DATABASE_URL); every other command reaches the "
+        "running server at GINGHAM_URL (default http://127.0.0.1:8765), with a client's "
+        "credentials (PLAID_CLIENT_ID / PLAID_SECRET, or --client-id / --secret) or, for "
+        "`client create|list`, `reset --all` and `bank reset`, from this machine or with "
+        "GINGHAM_ADMIN_TOKEN.",
     )
     parser.add_argument("--version", action="version", version=f"gingham {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -65,55 +70,14 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply database migrations and exit")
 
     client_parser = commands.add_parser("client", help="manage API clients")
-    client_commands = client_parser.add_subparsers(dest="client_command", required=True)
-    create_parser = client_commands.add_parser(
-        "create", help="provision an API client and print its credentials"
-    )
-    create_parser.add_argument(
-        "--name", required=True, help="a name for the client, e.g. your app's"
-    )
-    create_parser.add_argument("--json", action="store_true", help="print the credentials as JSON")
-    for name, allow_list in clients.ALLOW_LISTS.items():
-        list_parser = client_commands.add_parser(
-            name, help=f"manage a client's allowed {allow_list.entries} (sandbox)"
-        )
-        actions = list_parser.add_subparsers(dest="allow_list_action", required=True)
-        for action, help_text in (
-            ("add", f"allow one of the {allow_list.entries}"),
-            ("remove", f"remove one of the {allow_list.entries}"),
-            ("list", f"print the allowed {allow_list.entries}, one a line"),
-        ):
-            action_parser = actions.add_parser(action, help=help_text)
-            action_parser.add_argument("--client-id", required=True, help="the client's client_id")
-            if action != "list":
-                action_parser.add_argument("value", metavar=allow_list.argument)
+    clients.add_parsers(client_parser.add_subparsers(dest="client_command", required=True))
 
     bank_cli.add_parser(commands)
     tail.add_parsers(commands)
 
-    clock_parser = commands.add_parser(
-        "clock", help="show or advance a client's sandbox clock (forward only)"
-    )
-    clock_commands = clock_parser.add_subparsers(dest="clock_command", required=True)
-    show_parser = clock_commands.add_parser(
-        "show", help="print the client's time and its pending timers"
-    )
-    advance_parser = clock_commands.add_parser(
-        "advance", help="move the client's time forward, firing the timers due on the way"
-    )
-    for clock_command in (show_parser, advance_parser):
-        clock_command.add_argument("--client-id", required=True, help="the client's client_id")
-        clock_command.add_argument("--json", action="store_true", help="print JSON")
-    target = advance_parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--by", help="an ISO 8601 duration: P7D, PT36H, P1DT2H, P1M")
-    target.add_argument("--to", help="a later date-time, e.g. 2027-01-01T00:00:00Z")
-    advance_parser.add_argument(
-        "--wait",
-        action="store_true",
-        help="return once the webhooks due after the advance have been sent (waits at most "
-        f"{waiting.WAIT_FOR_WEBHOOKS_SECONDS:.0f} s; a running server or `gingham worker` sends "
-        "them)",
-    )
+    clock.add_parser(commands)
+    items.add_parsers(commands)
+    reset.add_parser(commands)
     return parser
 
 
@@ -121,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
         run(args)
+    except remote.CommandFailed as failure:
+        print(f"gingham: {failure}", file=sys.stderr)
+        sys.exit(1)
     except OperationalError as error:
         # The database is down, unreachable or refuses us: one line, not a driver traceback.
         where = Settings.from_env().database_url.split("@")[-1]
@@ -148,34 +115,16 @@ def run(args: argparse.Namespace) -> None:
         serving.run_worker(Settings.from_env())
     elif args.command == "migrate":
         prepare_database(Settings.from_env())
-    elif args.command == "client" and args.client_command == "create":
-        clients.client_create(Settings.from_env(), args.name, as_json=args.json)
+    # The commands below reach the running server over HTTP (gingham.cli.remote).
+    elif args.command == "client":
+        clients.run(args)
     elif args.command == "clock":
-        status = clock.manage_clock(
-            Settings.from_env(),
-            args.clock_command,
-            args.client_id,
-            by=getattr(args, "by", None),
-            to=getattr(args, "to", None),
-            as_json=args.json,
-            wait=getattr(args, "wait", False),
-        )
-        if status:
-            sys.exit(status)
+        clock.run(args)
     elif args.command in ("logs", "webhooks"):
         sys.exit(tail.run(args))
     elif args.command == "bank":
-        prepare_database(Settings.from_env())
-        status = bank_cli.run(Settings.from_env(), args)
-        if status:
-            sys.exit(status)
-    elif args.command == "client":
-        status = clients.manage_allow_list(
-            Settings.from_env(),
-            clients.ALLOW_LISTS[args.client_command],
-            args.allow_list_action,
-            args.client_id,
-            getattr(args, "value", None),
-        )
-        if status:
-            sys.exit(status)
+        bank_cli.run(args)
+    elif args.command == "items":
+        items.run(args)
+    elif args.command == "reset":
+        reset.run(args)

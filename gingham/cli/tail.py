@@ -10,22 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TextIO
 
 import httpx
 
-DEFAULT_URL = "http://127.0.0.1:8765"
-CONNECT_TIMEOUT_SECONDS = 5.0
+from gingham.cli import remote
+
 Line = Callable[[dict[str, Any]], str]
-
-
-class TailFailed(Exception):
-    """What to tell the user, in one line."""
 
 
 def add_parsers(commands: Any) -> None:
@@ -46,24 +40,14 @@ def add_parsers(commands: Any) -> None:
     )
     for tail in (logs_tail, webhooks_tail):
         tail.add_argument("--json", action="store_true", help="print each as a line of JSON")
-        tail.add_argument("--client-id", help="the client's client_id (or PLAID_CLIENT_ID)")
-        tail.add_argument("--secret", help="the client's secret (or PLAID_SECRET)")
+        remote.add_credentials(tail)
 
 
 def run(args: argparse.Namespace) -> int:
     """The exit status of `gingham logs tail` or `gingham webhooks tail`."""
-    base_url = (os.environ.get("GINGHAM_URL") or DEFAULT_URL).rstrip("/")
-    client_id = args.client_id or os.environ.get("PLAID_CLIENT_ID")
-    secret = args.secret or os.environ.get("PLAID_SECRET")
-    if not client_id or not secret:
-        print(
-            "gingham: no API credentials; set PLAID_CLIENT_ID and PLAID_SECRET, or pass "
-            "--client-id and --secret",
-            file=sys.stderr,
-        )
-        return 1
-    headers = {"PLAID-CLIENT-ID": client_id, "PLAID-SECRET": secret}
+    base_url = remote.server_url()
     try:
+        headers = remote.credentials(args)
         if args.command == "logs":
             params = {
                 name: str(value)
@@ -72,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
             }
             follow(base_url, "/_gingham/requests/stream", headers, params, "requests", args.json)
         else:
-            inbox = _post(base_url, "/_gingham/webhook_inbox/get", headers)["url"]
+            inbox = remote.call("/_gingham/webhook_inbox/get", {}, headers)["url"]
             print(f"Webhook inbox: {inbox}", file=sys.stderr)
             follow(base_url, "/_gingham/webhook_inbox/stream", headers, {}, "webhooks", args.json)
-    except TailFailed as failure:
+    except remote.CommandFailed as failure:
         print(f"gingham: {failure}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -95,55 +79,21 @@ def follow(
     """Print the stream's events as they come, until the server ends it."""
     out = out or sys.stdout
     line = request_line if what == "requests" else webhook_line
-    timeout = httpx.Timeout(CONNECT_TIMEOUT_SECONDS, read=None)
+    timeout = httpx.Timeout(remote.CONNECT_TIMEOUT_SECONDS, read=None)
     with (
-        _talking_to(base_url),
+        remote.talking_to(base_url),
         httpx.Client(timeout=timeout) as http,
         http.stream("GET", base_url + path, headers=headers, params=params) as response,
     ):
         if response.status_code != 200:
             response.read()
-            raise TailFailed(_refusal(base_url, response))
+            raise remote.CommandFailed(remote.refusal(base_url, response))
         for event, data in server_sent_events(response.iter_lines()):
             if event == "ready":
                 print(f"Ready! Tailing {what} on {base_url} (^C to quit)", file=sys.stderr)
             elif event in ("request", "webhook"):
                 print(json.dumps(data) if as_json else line(data), file=out, flush=True)
-    raise TailFailed(f"the server at {base_url} closed the stream")
-
-
-def _post(base_url: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
-    with _talking_to(base_url), httpx.Client(timeout=CONNECT_TIMEOUT_SECONDS) as http:
-        response = http.post(base_url + path, headers=headers, json={})
-    if response.status_code != 200:
-        raise TailFailed(_refusal(base_url, response))
-    body: dict[str, Any] = response.json()
-    return body
-
-
-@contextmanager
-def _talking_to(base_url: str) -> Iterator[None]:
-    """Turns httpx's failures into one line naming the server."""
-    try:
-        yield
-    except (httpx.ConnectError, httpx.ConnectTimeout):
-        raise TailFailed(
-            f"no Gingham server answers at {base_url} (start one with `gingham serve`, "
-            "or set GINGHAM_URL)"
-        ) from None
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL):
-        raise TailFailed(f"GINGHAM_URL is not an http(s) URL: {base_url}") from None
-    except httpx.HTTPError as error:
-        raise TailFailed(f"lost the server at {base_url}: {type(error).__name__}") from None
-
-
-def _refusal(base_url: str, response: httpx.Response) -> str:
-    try:
-        body = response.json()
-        reason = f"{body['error_code']}: {body['error_message']}"
-    except (ValueError, KeyError, TypeError):
-        reason = f"HTTP {response.status_code}"
-    return f"the server at {base_url} refused: {reason}"
+    raise remote.CommandFailed(f"the server at {base_url} closed the stream")
 
 
 def server_sent_events(lines: Iterator[str]) -> Iterator[tuple[str, Any]]:

@@ -173,7 +173,7 @@ class TimerContext:
 TimerHandler = Callable[[TimerContext], None]
 # Timer kind → the handler that runs when a timer of that kind fires. Each domain that schedules
 # timers exposes its own as TIMER_HANDLERS; gingham.app merges them, and every process that fires
-# timers (the server, `gingham worker`, `gingham clock advance`) is handed the merged mapping.
+# timers (the server, `gingham worker`) is handed the merged mapping.
 TimerHandlers = Mapping[str, TimerHandler]
 
 

@@ -1,4 +1,4 @@
-"""The `gingham` command, run as a user runs it."""
+"""`gingham client …` run as a user runs it, against a running server on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,191 +6,199 @@ import json
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
+import pytest
 from sqlalchemy import create_engine, text
 
 from gingham.crypto import KEY_FILE_NAME, load_or_create_key
+from tests.command import Gingham, gingham_command
 
 
-def run_gingham(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gingham.cli", *args],
-        env={"GINGHAM_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def gingham(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Gingham]:
+    with gingham_command(request.param, tmp_path_factory.mktemp("cli"), "gingham_cli") as command:
+        yield command
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The error a failed command printed: exactly one line, no Python internals."""
+    assert result.returncode == 1, result.stdout
+    assert result.stdout == "" and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr and "Error(" not in result.stderr
+    return result.stderr
 
 
 class TestClientCreate:
-    def test_prints_credentials_and_stores_only_a_hash(self, tmp_path: Path) -> None:
-        result = run_gingham("client", "create", "--name", "My App", "--json", data_dir=tmp_path)
-        assert result.returncode == 0, result.stderr
-        created = json.loads(result.stdout)
+    def test_prints_credentials_and_the_server_keeps_only_a_hash(self, gingham: Gingham) -> None:
+        created = json.loads(gingham.ok("client", "create", "--name", "My App", "--json"))
         assert created["name"] == "My App" and created["environment"] == "sandbox"
         assert len(created["client_id"]) == 24 and len(created["secret"]) == 30
         assert len(created["public_key"]) == 30 and created["public_key"] != created["secret"]
-
-        engine = create_engine(f"sqlite:///{tmp_path / 'gingham.db'}")
-        with engine.connect() as connection:
-            stored = (
-                connection.execute(text("SELECT secret_hash FROM client_secrets")).scalars().all()
-            )
-            public_keys = (
-                connection.execute(text("SELECT public_key FROM client_public_keys"))
-                .scalars()
-                .all()
-            )
-        engine.dispose()
+        engine = create_engine(gingham.database_url)
+        try:
+            with engine.connect() as connection:
+                stored = (
+                    connection.execute(
+                        text("SELECT secret_hash FROM client_secrets WHERE client_id = :id"),
+                        {"id": created["client_id"]},
+                    )
+                    .scalars()
+                    .all()
+                )
+        finally:
+            engine.dispose()
         assert len(stored) == 1 and stored[0] != created["secret"] and len(stored[0]) == 64
-        assert public_keys == [created["public_key"]]
+        # The credentials work at once.
+        answer = httpx.post(
+            f"{gingham.server.base_url}/_gingham/clock/get",
+            json={"client_id": created["client_id"], "secret": created["secret"]},
+        )
+        assert answer.status_code == 200
 
-    def test_human_readable_output(self, tmp_path: Path) -> None:
-        result = run_gingham("client", "create", "--name", "Another", data_dir=tmp_path)
-        assert result.returncode == 0, result.stderr
-        assert "client_id:" in result.stdout and "shown once" in result.stdout
+    def test_human_readable_output(self, gingham: Gingham) -> None:
+        out = gingham.ok("client", "create", "--name", "Another")
+        assert out.startswith("Created API client 'Another' (sandbox).")
+        assert "client_id:" in out and "shown once" in out
 
-    def test_name_is_required(self, tmp_path: Path) -> None:
-        result = run_gingham("client", "create", data_dir=tmp_path)
-        assert result.returncode == 2
-        assert "--name" in result.stderr
+    def test_name_is_required(self, gingham: Gingham) -> None:
+        result = gingham.run("client", "create")
+        assert result.returncode == 2 and "--name" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_an_empty_name_is_refused_by_the_server(self, gingham: Gingham) -> None:
+        assert "name" in one_line(gingham.run("client", "create", "--name", ""))
 
 
-def create_client(data_dir: Path) -> str:
-    result = run_gingham("client", "create", "--name", "My App", "--json", data_dir=data_dir)
-    assert result.returncode == 0, result.stderr
-    client_id: str = json.loads(result.stdout)["client_id"]
-    return client_id
+class TestClientList:
+    def test_lists_every_client_without_secrets(self, gingham: Gingham) -> None:
+        created = json.loads(gingham.ok("client", "create", "--name", "Listed", "--json"))
+        listed = json.loads(gingham.ok("client", "list", "--json"))
+        mine = [client for client in listed if client["client_id"] == created["client_id"]]
+        assert mine == [
+            {
+                "client_id": created["client_id"],
+                "name": "Listed",
+                "created_at": mine[0]["created_at"],
+                "environments": ["sandbox"],
+            }
+        ]
+        text_out = gingham.ok("client", "list")
+        assert f"{created['client_id']}  Listed  created " in text_out
+        assert "(sandbox)" in text_out
+        for output in (text_out, json.dumps(listed)):
+            assert created["secret"] not in output
+
+    def test_bad_flag(self, gingham: Gingham) -> None:
+        result = gingham.run("client", "list", "--all")
+        assert result.returncode == 2 and "unrecognized arguments: --all" in result.stderr
+
+
+class TestRotateSecret:
+    def test_new_secret_once_and_the_old_one_stops_working(self, gingham: Gingham) -> None:
+        client_id = gingham.create_client()
+        old = gingham.environment["PLAID_SECRET"]
+        rotated = json.loads(gingham.ok("client", "rotate-secret", "--json"))
+        assert rotated["client_id"] == client_id and rotated["environment"] == "sandbox"
+        assert len(rotated["secret"]) == 30 and rotated["secret"] != old
+        refused = gingham.run("clock", "show")
+        assert "INVALID_API_KEYS" in one_line(refused)
+        out = gingham.ok("clock", "show", "--secret", rotated["secret"])
+        assert out.startswith(f"Sandbox clock of client {client_id}")
+
+    def test_another_environment_in_words(self, gingham: Gingham) -> None:
+        client_id = gingham.create_client()
+        out = gingham.ok("client", "rotate-secret", "--environment", "production")
+        assert out.startswith(f"New production secret for client {client_id}:")
+        listed = json.loads(gingham.ok("client", "list", "--json"))
+        mine = next(client for client in listed if client["client_id"] == client_id)
+        assert mine["environments"] == ["production", "sandbox"]
+        # The sandbox secret still works.
+        gingham.ok("clock", "show")
+
+    def test_refusals(self, gingham: Gingham) -> None:
+        gingham.create_client()
+        unknown = gingham.run("client", "rotate-secret", "--environment", "staging")
+        assert unknown.returncode == 2 and "invalid choice: 'staging'" in unknown.stderr
+        wrong = gingham.run("client", "rotate-secret", "--secret", "0" * 30)
+        assert "INVALID_API_KEYS" in one_line(wrong)
 
 
 class TestClientRedirectUri:
-    def test_add_list_remove(self, tmp_path: Path) -> None:
-        client_id = create_client(tmp_path)
+    def test_add_list_remove(self, gingham: Gingham) -> None:
+        client_id = gingham.create_client()
         uri = "https://*.example.com/oauth.html"
+        where = f"the sandbox redirect URIs of client {client_id}"
 
-        added = run_gingham(
-            "client", "redirect-uri", "add", "--client-id", client_id, uri, data_dir=tmp_path
-        )
-        assert added.returncode == 0, added.stderr
-        assert added.stdout == f"Added {uri} to the sandbox redirect URIs of client {client_id}.\n"
+        assert gingham.ok("client", "redirect-uri", "add", uri) == f"Added {uri} to {where}.\n"
+        again = gingham.ok("client", "redirect-uri", "add", "--client-id", client_id, uri)
+        assert again == f"{uri} is already on {where}; nothing changed.\n"
+        gingham.ok("client", "redirect-uri", "add", "http://localhost:3000/oauth")
+        listed = gingham.ok("client", "redirect-uri", "list", "--client-id", client_id)
+        assert listed == f"http://localhost:3000/oauth\n{uri}\n"
+        removed = gingham.ok("client", "redirect-uri", "remove", uri)
+        assert removed == f"Removed {uri} from {where}.\n"
+        assert gingham.ok("client", "redirect-uri", "list") == "http://localhost:3000/oauth\n"
 
-        again = run_gingham(
-            "client", "redirect-uri", "add", "--client-id", client_id, uri, data_dir=tmp_path
-        )
-        assert again.returncode == 0, again.stderr
-        assert again.stdout == (
-            f"{uri} is already on the sandbox redirect URIs of client {client_id}; nothing changed.\n"
-        )
-        run_gingham(
-            "client",
-            "redirect-uri",
-            "add",
-            "--client-id",
-            client_id,
-            "http://localhost:3000/oauth",
-            data_dir=tmp_path,
-        )
-
-        listed = run_gingham(
-            "client", "redirect-uri", "list", "--client-id", client_id, data_dir=tmp_path
-        )
-        assert listed.returncode == 0, listed.stderr
-        assert listed.stdout == f"http://localhost:3000/oauth\n{uri}\n"
-
-        removed = run_gingham(
-            "client", "redirect-uri", "remove", "--client-id", client_id, uri, data_dir=tmp_path
-        )
-        assert removed.returncode == 0, removed.stderr
+    def test_refused_entry_exits_1_with_the_rule(self, gingham: Gingham) -> None:
+        client_id = gingham.create_client()
+        result = gingham.run("client", "redirect-uri", "add", "https://*.co.uk/oauth.html")
         assert (
-            removed.stdout
-            == f"Removed {uri} from the sandbox redirect URIs of client {client_id}.\n"
+            "redirect_uri cannot use a subdomain wildcard directly under co.uk: it is a public "
+            "suffix" in one_line(result)
         )
-        listed = run_gingham(
-            "client", "redirect-uri", "list", "--client-id", client_id, data_dir=tmp_path
-        )
-        assert listed.stdout == "http://localhost:3000/oauth\n"
-
-    def test_refused_entry_exits_2_with_the_rule(self, tmp_path: Path) -> None:
-        client_id = create_client(tmp_path)
-        result = run_gingham(
-            "client",
-            "redirect-uri",
-            "add",
-            "--client-id",
-            client_id,
-            "https://*.co.uk/oauth.html",
-            data_dir=tmp_path,
-        )
-        assert result.returncode == 2
-        assert result.stdout == ""
-        assert result.stderr.startswith(
-            "gingham: redirect_uri cannot use a subdomain wildcard directly under co.uk: it is a public suffix"
-        )
-        listed = run_gingham(
-            "client", "redirect-uri", "list", "--client-id", client_id, data_dir=tmp_path
-        )
+        listed = gingham.run("client", "redirect-uri", "list")
         assert (listed.returncode, listed.stdout) == (0, "")
         assert listed.stderr == f"No redirect URIs are allowed for client {client_id} (sandbox).\n"
 
-    def test_unknown_client_exits_2(self, tmp_path: Path) -> None:
-        result = run_gingham(
-            "client", "redirect-uri", "list", "--client-id", "nope", data_dir=tmp_path
-        )
-        assert result.returncode == 2
-        assert "no API client has client_id 'nope'" in result.stderr
+    def test_unknown_client_is_refused(self, gingham: Gingham) -> None:
+        gingham.create_client()
+        result = gingham.run("client", "redirect-uri", "list", "--client-id", "nope")
+        assert "INVALID_API_KEYS" in one_line(result)
 
-    def test_uri_is_required_to_add(self, tmp_path: Path) -> None:
-        result = run_gingham("client", "redirect-uri", "add", "--client-id", "x", data_dir=tmp_path)
-        assert result.returncode == 2
-        assert "URI" in result.stderr
+    def test_uri_is_required_to_add(self, gingham: Gingham) -> None:
+        result = gingham.run("client", "redirect-uri", "add", "--client-id", "x")
+        assert result.returncode == 2 and "URI" in result.stderr
 
 
 class TestClientAndroidPackage:
-    def test_add_list_remove(self, tmp_path: Path) -> None:
-        client_id = create_client(tmp_path)
+    def test_add_list_remove(self, gingham: Gingham) -> None:
+        client_id = gingham.create_client()
+        where = f"the sandbox Android package names of client {client_id}"
         command = ("client", "android-package")
-
-        added = run_gingham(
-            *command, "add", "--client-id", client_id, "com.example.app", data_dir=tmp_path
+        assert gingham.ok(*command, "add", "com.example.app") == (
+            f"Added com.example.app to {where}.\n"
         )
-        assert added.returncode == 0, added.stderr
-        assert added.stdout == (
-            f"Added com.example.app to the sandbox Android package names of client {client_id}.\n"
+        assert gingham.ok(*command, "list") == "com.example.app\n"
+        assert gingham.ok(*command, "remove", "com.example.app") == (
+            f"Removed com.example.app from {where}.\n"
         )
-        listed = run_gingham(*command, "list", "--client-id", client_id, data_dir=tmp_path)
-        assert listed.stdout == "com.example.app\n"
-        removed = run_gingham(
-            *command, "remove", "--client-id", client_id, "com.example.app", data_dir=tmp_path
-        )
-        assert removed.stdout == (
-            f"Removed com.example.app from the sandbox Android package names of client {client_id}.\n"
-        )
-        absent = run_gingham(
-            *command, "remove", "--client-id", client_id, "com.example.app", data_dir=tmp_path
-        )
-        assert absent.returncode == 0
-        assert absent.stdout == (
-            f"com.example.app is not on the sandbox Android package names of client {client_id}; nothing removed.\n"
+        assert gingham.ok(*command, "remove", "com.example.app") == (
+            f"com.example.app is not on {where}; nothing removed.\n"
         )
 
-    def test_invalid_name_exits_2(self, tmp_path: Path) -> None:
-        client_id = create_client(tmp_path)
-        result = run_gingham(
-            "client", "android-package", "add", "--client-id", client_id, "myapp", data_dir=tmp_path
-        )
-        assert result.returncode == 2
-        assert result.stderr.startswith(
-            "gingham: android_package_name must be an Android package name"
-        )
+    def test_invalid_name_exits_1(self, gingham: Gingham) -> None:
+        gingham.create_client()
+        result = gingham.run("client", "android-package", "add", "myapp")
+        assert "android_package_name must be an Android package name" in one_line(result)
 
 
 class TestFilePermissions:
     def test_the_data_directory_and_database_are_the_owners_alone(self, tmp_path: Path) -> None:
         data_dir = tmp_path / "fresh"
-        created = run_gingham("client", "create", "--name", "Perm", "--json", data_dir=data_dir)
-        assert created.returncode == 0, created.stderr
+        migrated = subprocess.run(
+            [sys.executable, "-m", "gingham.cli", "migrate"],
+            env={"GINGHAM_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert migrated.returncode == 0, migrated.stderr
         assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
         database = data_dir / "gingham.db"
         assert stat.S_IMODE(database.stat().st_mode) == 0o600

@@ -84,9 +84,15 @@ class TestServe:
 
 class TestCommands:
     def test_other_commands_pass_through(self, environment: dict[str, str]) -> None:
-        created = run(environment, "client", "create", "--name", "From the container", "--json")
-        assert created.returncode == 0, created.stderr
-        assert '"name": "From the container"' in created.stdout
+        version = run(environment, "--version")
+        assert version.returncode == 0 and version.stdout.startswith("gingham "), version.stderr
+        # They reach the container's server, found on GINGHAM_PORT; none runs here.
+        listed = run(environment, "client", "list")
+        assert listed.returncode == 1
+        assert listed.stderr == (
+            f"gingham: no Gingham server at http://127.0.0.1:{environment['GINGHAM_PORT']} — "
+            "start one with `gingham serve`, or set GINGHAM_URL\n"
+        )
 
     def test_migrate_alone_exits_0(self, environment: dict[str, str]) -> None:
         migrated = run(environment, "migrate")

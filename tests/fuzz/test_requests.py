@@ -223,7 +223,9 @@ def test_no_request_to_ginghams_own_endpoints_gets_a_server_error(
 ) -> None:
     routes = gingham_routes(plaid.client)
     assert "/_gingham/link/complete" in routes and "/link/frame/sessions" in routes
-    for path, schema in sorted(routes.items()):
+    # Last, those that wipe or replace what the others use (the client's data, its secret).
+    destructive = ("/_gingham/client/reset", "/_gingham/client/secret/rotate")
+    for path, schema in sorted(routes.items(), key=lambda route: (route[0] in destructive, route)):
         url = path.replace("{link_session_id}", live_link_session["link_session_id"])
 
         @settings(

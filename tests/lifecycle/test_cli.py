@@ -1,4 +1,4 @@
-"""`gingham bank …`, run as a user runs it, against SQLite and PostgreSQL."""
+"""`gingham bank …`, run as a user runs it against a running server, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -92,17 +92,24 @@ def test_open_account_announces_it(gingham: Gingham) -> None:
     assert queued_codes(gingham, item_id) == ["NEW_ACCOUNTS_AVAILABLE"]
 
 
-def test_mistakes_exit_2_with_the_reason(gingham: Gingham) -> None:
+def test_mistakes_exit_1_with_the_reason_in_one_line(gingham: Gingham) -> None:
+    item_id = item_at(gingham, "ins_109510", "user_good")
     bad_json = gingham.run(
         "bank", "open-account", "--institution", "ins_109508", "--username", "u", "--account", "{"
     )
-    assert bad_json.returncode == 2 and "not JSON" in bad_json.stderr
+    assert bad_json.returncode == 1 and "not JSON" in bad_json.stderr
     unknown = gingham.run("bank", "revoke-consent", "--item", "nope")
-    assert unknown.returncode == 2 and "no live Item" in unknown.stderr
-    credential = gingham.run(
-        "bank", "revoke-consent", "--item", item_at(gingham, "ins_109510", "user_good")
+    assert unknown.returncode == 1 and "none of your live Items has item_id nope" in unknown.stderr
+    credential = gingham.run("bank", "revoke-consent", "--item", item_id)
+    assert credential.returncode == 1 and "password" in credential.stderr
+    for failed in (bad_json, unknown, credential):
+        assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+    no_status = gingham.run("bank", "set-status", "--institution", "ins_109508", "--status", "ON")
+    assert no_status.returncode == 2 and "invalid choice: 'ON'" in no_status.stderr
+    no_window = gingham.run(
+        "bank", "migrate-to-oauth", "--institution", "ins_109508", "--window-days", "x"
     )
-    assert credential.returncode == 2 and "password" in credential.stderr
+    assert no_window.returncode == 2 and "invalid int value: 'x'" in no_window.stderr
 
 
 def test_expire_otp_breaks_the_logins_items(gingham: Gingham) -> None:
@@ -113,6 +120,7 @@ def test_expire_otp_breaks_the_logins_items(gingham: Gingham) -> None:
 
 
 def test_institution_status_and_migration(gingham: Gingham) -> None:
+    gingham.create_client()
     out = gingham.ok("bank", "set-status", "--institution", "ins_109512", "--status", "DOWN")
     assert "is now DOWN" in out
     item_id = item_at(gingham, "ins_135858", "user_good")
@@ -121,4 +129,4 @@ def test_institution_status_and_migration(gingham: Gingham) -> None:
     )
     assert "now uses OAuth" in out and item_id in out
     again = gingham.run("bank", "migrate-to-oauth", "--institution", "ins_135858")
-    assert again.returncode == 2 and again.stderr
+    assert again.returncode == 1 and "a migration happens once" in again.stderr

@@ -183,7 +183,7 @@ class TestNoServer:
         assert completed.returncode == 1
         assert completed.stdout == ""
         assert completed.stderr.count("\n") == 1
-        assert "no Gingham server answers at http://127.0.0.1:" in completed.stderr
+        assert "no Gingham server at http://127.0.0.1:" in completed.stderr
 
     def test_wrong_credentials_are_one_line(self, live: LiveGingham) -> None:
         completed = subprocess.run(

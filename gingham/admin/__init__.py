@@ -1,0 +1,1 @@
+"""Gingham's administration: API clients, wiping data, restoring the sandbox banks."""
