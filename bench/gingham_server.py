@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import socket
 import sqlite3
@@ -20,6 +19,10 @@ import httpx
 import sqlalchemy
 from cpu_usage import BackendPids
 from wrk_runner import BenchError
+
+from gingham.cli.database import create_client as create_gingham_client
+from gingham.cli.database import prepare_database
+from gingham.config import Settings
 
 GINGHAM = Path(sys.executable).parent / "gingham"
 HOST = "127.0.0.1"
@@ -129,14 +132,15 @@ def server_env(database: Database) -> dict[str, str]:
 
 
 def create_client(env: Mapping[str, str]) -> Credentials:
-    command = [str(GINGHAM), "client", "create", "--name", "Gingham bench", "--json"]
-    completed = subprocess.run(
-        command, capture_output=True, text=True, env=dict(env), timeout=120, check=False
-    )
-    if completed.returncode != 0:
-        raise BenchError(f"gingham client create failed:\n{completed.stderr}")
-    created = json.loads(completed.stdout)
-    return Credentials(created["client_id"], created["secret"])
+    """A new API client in the database `env` names, migrated first. Made directly, as
+    `gingham client create` needs a running server and the benchmark wants its client before
+    the server starts (so that it makes no default one)."""
+    settings = Settings.from_env(dict(env))
+    prepare_database(settings)
+    created = create_gingham_client(settings, "Gingham bench", only_if_none=False)
+    if created is None:
+        raise BenchError("could not create the benchmark's API client")
+    return Credentials(created.client_id, created.secret)
 
 
 def free_port() -> int:

@@ -118,8 +118,8 @@ Measured {when} with `bench/run.py`.
 ## What is measured
 
 One `gingham serve` process (uvicorn, one worker, access log off, log level `warning`) listening
-on 127.0.0.1, with a fresh database and one API client provisioned with
-`gingham client create --json`. The load generator, [wrk](https://github.com/wg/wrk), runs on the
+on 127.0.0.1, with a fresh database and one API client,
+written to the database before the server starts. The load generator, [wrk](https://github.com/wg/wrk), runs on the
 same machine as the server, against one endpoint at a time, one run after another:
 
 - **ceiling**: `POST /_gingham/health` with a small JSON body: the bare JSON endpoint on the same

@@ -194,6 +194,7 @@ def main(argv: list[str]) -> int:
         args.database or ["sqlite"],
         None,
         args.quiet_wait,
+        workers=1,
     )
     wrk = ensure_wrk()
     results = []

@@ -17,9 +17,7 @@ REQUESTS = 16
 
 @pytest.fixture(scope="module")
 def two_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGingham]:
-    with live_gingham_on(
-        "postgresql", tmp_path_factory, client_name="tail", processes=2
-    ) as server:
+    with live_gingham_on("postgresql", tmp_path_factory, client_name="tail", processes=2) as server:
         yield server
 
 
