@@ -115,6 +115,20 @@ def _change_password(ctx: RequestContext, item: ItemRecord, form: Form) -> JSONO
     }
 
 
+def _expire_otp(ctx: RequestContext, item: ItemRecord, form: Form) -> JSONObject:
+    affected = bank_logins.expire_otp(
+        ctx.session,
+        item.institution_id or "",
+        form.get("username").strip(),
+        real_now=ctx.runtime.clock.now(),
+    )
+    mine = [change for change in affected if change.client_id == ctx.caller.client_id]
+    return {
+        "notice": f"The bank wants a new one-time code; {len(mine)} of your Items with that login "
+        "now need their user (ITEM_LOGIN_REQUIRED), and update mode asks only for the code."
+    }
+
+
 def _revoke_consent(ctx: RequestContext, item: ItemRecord, form: Form) -> JSONObject:
     noticed_at = bank_logins.revoke_consent(
         ctx.session, item, form.get("account_id") or None, real_now=ctx.runtime.clock.now()
@@ -147,6 +161,7 @@ ACTIONS: dict[str, ItemAction] = {
     "fire_webhook": _fire_webhook,
     "remove": _remove,
     "change_password": _change_password,
+    "expire_otp": _expire_otp,
     "revoke_consent": _revoke_consent,
     "open_account": _open_account,
 }

@@ -162,6 +162,9 @@ def _search_of(request: Request) -> dict[str, str]:
     return {key: request.query_params.get(key, "").strip() for key in SEARCH_KEYS}
 
 
+DELIVERIES_SHOWN = 10
+
+
 def _page_of(request: Request) -> int:
     page = request.query_params.get("page", "0")
     return int(page) if page.isdigit() and len(page) < 6 else 0
@@ -186,8 +189,16 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
         }
 
     async def logs_page(request: Request, session: DashboardSession, caller: Caller) -> Response:
+        # Link Delivery's outbox: the texts and emails a Hosted Link session would have sent.
+        deliveries = await dashboard.call(
+            caller, "/_gingham/hosted_link/deliveries/list", {"limit": DELIVERIES_SHOWN}
+        )
         return dashboard.render(
-            request, "link_logs.html", session, **await list_context(request, caller)
+            request,
+            "link_logs.html",
+            session,
+            deliveries=deliveries["deliveries"],
+            **await list_context(request, caller),
         )
 
     async def logs_table(request: Request, session: DashboardSession, caller: Caller) -> Response:
@@ -211,7 +222,13 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
             )
             context = await list_context(request, caller)
             return dashboard.render(
-                request, "link_logs.html", session, status=404, notice=notice, **context
+                request,
+                "link_logs.html",
+                session,
+                status=404,
+                notice=notice,
+                deliveries=[],
+                **context,
             )
         return dashboard.render(request, "link_session.html", session, **detail)
 

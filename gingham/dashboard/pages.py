@@ -21,7 +21,14 @@ from gingham.dashboard import profile as profile_pages
 from gingham.dashboard import requests as requests_pages
 from gingham.dashboard import webhooks as webhooks_pages
 from gingham.dashboard.auth import DashboardSession
-from gingham.dashboard.web import SIGN_IN_PATH, Dashboard, Notice, plaid_notice, read_form
+from gingham.dashboard.web import (
+    SIGN_IN_PATH,
+    Dashboard,
+    Form,
+    Notice,
+    plaid_notice,
+    read_form,
+)
 from gingham.sandbox_clock.service import clock_state
 from gingham.wire.endpoint import Caller, Endpoint, Runtime
 
@@ -86,7 +93,7 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
         auth.forget(response, secure=dashboard.secure)
         return response
 
-    async def overview(request: Request, session: DashboardSession, caller: Caller) -> Response:
+    async def overview_context(caller: Caller) -> dict[str, Any]:
         def read(db: Session) -> dict[str, Any]:
             live = items.live_items(db, caller)
             return {
@@ -98,15 +105,41 @@ def routes(runtime: Runtime, endpoints: list[Endpoint]) -> list[BaseRoute]:
                 "clock": clock_state(db, caller.client_id, runtime.clock.now()),
             }
 
-        return dashboard.render(
-            request, "overview.html", session, **await dashboard.in_transaction(read)
+        return await dashboard.in_transaction(read)
+
+    async def overview(request: Request, session: DashboardSession, caller: Caller) -> Response:
+        return dashboard.render(request, "overview.html", session, **await overview_context(caller))
+
+    async def reset(
+        request: Request, session: DashboardSession, caller: Caller, form: Form
+    ) -> Response:
+        # What `gingham reset` does, for the signed-in client only, once its box is ticked.
+        if form.get("confirm") != "yes":
+            notice = Notice("Nothing was wiped: tick “I understand…” to confirm.", "error")
+            context = await overview_context(caller)
+            return dashboard.render(
+                request,
+                "overview.html",
+                session,
+                status=400,
+                notice=notice,
+                confirm_missing=True,
+                **context,
+            )
+        wiped = await dashboard.call(caller, "/_gingham/client/reset", {"confirm": True})
+        removed = wiped["items"]
+        notice = Notice(
+            f"Your sandbox data was wiped ({removed} Item{'' if removed == 1 else 's'}); "
+            "your keys and settings are as they were."
         )
+        return dashboard.redirect("/dashboard", session, notice)
 
     async def not_found(request: Request, session: DashboardSession, caller: Caller) -> Response:
         return dashboard.render(request, "not_found.html", session, status=404)
 
     return [
         Route("/dashboard", dashboard.page(overview), methods=["GET"]),
+        Route("/dashboard/reset", dashboard.form(reset), methods=["POST"]),
         Route(SIGN_IN_PATH, sign_in_page, methods=["GET"]),
         Route(SIGN_IN_PATH, sign_in, methods=["POST"]),
         Route("/dashboard/sign-out", sign_out, methods=["POST"]),

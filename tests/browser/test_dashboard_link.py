@@ -19,6 +19,8 @@ from tests.live_server import LiveGingham, live_gingham_on
 
 WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+# Long enough for two of the list's 5-second refreshes on a busy machine; ends at the first.
+REFRESH_WAIT_MS = 15_000
 USER = "dashboard-link-user"
 
 
@@ -97,6 +99,26 @@ def post(gingham: LiveGingham, path: str, body: dict[str, Any]) -> httpx.Respons
     )
 
 
+@pytest.fixture(scope="module")
+def texted_hosted_link(gingham: LiveGingham) -> str:
+    """The Hosted Link URL Link Delivery would have texted a user."""
+    token = post(
+        gingham,
+        "/link/token/create",
+        {
+            "client_name": "Browser Test App",
+            "language": "en",
+            "country_codes": ["US"],
+            "products": ["transactions"],
+            "user": {"client_user_id": "texted-user", "phone_number": "+14155550011"},
+            "hosted_link": {"delivery_method": "sms"},
+        },
+    )
+    assert token.status_code == 200, token.text
+    url: str = token.json()["hosted_link_url"]
+    return url
+
+
 class TestLinkLogs:
     def test_find_the_session_by_client_user_id_and_open_its_timeline(
         self, wide: Page, gingham: LiveGingham, linked_session: str
@@ -145,8 +167,10 @@ class TestLinkLogs:
         token = create_link_token(gingham, user={"client_user_id": user})
         started = httpx.post(f"{gingham.base_url}/link/frame/sessions", json={"link_token": token})
         assert started.status_code == 200, started.text
-        # The table refreshes itself, keeping the search.
-        expect(table.get_by_role("link", name=started.json()["link_session_id"])).to_be_visible()
+        # The table refreshes itself (every 5 s), keeping the search.
+        expect(table.get_by_role("link", name=started.json()["link_session_id"])).to_be_visible(
+            timeout=REFRESH_WAIT_MS
+        )
         expect(table.locator("tbody tr")).to_have_count(1)
         expect(table).to_contain_text("In progress")
 
@@ -156,6 +180,7 @@ class TestLinkLogs:
         browser: Browser,
         gingham: LiveGingham,
         linked_session: str,
+        texted_hosted_link: str,
         size: str,
         viewport: dict[str, int],
     ) -> None:
@@ -169,6 +194,21 @@ class TestLinkLogs:
             assert_fits(page, where)
             screenshot(page, f"dashboard-{where}-{size}")
         page.context.close()
+
+    def test_a_texted_hosted_link_opens_from_its_delivery(
+        self, wide: Page, gingham: LiveGingham, texted_hosted_link: str
+    ) -> None:
+        wide.goto(f"{gingham.base_url}/dashboard/link-logs")
+        deliveries = wide.get_by_test_id("link-deliveries")
+        expect(deliveries).to_contain_text("+14155550011")
+        opened = deliveries.get_by_role("link", name="Open the Hosted Link page").first
+        with wide.context.expect_page() as new_page:
+            opened.focus()
+            wide.keyboard.press("Enter")
+        hosted = new_page.value
+        hosted.wait_for_load_state()
+        assert hosted.url == texted_hosted_link
+        hosted.close()
 
 
 class TestCustomizationEditor:

@@ -115,6 +115,18 @@ class TestItemActions:
         assert item["error"]["error_code"] == "ITEM_LOGIN_REQUIRED"
         assert "1 of your Items" in signed_in.get(f"/dashboard/items/{item_id}").text
 
+    def test_the_bank_asks_for_a_new_one_time_code(
+        self, signed_in: TestClient, plaid: PlaidCaller, access_token: str
+    ) -> None:
+        item_id = _item_id(plaid, access_token)
+        _act(signed_in, item_id, "expire_otp", username="user_good")
+        item = plaid.ok("/item/get", {"access_token": access_token})["item"]
+        assert item["error"]["error_code"] == "ITEM_LOGIN_REQUIRED"
+        assert (
+            "a new one-time code; 1 of your Items"
+            in signed_in.get(f"/dashboard/items/{item_id}").text
+        )
+
     def test_open_an_account_at_the_bank(
         self, signed_in: TestClient, plaid: PlaidCaller, access_token: str
     ) -> None:

@@ -208,3 +208,26 @@ class TestIsolation:
         assert response.headers["location"] == "/dashboard/sign-in"
         refresh = client.get("/dashboard/link-logs/table", headers={"HX-Request": "true"})
         assert refresh.status_code == 204 and refresh.headers["HX-Redirect"] == "/dashboard/sign-in"
+
+
+class TestHostedLinkDeliveries:
+    def test_the_texts_link_delivery_would_send_are_listed_with_their_links(
+        self, signed_in: TestClient, plaid: PlaidCaller, other_plaid: PlaidCaller
+    ) -> None:
+        user = {"client_user_id": "texted", "phone_number": "+14155550011"}
+        created = plaid.ok(
+            "/link/token/create",
+            link_token_request(user=user, hosted_link={"delivery_method": "sms"}),
+        )
+        other_user = {"client_user_id": "theirs", "email_address": "theirs@example.com"}
+        other_plaid.ok(
+            "/link/token/create",
+            link_token_request(user=other_user, hosted_link={"delivery_method": "email"}),
+        )
+        page = signed_in.get("/dashboard/link-logs").text
+        assert "Hosted Link deliveries" in page
+        assert "+14155550011" in page and created["hosted_link_url"] in page
+        assert "theirs@example.com" not in page
+
+    def test_without_deliveries_the_section_is_left_out(self, signed_in: TestClient) -> None:
+        assert "Hosted Link deliveries" not in signed_in.get("/dashboard/link-logs").text
