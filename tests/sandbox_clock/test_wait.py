@@ -8,9 +8,7 @@ delivers, on real time, to a receiver on loopback that verifies every delivery.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +27,7 @@ from gingham.webhooks import outbox, waiting
 from gingham.webhooks.models import WebhookAttempt
 from tests.builders import PlaidCaller
 from tests.conftest import TEST_SECRET_KEY
+from tests.live_server import gingham_command, running_server, server_environment
 from tests.webhooks.conftest import key_fetcher, run_async
 from tests.webhooks.receiver import Receiver, running_receiver
 
@@ -215,31 +214,38 @@ class TestClockCommandWait:
         receiver: Receiver,
         committed_sessions: sessionmaker[Session],
         settings: Settings,
+        tmp_path: Path,
     ) -> None:
         client_id = api.credentials["client_id"]
         scheduled_retry(
             committed_sessions, client_id, receiver.url + "/cli", due_in=timedelta(hours=1)
         )
 
-        # The served app's worker delivers; the command only waits.
-        completed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "gingham.cli",
-                *("clock", "advance", "--client-id", client_id, "--by", "PT2H"),
-                *("--wait", "--json"),
-            ],
-            env={
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # The command asks a running server, which advances the clock; a worker (the served
+        # app's or the server's, both on the same database) delivers, and the command waits.
+        environment = server_environment(
+            {
                 "GINGHAM_DATABASE_URL": settings.database_url,
-                "GINGHAM_DATA_DIR": str(settings.data_dir),
-            },
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=False,
+                "GINGHAM_DATA_DIR": str(tmp_path),
+                "GINGHAM_SECRET_KEY": settings.secret_key,
+            }
         )
+        with running_server(environment, tmp_path / "server.log") as server:
+            completed = subprocess.run(
+                gingham_command(
+                    *("clock", "advance", "--by", "PT2H", "--wait", "--json"),
+                ),
+                env={
+                    **server_environment({}),
+                    "GINGHAM_URL": server.base_url,
+                    "PLAID_CLIENT_ID": client_id,
+                    "PLAID_SECRET": api.credentials["secret"],
+                },
+                capture_output=True,
+                text=True,
+                timeout=90,
+                check=False,
+            )
 
         assert completed.returncode == 0, completed.stderr
         assert json.loads(completed.stdout)["webhooks"] == {
