@@ -83,6 +83,9 @@ def started(
         **server_env(database),
         "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS,
         "GINGHAM_REQUEST_LOG": "1" if request_log else "0",
+        # Nothing measured sends webhooks, and two servers' workers on one SQLite file would
+        # only contend for its write lock.
+        "GINGHAM_WORKER": "0",
     }
     log_path = work / f"server-{name}.log"
     with running_server(env, log_path) as server:
