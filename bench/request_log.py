@@ -1,8 +1,8 @@
 """What the request log costs: the same endpoints with request logging off and on.
 
-Starts two `gingham serve` processes on one fresh database: one with GINGHAM_REQUEST_LOG=0, one
-with the log on (the default). Sharing the database, they read the same rows from the same
-caches, so the log is the only difference between them. Then, endpoint by endpoint, measures
+Starts two `gingham serve` processes: one with GINGHAM_REQUEST_LOG=0, one with the log on (the
+default). On PostgreSQL they share one fresh database, so that they read the same rows from the
+same caches; on SQLite each has a fresh database of its own, prepared alike. Then, endpoint by endpoint, measures
 them with wrk in turn, off-on then on-off, so that drift in the machine's load and any advantage
 of going first or second fall on both alike, and reports each side's mean requests/s and latency
 and the difference.
@@ -95,8 +95,7 @@ def started(
 
 
 def _prepare(server: Server, database: Database, credentials: Credentials, work: Path) -> Target:
-    """The Items every measured request reads, made through one server: both servers share
-    the database, so both read the same rows."""
+    """The Items every measured request reads, linked through `server`."""
     tokens = prepare_access_tokens(server, credentials, PREPARED_ITEMS)
     tokens_file = work / "access_tokens.txt"
     tokens_file.write_text("\n".join(tokens) + "\n")
@@ -113,34 +112,65 @@ def _side(rows: list[tuple[float, float, float]]) -> Side:
     return Side(requests_per_s, p50_ms, p99_ms, (max(p50s) - min(p50s)) / p50_ms)
 
 
+@contextlib.contextmanager
+def _targets(database_name: str, work: Path) -> Iterator[dict[bool, Target]]:
+    """The two servers, logging off (False) and on (True), each with the Items it reads.
+
+    On PostgreSQL they share one database, so that they read the same rows from the same
+    caches. On SQLite each has a fresh database of its own, prepared alike: two processes on one
+    SQLite file would contend for its one write lock, which `gingham serve` never does."""
+    shared = database_name == "postgresql"
+    with contextlib.ExitStack() as stack:
+        databases = {False: stack.enter_context(fresh_database(database_name))}
+        databases[True] = (
+            databases[False] if shared else stack.enter_context(fresh_database(database_name))
+        )
+        env = {"GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS}
+        credentials = {False: create_client({**server_env(databases[False]), **env})}
+        credentials[True] = (
+            credentials[False] if shared else create_client({**server_env(databases[True]), **env})
+        )
+        servers = {
+            logging: stack.enter_context(
+                started(databases[logging], credentials[logging], work, request_log=logging)
+            )
+            for logging in (False, True)
+        }
+        targets: dict[bool, Target] = {}
+        for logging in (False, True):
+            if shared and targets:
+                first = targets[False]
+                warm_up(
+                    servers[logging], first.credentials, first.tokens_file.read_text().split()[0]
+                )
+                targets[logging] = replace(first, server=servers[logging])
+                continue
+            side = work / ("on" if logging else "off")
+            side.mkdir()
+            targets[logging] = _prepare(
+                servers[logging], databases[logging], credentials[logging], side
+            )
+        yield targets
+
+
 def compare(wrk: str, database_name: str, settings: RunSettings) -> list[Comparison]:
     with (
         tempfile.TemporaryDirectory(prefix="gingham-bench-log-") as work,
-        fresh_database(database_name) as database,
+        _targets(database_name, Path(work)) as targets,
     ):
-        credentials = create_client(
-            {**server_env(database), "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS}
-        )
-        with (
-            started(database, credentials, Path(work), request_log=False) as off_server,
-            started(database, credentials, Path(work), request_log=True) as on_server,
-        ):
-            prepared = _prepare(off_server, database, credentials, Path(work))
-            warm_up(on_server, credentials, prepared.tokens_file.read_text().split()[0])
-            targets = {False: prepared, True: replace(prepared, server=on_server)}
-            comparisons = []
-            for scenario in MEASURED:
-                measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
-                for round_number in range(ROUNDS):
-                    # Off then on, then on then off: whatever the order favours falls on both.
-                    order = (False, True) if round_number % 2 == 0 else (True, False)
-                    for logging in order:
-                        row = measure_once(wrk, scenario, targets[logging], settings)
-                        measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
-                comparisons.append(
-                    Comparison(scenario.label, _side(measured[False]), _side(measured[True]))
-                )
-            return comparisons
+        comparisons = []
+        for scenario in MEASURED:
+            measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
+            for round_number in range(ROUNDS):
+                # Off then on, then on then off: whatever the order favours falls on both.
+                order = (False, True) if round_number % 2 == 0 else (True, False)
+                for logging in order:
+                    row = measure_once(wrk, scenario, targets[logging], settings)
+                    measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
+            comparisons.append(
+                Comparison(scenario.label, _side(measured[False]), _side(measured[True]))
+            )
+        return comparisons
 
 
 def _change(off: float, on: float) -> str:
