@@ -83,16 +83,18 @@ def create_from_link(
         login_id=login_id,
         now=now,
     )
-    item = service.item_by_id(session, item_id)
-    assert item is not None
-    # Billed as products added after Link are, so that the Item's initial products (which
-    # update mode's Account Select follows) stay the link token's `products`.
-    for product in linked.added:
-        item = service.bill_product(session, item, product)
-    if consent.connection is not None:
-        item = connect_oauth(session, item, institution, consent.connection, now)
-    if consent.use_cases is not None:
-        consent_to(session, item, consent, now)
+    # Most Items need nothing more than they were made with: read back only for what does.
+    if linked.added or consent.connection is not None or consent.use_cases is not None:
+        item = service.item_by_id(session, item_id)
+        assert item is not None
+        # Billed as products added after Link are, so that the Item's initial products (which
+        # update mode's Account Select follows) stay the link token's `products`.
+        for product in linked.added:
+            item = service.bill_product(session, item, product)
+        if consent.connection is not None:
+            item = connect_oauth(session, item, institution, consent.connection, now)
+        if consent.use_cases is not None:
+            consent_to(session, item, consent, now)
     return item_id, service.issue_public_token(session, caller, item_id, now)
 
 
