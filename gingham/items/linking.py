@@ -92,7 +92,7 @@ def create_from_link(
         for product in linked.added:
             item = service.bill_product(session, item, product)
         if consent.connection is not None:
-            item = connect_oauth(session, item, institution, consent.connection, now)
+            item = connect_oauth(session, item, institution, consent.connection, now, new=True)
         if consent.use_cases is not None:
             consent_to(session, item, consent, now)
     return item_id, service.issue_public_token(session, caller, item_id, now)
@@ -151,6 +151,8 @@ def connect_oauth(
     institution: SandboxInstitution,
     connection: Mapping[str, Any],
     now: datetime,
+    *,
+    new: bool = False,
 ) -> ItemRecord:
     """Record (or replace) how the Item reaches its OAuth bank, its consent's expiry in the
     client's time, and the timers that warn of and apply that expiry.
@@ -158,14 +160,16 @@ def connect_oauth(
     The bank stamps its consent in real time; the Item's expiry is the consent's lifetime from
     the client's `now`, so a client whose clock runs ahead sees it expire in its own time.
     At banks that allow one Item per login (Chase, Schwab), the client's earlier Items for the
-    same login stop working, as those banks' documentation describes.
+    same login stop working, as those banks' documentation describes. `new`: the Item was made
+    in this unit of work.
     """
     consent = connection["consent"]
     expires_at = None
     if consent.get("expires_at"):
         lifetime = parse_datetime(consent["expires_at"]) - parse_datetime(consent["created_at"])
         expires_at = now + lifetime
-    existing = session.get(ItemOAuthConnection, item.id)
+    # An Item made in this unit of work has no connection yet: no need to look.
+    existing = None if new else session.get(ItemOAuthConnection, item.id)
     if existing is not None:
         existing.bank_user = consent["bank_user"]
         existing.bank_consent_id = consent["consent_id"]
