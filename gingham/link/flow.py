@@ -284,6 +284,8 @@ class LinkFlow:
         self.row.state = self.state.to_json()
         session = self.ctx.session
         if inspect(self.row).transient:
+            # What a new row refers to (the Item it linked) is written before it.
+            session.flush()
             session.add(self.row)
         # The events reference the session row (without an ORM relationship): the row first.
         session.flush()

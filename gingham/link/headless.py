@@ -59,15 +59,15 @@ def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
         raise invalid_link_token()
     flow = service.open_session(flow_ctx, token)
     row = flow.row
-    # Written now: the OAuth trip's state refers to it (the flush does not order rows by foreign
-    # keys without a relationship). save() then updates it once.
-    ctx.session.add(row)
-    ctx.session.flush()
     _drive(flow, body, _exit_from(body), at_oauth="stop")
     if flow.outcome is None:
         # At the OAuth bank: the rest happens once this transaction has committed.
         if ctx.runtime.bank is None:
             raise errors.invalid_field("this server has no sandbox OAuth bank to sign in at")
+        # The session row first: the trip's state refers to it (a flush orders rows by their
+        # relationships, and there is none). save() below updates it.
+        ctx.session.add(row)
+        ctx.session.flush()
         actions.act(flow, "open_oauth", {"mode": "popup"})
         assert flow.state.oauth is not None
         trip_url = flow.state.oauth.url

@@ -107,7 +107,8 @@ class TestHeadlessAtAnOAuthBank:
             )
         assert done["status"] == "SUCCESS"
         assert statements.count <= COMPLETE_LIMIT, statements
-        # Inserted at the start, updated at the end of the first transaction and of the second.
+        # Inserted before the trip to the bank (its state refers to it) and updated once as the
+        # trip starts, then updated once in the second transaction.
         assert statements.inserts_into("link_sessions") == 1, statements
         assert statements.updates_of("link_sessions") == 2, statements
         assert statements.inserts_into("link_events") == 2, statements
