@@ -22,7 +22,7 @@ FRAME_LIMITS = {
     "continue": 6,
     "select_institution": 6,
     "submit_credentials": 7,
-    "select_accounts": 10,
+    "select_accounts": 9,
     "handoff": 7,
 }
 
