@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,10 +34,10 @@ import httpx
 from gingham_server import (
     GINGHAM,
     LINK_TOKEN_BODY,
+    Server,
     create_client,
     free_port,
     fresh_database,
-    running_server,
     server_env,
     server_log_problems,
 )
@@ -64,14 +64,18 @@ class Measured:
     steps_ms: dict[str, list[float]] = field(default_factory=dict)
     starts_s: list[float] = field(default_factory=list)
     rss_mib: list[float] = field(default_factory=list)
+    log_errors: int = 0  # ERROR lines the server logged
+    failed_flows: int = 0  # flows a request of which did not answer 200
 
 
 def tree_env(env: Mapping[str, str], tree: Path) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(tree)}
 
 
-def time_to_first_200(env: Mapping[str, str], log_path: Path) -> float:
-    """Seconds from exec'ing `gingham serve` to its first 200 on /_gingham/health."""
+@contextlib.contextmanager
+def serve(env: Mapping[str, str], log_path: Path) -> Iterator[tuple[Server, float]]:
+    """`gingham serve` on free ports, and the seconds from its exec to its first 200 on
+    /_gingham/health; stopped when the block ends."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/_gingham/health"
     with log_path.open("ab") as log:
@@ -84,19 +88,28 @@ def time_to_first_200(env: Mapping[str, str], log_path: Path) -> float:
             stderr=subprocess.STDOUT,
         )
     try:
-        with httpx.Client(timeout=1.0) as client:
-            while time.perf_counter() - started < START_TIMEOUT_S:
-                with contextlib.suppress(httpx.TransportError):
-                    if client.get(url).status_code == 200:
-                        return time.perf_counter() - started
-                if process.poll() is not None:
-                    tail = log_path.read_text(errors="replace")[-2000:]
-                    raise BenchError(f"gingham serve exited with {process.returncode}:\n{tail}")
-                time.sleep(HEALTH_POLL_S)
-        raise BenchError(f"gingham serve did not answer within {START_TIMEOUT_S}s")
+        yield Server(f"http://127.0.0.1:{port}", process.pid), _first_200(url, process, started)
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _first_200(url: str, process: subprocess.Popen[bytes], started: float) -> float:
+    with httpx.Client(timeout=1.0) as client:
+        while time.perf_counter() - started < START_TIMEOUT_S:
+            with contextlib.suppress(httpx.TransportError):
+                if client.get(url).status_code == 200:
+                    return time.perf_counter() - started
+            if process.poll() is not None:
+                raise BenchError(f"gingham serve exited with {process.returncode}")
+            time.sleep(HEALTH_POLL_S)
+    raise BenchError(f"gingham serve did not answer within {START_TIMEOUT_S}s")
+
+
+def time_to_first_200(env: Mapping[str, str], log_path: Path) -> float:
+    """Seconds from exec'ing `gingham serve` to its first 200 on /_gingham/health."""
+    with serve(env, log_path) as (_, seconds):
+        return seconds
 
 
 def rss_mib(pid: int) -> float:
@@ -145,13 +158,14 @@ def measure_round(
             database = stack.enter_context(fresh_database(database_name))
             envs[label] = tree_env(server_env(database), tree)
         credentials = {label: create_client(env) for label, env in envs.items()}  # migrates
-        logs = {label: work / f"server-{index}.log" for index, label in enumerate(envs)}
+        # A log per server of this round (each start-up appends to it, then the server).
+        stamp = time.monotonic_ns()
+        logs = {label: work / f"{database_name}-{i}-{stamp}.log" for i, label in enumerate(envs)}
         for _ in range(starts):
             for label, env in envs.items():
                 results[label].starts_s.append(time_to_first_200(env, logs[label]))
         servers = {
-            label: stack.enter_context(running_server(env, logs[label]))
-            for label, env in envs.items()
+            label: stack.enter_context(serve(env, logs[label]))[0] for label, env in envs.items()
         }
         for label, server in servers.items():
             clients[label] = stack.enter_context(
@@ -164,13 +178,21 @@ def measure_round(
         runs: dict[str, list[dict[str, float]]] = {label: [] for label in envs}
         for _ in range(flows):
             for label, client in clients.items():
-                runs[label].append(one_flow(client))
+                try:
+                    runs[label].append(one_flow(client))
+                except BenchError as failed:
+                    # Counted and shown, not fatal: see measure_round's note on the server log.
+                    results[label].failed_flows += 1
+                    print(f"{label}: a flow failed: {failed}", flush=True)
         for label, server in servers.items():
             results[label].rss_mib.append(rss_mib(server.pid))
     for label, log_path in logs.items():
+        # Reported, not fatal: on a loaded machine a background writer (the request log, the
+        # webhook worker) can time out waiting for SQLite's lock without a request failing.
         problems = server_log_problems(log_path)
         if problems:
-            raise BenchError(f"the server of {label} logged errors:\n" + "\n".join(problems[:20]))
+            results[label].log_errors += sum("ERROR" in line for line in problems)
+            print(f"the server of {label} logged errors:\n" + "\n".join(problems[:6]))
     for label, tree_runs in runs.items():
         measured = results[label]
         measured.flows_ms.append(statistics.median(sum(run.values()) for run in tree_runs))
@@ -205,15 +227,16 @@ def section(
             "",
             "| tree | flow ms | "
             + " | ".join(f"{s} ms" for s in STEPS)
-            + " | start-up s | RSS MiB |",
-            "|---|" + "---:|" * (len(STEPS) + 3),
+            + " | start-up s | RSS MiB | failed flows | errors logged |",
+            "|---|" + "---:|" * (len(STEPS) + 5),
         ]
         for label in trees:
             m = by_tree[label]
             steps = " | ".join(f"{statistics.median(m.steps_ms[s]):.2f}" for s in STEPS)
             lines.append(
                 f"| {label} | {statistics.median(m.flows_ms):.2f} | {steps} | "
-                f"{statistics.median(m.starts_s):.2f} | {statistics.median(m.rss_mib):.0f} |"
+                f"{statistics.median(m.starts_s):.2f} | {statistics.median(m.rss_mib):.0f} | "
+                f"{m.failed_flows} | {m.log_errors} |"
             )
         if len(trees) == 2:
             before, after = (by_tree[label] for label in trees)
