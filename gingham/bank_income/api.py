@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from gingham import errors
-from gingham.bank_income import pdf, service, timers, watch
+from gingham.bank_income import service, timers, watch
 from gingham.link.models import LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.users import service as users_service
@@ -54,6 +54,10 @@ def get_bank_income_pdf(ctx: RequestContext, body: JSONObject) -> FileBody:
         raise service.income_verification_not_found()
     report = reports[0]
     assert report.report is not None
+    # Imported here: the PDF library takes a tenth of a second to import, and few requests
+    # ask for a PDF; the server starts faster without it.
+    from gingham.bank_income import pdf
+
     return FileBody(pdf.render(report.report), "application/pdf", f"bank_income_{report.id}.pdf")
 
 

@@ -16,11 +16,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from nicknames import NickNamer
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+if TYPE_CHECKING:
+    from nicknames import NickNamer
 
 _TITLES: Final = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "madam"})
 _SUFFIXES: Final = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "dds", "cpa"})
@@ -69,6 +71,9 @@ def _similarity(a: str, b: str) -> float:
 
 @cache
 def _nicknamer() -> NickNamer:
+    # Imported at first use: reading its table of names slows the server's start.
+    from nicknames import NickNamer
+
     return NickNamer()
 
 

@@ -83,16 +83,18 @@ def create_from_link(
         login_id=login_id,
         now=now,
     )
-    item = service.item_by_id(session, item_id)
-    assert item is not None
-    # Billed as products added after Link are, so that the Item's initial products (which
-    # update mode's Account Select follows) stay the link token's `products`.
-    for product in linked.added:
-        item = service.bill_product(session, item, product)
-    if consent.connection is not None:
-        item = connect_oauth(session, item, institution, consent.connection, now)
-    if consent.use_cases is not None:
-        consent_to(session, item, consent, now)
+    # Most Items need nothing more than they were made with: read back only for what does.
+    if linked.added or consent.connection is not None or consent.use_cases is not None:
+        item = service.item_by_id(session, item_id)
+        assert item is not None
+        # Billed as products added after Link are, so that the Item's initial products (which
+        # update mode's Account Select follows) stay the link token's `products`.
+        for product in linked.added:
+            item = service.bill_product(session, item, product)
+        if consent.connection is not None:
+            item = connect_oauth(session, item, institution, consent.connection, now, new=True)
+        if consent.use_cases is not None:
+            consent_to(session, item, consent, now)
     return item_id, service.issue_public_token(session, caller, item_id, now)
 
 
@@ -149,6 +151,8 @@ def connect_oauth(
     institution: SandboxInstitution,
     connection: Mapping[str, Any],
     now: datetime,
+    *,
+    new: bool = False,
 ) -> ItemRecord:
     """Record (or replace) how the Item reaches its OAuth bank, its consent's expiry in the
     client's time, and the timers that warn of and apply that expiry.
@@ -156,14 +160,16 @@ def connect_oauth(
     The bank stamps its consent in real time; the Item's expiry is the consent's lifetime from
     the client's `now`, so a client whose clock runs ahead sees it expire in its own time.
     At banks that allow one Item per login (Chase, Schwab), the client's earlier Items for the
-    same login stop working, as those banks' documentation describes.
+    same login stop working, as those banks' documentation describes. `new`: the Item was made
+    in this unit of work.
     """
     consent = connection["consent"]
     expires_at = None
     if consent.get("expires_at"):
         lifetime = parse_datetime(consent["expires_at"]) - parse_datetime(consent["created_at"])
         expires_at = now + lifetime
-    existing = session.get(ItemOAuthConnection, item.id)
+    # An Item made in this unit of work has no connection yet: no need to look.
+    existing = None if new else session.get(ItemOAuthConnection, item.id)
     if existing is not None:
         existing.bank_user = consent["bank_user"]
         existing.bank_consent_id = consent["consent_id"]

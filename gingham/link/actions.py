@@ -93,8 +93,8 @@ def start(flow: LinkFlow) -> None:
         )
         flow.aim_at_users_item()
     if flow.is_update_mode and flow.token.item_id is not None:
-        flow.row.institution_id = items_service.institution_of(flow.ctx.session, flow.token.item_id)
-    flow.row.view = View.CONSENT
+        flow.institution_id = items_service.institution_of(flow.ctx.session, flow.token.item_id)
+    flow.view = View.CONSENT
     update_mode = flow.is_update_mode or flow.updates_user
     flow.record("OPEN", view_name=View.CONSENT, is_update_mode="true" if update_mode else "false")
     if flow.updates_user and not flow.is_update_mode:

@@ -50,9 +50,16 @@ _ACTION_SCHEMA: Schema = {
 def frame_routes(runtime: Runtime, *, on_end: SessionEnded | None = None) -> list[Route]:
     def context(session: Session, request_id: str, link_token: str) -> FlowContext:
         # The frame runs on the time of the client whose link token it holds.
-        return flow_context(
-            runtime, session, request_id, now=_link_token_client_now(runtime, session, link_token)
-        )
+        hashed = token_hash(link_token)
+        token = session.scalar(select(LinkToken).where(LinkToken.token_hash == hashed))
+        real_now = runtime.clock.now()
+        if token is None:  # an unknown token: Link refuses it anyway
+            return flow_context(runtime, session, request_id, now=real_now)
+        now = runtime.client_clocks.now(session, token.client_id, real_now)
+        ctx = flow_context(runtime, session, request_id, now=now)
+        # The call reads the token again by its hash (gingham.link.service): from here.
+        ctx.link_tokens[hashed] = token
+        return ctx
 
     def start(
         session: Session, body: JSONObject, path: dict[str, Any], request_id: str
@@ -96,16 +103,6 @@ def frame_routes(runtime: Runtime, *, on_end: SessionEnded | None = None) -> lis
             "/link/frame/sessions/{link_session_id}/actions", act, runtime, schema=_ACTION_SCHEMA
         ),
     ]
-
-
-def _link_token_client_now(runtime: Runtime, session: Session, link_token: str) -> datetime:
-    real_now = runtime.clock.now()
-    client_id = session.scalar(
-        select(LinkToken.client_id).where(LinkToken.token_hash == token_hash(link_token))
-    )
-    if client_id is None:  # an unknown token: Link refuses it anyway
-        return real_now
-    return runtime.client_clocks.now(session, client_id, real_now)
 
 
 def flow_context(

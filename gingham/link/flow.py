@@ -10,11 +10,12 @@ shows in gingham.link.panes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,8 +23,10 @@ from gingham import errors
 from gingham.accounts.service import accounts_of_item
 from gingham.bank.accounts import AccountTemplate
 from gingham.crypto import SecretBox
+from gingham.institutions import catalogue
 from gingham.institutions.catalogue import SandboxInstitution
-from gingham.institutions.state import effective_institution
+from gingham.institutions.models import InstitutionState
+from gingham.institutions.state import layered, states
 from gingham.items import service as items_service
 from gingham.link import policy
 from gingham.link.models import LinkEvent, LinkSession
@@ -74,6 +77,9 @@ class FlowContext:
     callback_url: str = ""
     # Wall-clock time, for changes that reach other clients' Items (each at its client's time).
     real_now: datetime | None = None
+    # The link tokens this unit of work has read, by token hash: every call reads its token
+    # more than once (its client's clock, then the token itself).
+    link_tokens: dict[str, LinkToken] = field(default_factory=dict)
 
 
 class LinkFlow:
@@ -88,14 +94,49 @@ class LinkFlow:
         self.events: list[dict[str, Any]] = []
         self.outcome: dict[str, Any] | None = None
         self.state = SessionState.from_json(link_session.state)
-        self._institution: SandboxInstitution | None = None
+        # The row's columns changed by this call, and the events it recorded: written by save(),
+        # once each, so that a call runs one UPDATE of the session and one INSERT of its events
+        # however many steps it takes (autoflush would write the row before every query).
+        self._changes: dict[str, Any] = {}
+        self._new_events: list[dict[str, Any]] = []
+        self._institution_states: dict[str, InstitutionState] | None = None
         self._customization: Customization | None = None
         self._snapshot: tuple[tuple[str | None, str | None], policy.Snapshot] | None = None
         self.aim_at_users_item()
 
+    def _column(self, name: str) -> Any:
+        return self._changes[name] if name in self._changes else getattr(self.row, name)
+
     @property
     def view(self) -> View:
-        return View(self.row.view)
+        return View(self._column("view"))
+
+    @view.setter
+    def view(self, view: View) -> None:
+        self._changes["view"] = view
+
+    @property
+    def institution_id(self) -> str | None:
+        institution_id: str | None = self._column("institution_id")
+        return institution_id
+
+    @institution_id.setter
+    def institution_id(self, institution_id: str | None) -> None:
+        self._changes["institution_id"] = institution_id
+
+    @property
+    def item_id(self) -> str | None:
+        item_id: str | None = self._column("item_id")
+        return item_id
+
+    @item_id.setter
+    def item_id(self, item_id: str | None) -> None:
+        self._changes["item_id"] = item_id
+
+    @property
+    def status(self) -> str:
+        status: str = self._column("status")
+        return status
 
     @property
     def is_update_mode(self) -> bool:
@@ -123,14 +164,28 @@ class LinkFlow:
     @property
     def institution(self) -> SandboxInstitution | None:
         """The session's institution as the bank simulation left it (degraded, down, migrated to
-        OAuth), read once per call: every event recorded asks for it."""
-        institution_id = self.row.institution_id
+        OAuth): every event recorded asks for it."""
+        institution_id = self.institution_id
         if institution_id is None:
             return None
-        known = self._institution
-        if known is None or known.institution_id != institution_id:
-            known = self._institution = effective_institution(self.ctx.session, institution_id)
-        return known
+        institution = catalogue.find(institution_id)
+        if institution is None:
+            return None
+        return layered(institution, self._states().get(institution_id))
+
+    def effective_institutions(
+        self, institutions: Iterable[SandboxInstitution] = catalogue.CATALOGUE
+    ) -> list[SandboxInstitution]:
+        """`institutions` (by default the whole catalogue) as the bank simulation left them."""
+        known = self._states()
+        return [layered(i, known.get(i.institution_id)) for i in institutions]
+
+    def _states(self) -> dict[str, InstitutionState]:
+        # What the simulation changed, read once per call: one query of a small table serves
+        # the institution list, the chosen institution and every event's institution fields.
+        if self._institution_states is None:
+            self._institution_states = states(self.ctx.session)
+        return self._institution_states
 
     @property
     def customization(self) -> Customization:
@@ -148,7 +203,7 @@ class LinkFlow:
     def snapshot(self) -> policy.Snapshot:
         """What the session's decisions depend on, read once per call (again only if the
         session moved to another Item or institution meanwhile)."""
-        key = (self.token.item_id, self.row.institution_id)
+        key = (self.token.item_id, self.institution_id)
         if self._snapshot is not None and self._snapshot[0] == key:
             return self._snapshot[1]
         item_id = self.token.item_id
@@ -190,15 +245,15 @@ class LinkFlow:
         full.update(metadata)
         sequence = self.state.event_count
         self.state.event_count = sequence + 1
-        self.ctx.session.add(
-            LinkEvent(
-                id=str(uuid.uuid4()),
-                link_session_id=self.row.id,
-                sequence=sequence,
-                event_name=event_name,
-                metadata_=full,
-                occurred_at=self.ctx.now,
-            )
+        self._new_events.append(
+            {
+                "id": str(uuid.uuid4()),
+                "link_session_id": self.row.id,
+                "sequence": sequence,
+                "event_name": event_name,
+                "metadata_": full,
+                "occurred_at": self.ctx.now,
+            }
         )
         self.events.append({"event_name": event_name, "metadata": full})
 
@@ -206,7 +261,7 @@ class LinkFlow:
         self.record("ERROR", **error_event_fields(error.summary()))
 
     def show(self, view: View, **metadata: Any) -> None:
-        self.row.view = view
+        self.view = view
         self.record("TRANSITION_VIEW", view_name=view, **metadata)
 
     def seal_public_token(self, public_token: str) -> None:
@@ -217,13 +272,26 @@ class LinkFlow:
         return self.ctx.secrets.open(self.state.public_token_sealed, context=self.row.id)
 
     def end(self, status: str, result: dict[str, Any]) -> None:
-        self.row.status = status
-        self.row.finished_at = self.ctx.now
-        self.row.result = result
+        self._changes.update(status=status, finished_at=self.ctx.now, result=result)
 
     def save(self) -> None:
+        """Write what the call changed: the session row once (inserted, for a session this
+        call started), then the events it recorded in one executemany."""
+        for name, value in self._changes.items():
+            setattr(self.row, name, value)
+        self._changes.clear()
         # The JSON column is replaced, never mutated in place, so SQLAlchemy sees every change.
         self.row.state = self.state.to_json()
+        session = self.ctx.session
+        if inspect(self.row).transient:
+            # What a new row refers to (the Item it linked) is written before it.
+            session.flush()
+            session.add(self.row)
+        # The events reference the session row (without an ORM relationship): the row first.
+        session.flush()
+        if self._new_events:
+            session.execute(insert(LinkEvent), self._new_events)
+            self._new_events = []
 
 
 def error_event_fields(error: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gingham import errors
 from gingham.bank import mfa
+from gingham.hosted_link.options import is_hosted
 from gingham.hosted_link.service import session_ended
 from gingham.link import actions, oauth, panes, service
 from gingham.link.api import flow_context
@@ -56,16 +57,17 @@ def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
     token = service.usable_link_token(flow_ctx, body["link_token"])
     if token.client_id != ctx.caller.client_id:
         raise invalid_link_token()
-    started = service.start_session(flow_ctx, body["link_token"])
-    row = ctx.session.get(LinkSession, started["link_session_id"])
-    assert row is not None
-    flow = LinkFlow(flow_ctx, token, row)
-    flow.events = list(started["events"])
+    flow = service.open_session(flow_ctx, token)
+    row = flow.row
     _drive(flow, body, _exit_from(body), at_oauth="stop")
     if flow.outcome is None:
         # At the OAuth bank: the rest happens once this transaction has committed.
         if ctx.runtime.bank is None:
             raise errors.invalid_field("this server has no sandbox OAuth bank to sign in at")
+        # The session row first: the trip's state refers to it (a flush orders rows by their
+        # relationships, and there is none). save() below updates it.
+        ctx.session.add(row)
+        ctx.session.flush()
         actions.act(flow, "open_oauth", {"mode": "popup"})
         assert flow.state.oauth is not None
         trip_url = flow.state.oauth.url
@@ -84,8 +86,9 @@ def complete_link_session(ctx: RequestContext, body: JSONObject) -> JSONObject:
 
 
 def _ended(flow: LinkFlow) -> None:
-    # What the frame's routes do when a session ends (a Hosted Link token's LINK webhooks).
-    if flow.row.status != "open":
+    # What the frame's routes do when a session ends (a Hosted Link token's LINK webhooks);
+    # only a Hosted Link token has any.
+    if flow.status != "open" and is_hosted(flow.config):
         session_ended(flow.ctx, flow.token, flow.row)
 
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import qrcode
-from qrcode.image.svg import SvgPathImage
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -51,6 +49,10 @@ PRODUCT_SCOPES = {
 
 def qr_svg(url: str) -> str:
     """The bank's authorization URL as an SVG QR code, for a phone to open (EU banks)."""
+    # Imported here: few sessions show a QR code, and the server starts faster without it.
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(url, image_factory=SvgPathImage, box_size=8, border=2)
     svg: str = image.to_string(encoding="unicode")
     return svg

@@ -13,7 +13,6 @@ from gingham.bank import mfa
 from gingham.bank.accounts import AccountTemplate
 from gingham.institutions import catalogue, logos
 from gingham.institutions.catalogue import LoginKind, SandboxInstitution
-from gingham.institutions.state import effective_institutions
 from gingham.items.schemas import DATA_SCOPES
 from gingham.link import oauth, policy
 from gingham.link.eligibility import eligible_accounts
@@ -136,9 +135,7 @@ def _select_institution(flow: LinkFlow) -> dict[str, Any]:
         "query": flow.state.query,
         "results": [
             institution_json(found)
-            for found in effective_institutions(
-                flow.ctx.session, [i for i in listed if i is not None]
-            )
+            for found in flow.effective_institutions([i for i in listed if i is not None])
         ],
     }
 
@@ -287,7 +284,7 @@ def _select_saved_institution(flow: LinkFlow) -> dict[str, Any]:
         found = catalogue.find(connection.institution_id)
         if found is None:
             continue
-        listed = effective_institutions(flow.ctx.session, [found])
+        listed = flow.effective_institutions([found])
         saved.append({**institution_json(listed[0]), "masks": list(connection.masks)})
     phone = flow.state.phone
     return {

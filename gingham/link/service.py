@@ -31,11 +31,13 @@ def known_link_token(ctx: FlowContext, link_token: str) -> LinkToken:
     """The link token, usable or not; INVALID_LINK_TOKEN for one Gingham never issued."""
     if token_environment(link_token, "link") is None:
         raise invalid_link_token()
-    token = ctx.session.scalar(
-        select(LinkToken).where(LinkToken.token_hash == token_hash(link_token))
-    )
+    hashed = token_hash(link_token)
+    token = ctx.link_tokens.get(hashed)
     if token is None:
-        raise invalid_link_token()
+        token = ctx.session.scalar(select(LinkToken).where(LinkToken.token_hash == hashed))
+        if token is None:
+            raise invalid_link_token()
+        ctx.link_tokens[hashed] = token
     return token
 
 
@@ -53,6 +55,14 @@ def start_session(
     token = usable_link_token(ctx, link_token)
     if received_redirect_uri:
         return _resume_session(ctx, token, received_redirect_uri, on_end)
+    flow = open_session(ctx, token)
+    flow.save()
+    _after(flow, on_end)
+    return panes.response(flow)
+
+
+def open_session(ctx: FlowContext, token: LinkToken) -> LinkFlow:
+    """A new session on the consent pane, not yet written: save() inserts its row."""
     row = LinkSession(
         id=str(uuid.uuid4()),
         link_token_id=token.id,
@@ -65,15 +75,10 @@ def start_session(
         started_at=ctx.now,
         finished_at=None,
     )
-    ctx.session.add(row)
-    # Events reference the session without an ORM relationship: write the session first.
-    ctx.session.flush()
     flow = LinkFlow(ctx, token, row)
     actions.start(flow)
     expiry.schedule_deadline(ctx, token, row)
-    flow.save()
-    _after(flow, on_end)
-    return panes.response(flow)
+    return flow
 
 
 def start_legacy_session(
@@ -175,7 +180,7 @@ def apply_action(
 
 def _after(flow: LinkFlow, on_end: SessionEnded | None) -> None:
     # Only an open session reaches here, so a status other than open was set by this call.
-    if on_end is not None and flow.row.status != "open":
+    if on_end is not None and flow.status != "open":
         on_end(flow.ctx, flow.token, flow.row)
 
 

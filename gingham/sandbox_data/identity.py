@@ -15,12 +15,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any, Final
 
 from gingham.sandbox_data.residence import locale_of
 from gingham.sandbox_data.seeds import faker, rng
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 Owner = dict[str, Any]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+from typing import TYPE_CHECKING
 
-from faker import Faker
+if TYPE_CHECKING:
+    from faker import Faker
 
 _fakers = threading.local()
 
@@ -30,6 +32,10 @@ def faker(*parts: str, locale: str = "en_US") -> Faker:
         cache = _fakers.by_locale = {}
     instance = cache.get(locale)
     if instance is None:
+        # Imported at first use: Faker takes a tenth of a second to import, and the server
+        # starts (and answers most requests) without it.
+        from faker import Faker
+
         instance = cache[locale] = Faker(locale)
     instance.seed_instance(seed_of(*parts))
     return instance

@@ -10,7 +10,6 @@ from gingham.items.service import ItemRecord
 from gingham.products.access import ProductAccess, open_product
 from gingham.statements import service, timers
 from gingham.statements.figures import figures_of
-from gingham.statements.pdf import render
 from gingham.statements.windows import check_window
 from gingham.wire.endpoint import Endpoint, FileBody, JSONObject, RequestContext
 
@@ -70,6 +69,10 @@ def download(ctx: RequestContext, body: JSONObject) -> FileBody:
     )
     owners = owners_by_account(ctx.session, access.item, [statement.account])
     holders = owners.get(statement.account.id) or []
+    # Imported here: the PDF library takes a tenth of a second to import, and few requests
+    # ask for a PDF; the server starts faster without it.
+    from gingham.statements.pdf import render
+
     content = render(
         institution_name=_institution_name(access.item),
         statement=statement,

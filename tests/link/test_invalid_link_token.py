@@ -143,13 +143,15 @@ class TestFailedLoginsPerToken:
         assert_token_refused(client, frame.link_token)
 
     def test_a_new_session_with_the_same_token_does_not_reset_the_count(
-        self, frame: FrameDriver, client: TestClient, plaid: PlaidCaller
+        self, frame: FrameDriver, client: TestClient, plaid: PlaidCaller, clock: FrozenClock
     ) -> None:
         frame.to_credentials()
         for _ in range(MAX_FAILED_ATTEMPTS - 2):
             frame.act("submit_credentials", username="user_good", password="wrong")
         frame.act("force_exit")
 
+        # Sessions are listed by when they started: the second starts later, as it would.
+        clock.advance(timedelta(seconds=1))
         second = FrameDriver(client, frame.link_token)
         second.to_credentials()
         state = second.act("submit_credentials", username="user_good", password="wrong")

@@ -27,10 +27,10 @@ def ask_only_for_a_new_code(flow: LinkFlow) -> bool:
     if item is None or item.error_cause != Cause.OTP_EXPIRED or not item.login_id:
         return False
     username = username_of(flow.ctx.session, item.login_id)
-    if username is None or flow.row.institution_id is None:
+    if username is None or flow.institution_id is None:
         return False
     flow.state.login = Login(
-        username, list(accounts_of_login(flow.ctx.session, flow.row.institution_id, username))
+        username, list(accounts_of_login(flow.ctx.session, flow.institution_id, username))
     )
     flow.state.mfa = MfaProgress(mfa.MfaPlan.from_config({"type": "device"}), MfaStep.DEVICE)
     flow.show(View.MFA, mfa_type=MfaStep.DEVICE)
@@ -44,8 +44,8 @@ def submit_credentials(flow: LinkFlow, body: dict[str, Any]) -> None:
     flow.record("SUBMIT_CREDENTIALS")
     flow.show(View.LOADING)
     try:
-        assert flow.row.institution_id is not None
-        login = sign_in_at(flow.ctx.session, flow.row.institution_id, username, password)
+        assert flow.institution_id is not None
+        login = sign_in_at(flow.ctx.session, flow.institution_id, username, password)
     except errors.PlaidError as error:
         _login_failed(flow, error)
         return

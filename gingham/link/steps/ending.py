@@ -49,7 +49,7 @@ def link_item(flow: LinkFlow) -> None:
         ),
         now=flow.ctx.now,
     )
-    flow.row.item_id = item_id
+    flow.item_id = item_id
     flow.seal_public_token(public_token)
     flow.show(View.CONNECTED)
 
@@ -59,8 +59,8 @@ def _login_id(flow: LinkFlow) -> str:
     otherwise the username entered at the institution."""
     if flow.state.bank_consent is not None:
         return flow.state.bank_consent.bank_user
-    assert flow.row.institution_id is not None and flow.state.login is not None
-    return login_id(flow.row.institution_id, flow.state.login.username)
+    assert flow.institution_id is not None and flow.state.login is not None
+    return login_id(flow.institution_id, flow.state.login.username)
 
 
 def finish_update_mode(flow: LinkFlow) -> None:
@@ -95,7 +95,7 @@ def finish_update_mode(flow: LinkFlow) -> None:
         real_now=flow.ctx.real_now or flow.ctx.now,
     )
     flow.forget_snapshot()
-    flow.row.item_id = item.id
+    flow.item_id = item.id
     flow.seal_public_token(public_token)
     flow.state.offered = [
         OfferedAccount(
@@ -183,7 +183,7 @@ def retry(flow: LinkFlow, body: dict[str, Any]) -> None:
         flow.show(View.OAUTH)
     elif origin is View.SELECT_INSTITUTION or flow.institution is None:
         if not flow.is_update_mode:
-            flow.row.institution_id = None
+            flow.institution_id = None
         flow.show(View.SELECT_INSTITUTION)
     else:
         flow.show(View.CREDENTIAL)

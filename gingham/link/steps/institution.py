@@ -11,7 +11,6 @@ from gingham import errors
 from gingham.clients import profile
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health, SandboxInstitution
-from gingham.institutions.state import effective_institutions
 from gingham.link import legacy, policy
 from gingham.link.flow import LinkFlow
 from gingham.link.state import View
@@ -57,7 +56,7 @@ def _candidates(flow: LinkFlow) -> list[SandboxInstitution]:
     return catalogue.matching(
         country_codes=flow.config["country_codes"],
         products=flow.config.get("products") or (),
-        institutions=effective_institutions(flow.ctx.session),
+        institutions=flow.effective_institutions(),
     )
 
 
@@ -91,7 +90,7 @@ def select_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
         raise errors.invalid_field(
             f"institution_id {institution_id!r} is not offered for this link token's products and country_codes"
         )
-    flow.row.institution_id = institution.institution_id
+    flow.institution_id = institution.institution_id
     flow.state.error = flow.state.notice = None
     if institution.health is Health.DOWN:
         flow.record("SELECT_DOWN_INSTITUTION")
@@ -136,6 +135,6 @@ def refuses_unregistered_app(flow: LinkFlow, institution: SandboxInstitution) ->
 def back_to_search(flow: LinkFlow, body: dict[str, Any]) -> None:
     if flow.is_update_mode:
         raise errors.invalid_field("the institution cannot be changed in update mode")
-    flow.row.institution_id = None
+    flow.institution_id = None
     flow.state.error = flow.state.notice = None
     flow.show(View.SELECT_INSTITUTION)

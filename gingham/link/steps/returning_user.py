@@ -24,7 +24,6 @@ from gingham.bank.logins import accounts_of_login
 from gingham.crypto import same_secret
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health
-from gingham.institutions.state import effective_institutions
 from gingham.link import legacy, policy
 from gingham.link.eligibility import eligible_accounts, no_eligible_accounts
 from gingham.link.flow import LinkFlow
@@ -198,7 +197,7 @@ def saved_connections(flow: LinkFlow) -> list[SavedConnection]:
         for i in catalogue.matching(
             country_codes=flow.config["country_codes"],
             products=flow.config.get("products") or (),
-            institutions=effective_institutions(flow.ctx.session),
+            institutions=flow.effective_institutions(),
         )
     }
     return [saved for saved in _saved_with(flow, phone.number) if saved.institution_id in allowed]
@@ -220,7 +219,7 @@ def select_saved_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
     saved = next((s for s in saved_connections(flow) if s.institution_id == institution_id), None)
     if saved is None:
         raise errors.invalid_field(f"institution_id {institution_id!r} is not a saved institution")
-    flow.row.institution_id = saved.institution_id
+    flow.institution_id = saved.institution_id
     bank = flow.institution
     assert bank is not None
     flow.state.error = flow.state.notice = None
@@ -241,8 +240,8 @@ def select_saved_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
 
 def _offer_saved_accounts(flow: LinkFlow, saved: SavedConnection) -> None:
     """The login's accounts the products can use, those saved before ticked."""
-    assert flow.row.institution_id is not None
-    templates = list(accounts_of_login(flow.ctx.session, flow.row.institution_id, saved.username))
+    assert flow.institution_id is not None
+    templates = list(accounts_of_login(flow.ctx.session, flow.institution_id, saved.username))
     flow.state.login = Login(saved.username, templates)
     products = policy.products_to_suit(flow.snapshot)
     eligible = eligible_accounts(templates, products, flow.config.get("account_filters"))
@@ -257,7 +256,7 @@ def _offer_saved_accounts(flow: LinkFlow, saved: SavedConnection) -> None:
 
 def connect_new_institution(flow: LinkFlow, body: dict[str, Any]) -> None:
     flow.record("CONNECT_NEW_INSTITUTION")
-    flow.row.institution_id = None
+    flow.institution_id = None
     flow.state.login = None
     flow.state.offered, flow.state.preselected, flow.state.error = [], [], None
     flow.show(View.SELECT_INSTITUTION)
@@ -272,7 +271,7 @@ def select_saved_accounts(flow: LinkFlow, body: dict[str, Any]) -> None:
 
 
 def back_to_saved_institutions(flow: LinkFlow, body: dict[str, Any]) -> None:
-    flow.row.institution_id = None
+    flow.institution_id = None
     flow.state.login = None
     flow.state.offered, flow.state.preselected, flow.state.error = [], [], None
     flow.show(View.SELECT_SAVED_INSTITUTION)
@@ -286,7 +285,7 @@ def can_remember(flow: LinkFlow) -> bool:
     phone = flow.state.phone
     return (
         is_offered(flow)
-        and flow.row.item_id is not None
+        and flow.item_id is not None
         and not (phone is not None and phone.verified)
         and flow.state.login is not None
         and flow.state.bank_consent is None
@@ -303,13 +302,13 @@ def offer_to_remember(flow: LinkFlow, body: dict[str, Any]) -> None:
 def _remember_linked_connection(flow: LinkFlow) -> None:
     phone, login = flow.state.phone, flow.state.login
     assert phone is not None and phone.number is not None and login is not None
-    assert flow.row.institution_id is not None
+    assert flow.institution_id is not None
     chosen = flow.state.offered_by_id(flow.state.selected)
     remember(
         flow.ctx.session,
         flow.token.environment,
         phone.number,
-        flow.row.institution_id,
+        flow.institution_id,
         login.username,
         [a.template.mask for a in chosen if a.template.mask],
         flow.ctx.now,
