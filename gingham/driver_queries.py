@@ -84,7 +84,8 @@ class _Compiled:
     # Parameter names in placeholder order (qmark), or None where the driver takes a mapping.
     order: tuple[str, ...] | None
     binders: tuple[tuple[str, Decode], ...]
-    decoders: tuple[Decode | None, ...]
+    # (column index, decoder) for the columns that need decoding; the others pass as they come.
+    decoders: tuple[tuple[int, Decode], ...]
 
 
 class NamedQuery(Generic[Record]):
@@ -121,7 +122,9 @@ class NamedQuery(Generic[Record]):
             order=tuple(order) if order is not None else None,
             binders=tuple(binders),
             decoders=tuple(
-                _decoder(column.type, dialect) for column in self.statement.exported_columns
+                (index, decode)
+                for index, column in enumerate(self.statement.exported_columns)
+                if (decode := _decoder(column.type, dialect)) is not None
             ),
         )
 
@@ -146,10 +149,12 @@ class NamedQuery(Generic[Record]):
         finally:
             cursor.close()
 
-    def _decode(self, decoders: tuple[Decode | None, ...], row: Any) -> Record:
-        return self.make(
-            *[value if d is None else d(value) for d, value in zip(decoders, row, strict=True)]
-        )
+    def _decode(self, decoders: tuple[tuple[int, Decode], ...], row: Any) -> Record:
+        if decoders:
+            row = list(row)
+            for index, decode in decoders:
+                row[index] = decode(row[index])
+        return self.make(*row)
 
     def all(self, session: Session, **params: Any) -> list[Record]:
         compiled, rows = self._run(session, params)

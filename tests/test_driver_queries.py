@@ -219,3 +219,24 @@ class TestReadOnlyUnits:
         assert "write in a read-only unit of work" in caplog.text
         with session_factory() as session:
             assert session.get(SandboxClock, credentials["client_id"]) is None
+
+
+class TestReadOnlyUnitsOnTheirOwnConnection:
+    def test_a_write_fails_and_the_pooled_connection_writes_again_afterwards(
+        self, committed_sessions: sessionmaker[Session]
+    ) -> None:
+        with committed_sessions() as session, session.begin():
+            client_id = _client(session)
+        with pytest.raises(WriteInReadOnlyUnit), read_only_session(committed_sessions) as session:
+            assert driver_queries.CLOCK_OFFSET.first(session, client_id=client_id) is None
+            session.add(SandboxClock(client_id=client_id, offset_seconds=1.0, updated_at=CREATED))
+            session.flush()
+        with committed_sessions() as session:
+            assert session.get(SandboxClock, client_id) is None
+        # The connection went back to the pool writable, and transactional again.
+        with committed_sessions() as session, session.begin():
+            session.add(SandboxClock(client_id=client_id, offset_seconds=2.0, updated_at=CREATED))
+            session.flush()
+            session.rollback()
+        with committed_sessions() as session:
+            assert session.get(SandboxClock, client_id) is None
