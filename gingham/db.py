@@ -131,8 +131,8 @@ def create_private_sqlite_file(database_url: str) -> None:
 
 
 # The execution option that marks a connection's unit of work as read-only (a request that
-# never writes): on SQLite it begins a deferred transaction instead of BEGIN IMMEDIATE, and any
-# write statement on the connection fails, so no endpoint can be marked read-only by mistake.
+# never writes): it runs without an explicit transaction, and any write statement on the
+# connection fails, so no endpoint can be marked read-only by mistake.
 READ_ONLY = "gingham_read_only"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 
@@ -168,10 +168,10 @@ def _make_engine(database_url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn: Any) -> None:
             # Straight to the driver: this runs once per request, and SQLAlchemy's statement
-            # machinery would triple its cost. A read-only unit takes no write lock: it reads
-            # one snapshot beside the writers (WAL).
-            read_only = conn.get_execution_options().get(READ_ONLY)
-            conn.connection.dbapi_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            # machinery would triple its cost. A read-only unit begins nothing: each statement
+            # reads on its own beside the writers (WAL), and its COMMIT costs nothing.
+            if not conn.get_execution_options().get(READ_ONLY):
+                conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
         return engine
     # No pre-ping: it would cost a round trip per request. Connections are recycled instead, and a
@@ -185,9 +185,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextlib.contextmanager
 def read_only_session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session for a unit of work that only reads: SQLite reads a snapshot without taking the
-    write lock, PostgreSQL runs each statement on its own (no BEGIN/COMMIT round trips), and
-    any write on the connection fails (gingham.db.READ_ONLY)."""
+    """A session for a unit of work that only reads. On both databases each statement runs on
+    its own, outside an explicit transaction: SQLite takes no write lock and PostgreSQL makes no
+    BEGIN/COMMIT round trips. The reads of one request may therefore see different commits of
+    other requests, which a read-only endpoint's answer tolerates (it is a moment later either
+    way). Any write on the connection fails (READ_ONLY)."""
     with session_factory() as session:
         options: dict[str, Any] = {READ_ONLY: True}
         bind = session.get_bind()
