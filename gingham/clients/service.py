@@ -130,7 +130,7 @@ class VerifiedSecrets:
 
 def authenticate(session: Session, client_id: str, secret_hash: str) -> str:
     """The environment of the secret whose hash is `secret_hash`, or INVALID_API_KEYS: one read
-    by the secrets' unique index, in the caller's transaction."""
+    by the secrets' unique index, in the caller's unit of work."""
     environment = driver_queries.SECRET_ENVIRONMENT.first(
         session, secret_hash=secret_hash, client_id=client_id
     )
