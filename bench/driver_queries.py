@@ -1,6 +1,7 @@
 """What the hot reads cost per call in one process, through SQLAlchemy's Core execution and on
-the driver (gingham.driver_queries), and what a request's unit of work costs empty: a writing
-one (BEGIN IMMEDIATE on SQLite) and a read-only one. docs/PERFORMANCE.md ("A thin data layer
+the driver (gingham.driver_queries), and what /accounts/get's unit of work costs (session,
+the secret, the Item and its accounts on the driver) as a writing unit (BEGIN IMMEDIATE on
+SQLite, BEGIN on PostgreSQL, COMMIT) and as a read-only one. docs/PERFORMANCE.md ("A thin data layer
 for hot paths") has the results.
 
     .venv/bin/python bench/driver_queries.py [--database sqlite|postgresql ...] [--rounds 5000]
@@ -43,10 +44,11 @@ def per_call_us(rounds: int, call: Callable[[], object]) -> float:
     return statistics.median(timings)
 
 
-def _seed(factory: sessionmaker[Session]) -> tuple[str, str]:
+def _seed(factory: sessionmaker[Session]) -> tuple[str, str, str]:
     now = datetime.now(UTC)
     with factory() as session, session.begin():
-        client_id = clients_service.create_client(session, "bench", now).client_id
+        issued = clients_service.create_client(session, "bench", now)
+        client_id = issued.client_id
         session.execute(
             insert(Item),
             {
@@ -83,7 +85,7 @@ def _seed(factory: sessionmaker[Session]) -> tuple[str, str]:
             insert(AccessToken),
             {"token_hash": token_hash("access-bench"), "item_id": "item-bench", "created_at": now},
         )
-    return client_id, token_hash("access-bench")
+    return client_id, token_hash(issued.secret), token_hash("access-bench")
 
 
 def _through_core(
@@ -96,7 +98,7 @@ def measure(database_url: str, rounds: int) -> dict[str, float]:
     engine = make_engine(database_url)
     migrate(engine)
     factory = make_session_factory(engine)
-    _client_id, hashed = _seed(factory)
+    client_id, secret_hash, hashed = _seed(factory)
     item_by_token = driver_queries.ITEM_BY_ACCESS_TOKEN
     accounts = driver_queries.ACCOUNTS_OF_ITEM
     results: dict[str, float] = {}
@@ -114,16 +116,23 @@ def measure(database_url: str, rounds: int) -> dict[str, float]:
             rounds, lambda: accounts.all(session, item_id="item-bench")
         )
 
+    def reads(session: Session) -> None:
+        driver_queries.SECRET_ENVIRONMENT.first(
+            session, secret_hash=secret_hash, client_id=client_id
+        )
+        item_by_token.first(session, token_hash=hashed)
+        accounts.all(session, item_id="item-bench")
+
     def writing_unit() -> None:
         with factory() as session, session.begin():
-            session.connection()
+            reads(session)
 
     def read_only_unit() -> None:
         with read_only_session(factory) as session:
-            session.connection()
+            reads(session)
 
-    results["empty unit of work, writing"] = per_call_us(rounds, writing_unit)
-    results["empty unit of work, read-only"] = per_call_us(rounds, read_only_unit)
+    results["/accounts/get's reads, writing unit"] = per_call_us(rounds, writing_unit)
+    results["/accounts/get's reads, read-only unit"] = per_call_us(rounds, read_only_unit)
     engine.dispose()
     return results
 
