@@ -62,8 +62,12 @@ def _item(session: Session, client_id: str, **overrides: Any) -> str:
 
 
 def _orm_item(session: Session, item_id: str) -> ItemRecord:
-    # Through SQLAlchemy's own execution and type processing.
+    # Through SQLAlchemy's own execution and type processing, by Core and by the ORM alike.
     row = session.execute(select(*driver_queries.ITEM_COLUMNS).where(Item.id == item_id)).one()
+    session.expire_all()
+    loaded = session.get(Item, item_id)
+    assert loaded is not None
+    assert ItemRecord(*row) == ItemRecord(*[getattr(loaded, name) for name in ItemRecord.__slots__])
     return ItemRecord(*row)
 
 
@@ -139,6 +143,16 @@ class TestDecoders:
             )
         ]
         assert read == orm
+        session.expire_all()
+        loaded = session.scalars(
+            select(Account)
+            .where(Account.item_id == item_id, Account.unshared_at.is_(None))
+            .order_by(Account.position)
+        ).all()
+        assert read == [
+            AccountRecord(*[getattr(account, name) for name in AccountRecord.__slots__])
+            for account in loaded
+        ]
         assert [(a.id, a.numbers_tokenized) for a in read] == [("acc-a", False), ("acc-b", True)]
         assert read[1].balances_updated_at == CREATED and read[1].current_balance == -12.75
 
