@@ -98,7 +98,6 @@ class NamedQuery(Generic[Record]):
                 raise ValueError(f"{bind.key}: give every parameter as bindparam(name)")
         self.statement = statement
         self.make = make
-        self.writes = isinstance(statement, UpdateBase)
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, dialect: Dialect) -> _Compiled:
