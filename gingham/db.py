@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,33 @@ def create_private_sqlite_file(database_url: str) -> None:
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
+# The execution option that marks a connection's unit of work as read-only (a request that
+# never writes): it runs without an explicit transaction, and any write statement on the
+# connection fails, so no endpoint can be marked read-only by mistake.
+READ_ONLY = "gingham_read_only"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
+
+
+class WriteInReadOnlyUnit(RuntimeError):
+    """A write attempted in a unit of work declared read-only: a bug in the declaration."""
+
+
+def _refuse_write_if_read_only(read_only: bool, statement: str) -> None:
+    if read_only and statement.lstrip()[:7].upper().startswith(_WRITES):
+        raise WriteInReadOnlyUnit(f"write in a read-only unit of work: {statement[:80]}")
+
+
+def _guard_read_only(conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+    _refuse_write_if_read_only(bool(conn.get_execution_options().get(READ_ONLY)), statement)
+
+
 def make_engine(database_url: str) -> Engine:
+    engine = _make_engine(database_url)
+    event.listen(engine, "before_cursor_execute", _guard_read_only)
+    return engine
+
+
+def _make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
         # isolation_level=None hands transaction control to SQLAlchemy's own BEGIN, below, so
         # that writers take the lock with BEGIN IMMEDIATE and never fail on lock upgrade.
@@ -141,8 +168,10 @@ def make_engine(database_url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn: Any) -> None:
             # Straight to the driver: this runs once per request, and SQLAlchemy's statement
-            # machinery would triple its cost.
-            conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+            # machinery would triple its cost. A read-only unit begins nothing: each statement
+            # reads on its own beside the writers (WAL), and its COMMIT costs nothing.
+            if not conn.get_execution_options().get(READ_ONLY):
+                conn.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
 
         return engine
     # No pre-ping: it would cost a round trip per request. Connections are recycled instead, and a
@@ -152,6 +181,46 @@ def make_engine(database_url: str) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextlib.contextmanager
+def read_only_session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for a unit of work that only reads. On both databases each statement runs on
+    its own, outside an explicit transaction: SQLite takes no write lock and PostgreSQL makes no
+    BEGIN/COMMIT round trips. The reads of one request may therefore see different commits of
+    other requests, which a read-only endpoint's answer tolerates (it is a moment later either
+    way). Any write on the connection fails (READ_ONLY)."""
+    with session_factory() as session:
+        options: dict[str, Any] = {READ_ONLY: True}
+        bind = session.get_bind()
+        # Only on a connection of its own: the tests' units of work share one in a transaction.
+        if bind.dialect.name == "postgresql" and isinstance(bind, Engine):
+            options["isolation_level"] = "AUTOCOMMIT"
+        connection = session.connection(execution_options=options)
+        try:
+            # Nothing to commit: the statements ran on their own. Closing the session costs a
+            # quarter less than committing it, but would drop changes a commit would have
+            # written, so those fail as a write would.
+            yield session
+            if session.new or session.dirty or session.deleted:
+                raise WriteInReadOnlyUnit("changes left in a read-only unit of work's session")
+        finally:
+            # A connection shared across units of work (the tests') must not stay read-only.
+            if not isinstance(bind, Engine):
+                connection.execution_options(**{READ_ONLY: False})
+
+
+def request_session(
+    session_factory: sessionmaker[Session], *, read_only: bool
+) -> contextlib.AbstractContextManager[Session]:
+    """The session of one request's unit of work, committed when the block ends."""
+    return read_only_session(session_factory) if read_only else _writing_session(session_factory)
+
+
+@contextlib.contextmanager
+def _writing_session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session, session.begin():
+        yield session
 
 
 def add_once(session: Session, row: Base) -> bool:

@@ -71,7 +71,7 @@ def get_auth(ctx: RequestContext, body: JSONObject) -> JSONObject:
 
 # The endpoints this package serves, wired by gingham.app.
 ENDPOINTS: list[Endpoint] = [
-    Endpoint("/accounts/get", get_accounts),
+    Endpoint("/accounts/get", get_accounts, read_only=True),
     Endpoint("/accounts/balance/get", get_balances),
     Endpoint("/auth/get", get_auth),
 ]

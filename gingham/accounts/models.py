@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -46,3 +47,27 @@ class Account(Base):
     # user_custom's product data for this account (AccountTemplate.product_data); None: the data
     # is generated from the Item's bank login (gingham.sandbox_data).
     product_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    """A read-only snapshot of an account row (read on the driver, as ItemRecord is)."""
+
+    id: str
+    name: str
+    official_name: str | None
+    mask: str | None
+    type: str
+    subtype: str | None
+    available_balance: float | None
+    current_balance: float | None
+    limit_balance: float | None
+    iso_currency_code: str | None
+    unofficial_currency_code: str | None
+    verification_status: str | None
+    holder_category: str | None
+    balances_updated_at: datetime
+    account_number: str | None
+    routing_number: str | None
+    wire_routing_number: str | None
+    numbers_tokenized: bool

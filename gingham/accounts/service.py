@@ -3,45 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from gingham import errors
+from gingham import driver_queries, errors
 from gingham.accounts.models import Account
-
-
-@dataclass(frozen=True, slots=True)
-class AccountRecord:
-    """A read-only snapshot of an account row (read through Core, as ItemRecord is)."""
-
-    id: str
-    name: str
-    official_name: str | None
-    mask: str | None
-    type: str
-    subtype: str | None
-    available_balance: float | None
-    current_balance: float | None
-    limit_balance: float | None
-    iso_currency_code: str | None
-    unofficial_currency_code: str | None
-    verification_status: str | None
-    holder_category: str | None
-    balances_updated_at: datetime
-    account_number: str | None
-    routing_number: str | None
-    wire_routing_number: str | None
-    numbers_tokenized: bool
-
-
-_ACCOUNTS_OF_ITEM = (
-    select(*[Account.__table__.c[f.name] for f in fields(AccountRecord)])
-    .where(Account.item_id == bindparam("item_id"), Account.unshared_at.is_(None))
-    .order_by(Account.position)
-)
+from gingham.accounts.models import AccountRecord as AccountRecord
 
 
 def accounts_of_item(
@@ -52,8 +22,7 @@ def accounts_of_item(
     Unknown account IDs are an error rather than silently dropped, so a caller holding a stale ID
     finds out.
     """
-    rows = session.connection().execute(_ACCOUNTS_OF_ITEM, {"item_id": item_id})
-    accounts = [AccountRecord(*row) for row in rows]
+    accounts = driver_queries.ACCOUNTS_OF_ITEM.all(session, item_id=item_id)
     if account_ids is None:
         return accounts
     wanted = set(account_ids)

@@ -4,7 +4,7 @@ on the few endpoints that took one, a legacy public key. create_app hands one to
 
 A rotated or revoked secret stops working at once in every process that shares the database,
 because the check that admits a request always reads the database, in the request's own
-transaction. The secrets this process verified lately (VerifiedSecrets) only let a request with
+unit of work (its transaction, or for a read-only endpoint its own statement: gingham.db). The secrets this process verified lately (VerifiedSecrets) only let a request with
 header credentials skip the early check before its body is read (a transaction of its own); a
 stale entry there costs at most reading the body of a request that is then refused.
 

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gingham import errors
+from gingham import driver_queries, errors
 from gingham.clients import profile, public_keys
 from gingham.clients.models import ENVIRONMENTS, ApiClient, ClientSecret
 from gingham.wire.ids import new_client_id, new_secret, token_hash
@@ -128,20 +128,11 @@ class VerifiedSecrets:
             self._entries.popitem(last=False)
 
 
-_ENVIRONMENT_OF_SECRET = select(ClientSecret.environment).where(
-    ClientSecret.secret_hash == bindparam("secret_hash"),
-    ClientSecret.client_id == bindparam("client_id"),
-    ClientSecret.revoked_at.is_(None),
-)
-
-
 def authenticate(session: Session, client_id: str, secret_hash: str) -> str:
     """The environment of the secret whose hash is `secret_hash`, or INVALID_API_KEYS: one read
-    by the secrets' unique index, in the caller's transaction."""
-    environment = (
-        session.connection()
-        .execute(_ENVIRONMENT_OF_SECRET, {"secret_hash": secret_hash, "client_id": client_id})
-        .scalar()
+    by the secrets' unique index, in the caller's unit of work."""
+    environment = driver_queries.SECRET_ENVIRONMENT.first(
+        session, secret_hash=secret_hash, client_id=client_id
     )
     if environment is None:
         raise errors.invalid_api_keys()

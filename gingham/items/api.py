@@ -92,7 +92,7 @@ def invalidate_access_token(ctx: RequestContext, body: JSONObject) -> JSONObject
 ENDPOINTS: list[Endpoint] = [
     Endpoint("/item/public_token/exchange", exchange_public_token),
     Endpoint("/item/public_token/create", create_public_token),
-    Endpoint("/item/get", get_item),
+    Endpoint("/item/get", get_item, read_only=True),
     Endpoint("/item/remove", remove_item),
     Endpoint("/item/webhook/update", update_item_webhook),
     Endpoint("/item/access_token/invalidate", invalidate_access_token),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -86,3 +87,31 @@ class ItemOAuthConnection(Base):
     scopes: Mapped[list[str]] = mapped_column(JSON)
     tokens_sealed: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """A read-only snapshot of an Item row, as the API reads it on every request.
+
+    Hot reads run on the driver (gingham.driver_queries), others through Core, never the ORM:
+    loading an ORM instance costs several times the query itself, and the hot endpoints only
+    read. Changes are single UPDATE statements.
+    """
+
+    id: str
+    client_id: str
+    environment: str
+    institution_id: str | None
+    webhook: str | None
+    billed_products: list[str]
+    consented_products: list[str]
+    error: dict[str, Any] | None
+    consent_expires_at: datetime | None
+    update_type: str
+    created_at: datetime
+    removed_at: datetime | None
+    error_cause: str | None
+    error_at: datetime | None
+    login_id: str | None
+    consented_use_cases: list[str] | None
+    initial_products: list[str] | None

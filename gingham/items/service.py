@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from gingham import errors
+from gingham import driver_queries, errors
 from gingham.accounts.models import Account
 from gingham.bank.accounts import AccountTemplate, ach_numbers, home_currency
 from gingham.institutions.catalogue import SandboxInstitution
 from gingham.items.models import AccessToken, Item, PublicToken
+from gingham.items.models import ItemRecord as ItemRecord
 from gingham.wire.endpoint import Caller
 from gingham.wire.ids import new_object_id, new_token, token_environment, token_hash
 
@@ -260,73 +260,24 @@ def _invalid_access_token(message: str) -> errors.PlaidError:
     return errors.InvalidInput("INVALID_ACCESS_TOKEN", message)
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRecord:
-    """A read-only snapshot of an Item row, as the API reads it on every request.
-
-    Reads go through Core rather than the ORM: loading an ORM instance costs several times the
-    query itself, and the hot endpoints only read. Changes are single UPDATE statements.
-    """
-
-    id: str
-    client_id: str
-    environment: str
-    institution_id: str | None
-    webhook: str | None
-    billed_products: list[str]
-    consented_products: list[str]
-    error: dict[str, Any] | None
-    consent_expires_at: datetime | None
-    update_type: str
-    created_at: datetime
-    removed_at: datetime | None
-    error_cause: str | None
-    error_at: datetime | None
-    login_id: str | None
-    consented_use_cases: list[str] | None
-    initial_products: list[str] | None
-
-
-_ITEM_COLUMNS = [Item.__table__.c[f.name] for f in fields(ItemRecord)]
-
-# The access token's primary key is the only selective predicate, so every database plans this
-# as two primary-key probes whatever its statistics say.
-_ITEM_BY_ACCESS_TOKEN = (
-    select(*_ITEM_COLUMNS)
-    .join_from(AccessToken, Item, AccessToken.item_id == Item.id)
-    .where(AccessToken.token_hash == bindparam("token_hash"), AccessToken.revoked_at.is_(None))
-)
-
-
 def item_for_access_token(session: Session, caller: Caller, access_token: str) -> ItemRecord:
     """The live Item an access token reaches for this caller, or INVALID_ACCESS_TOKEN."""
     _check_token_shape(access_token, "access", caller, _invalid_access_token)
-    row = (
-        session.connection()
-        .execute(_ITEM_BY_ACCESS_TOKEN, {"token_hash": token_hash(access_token)})
-        .one_or_none()
-    )
-    if row is None:
-        raise errors.invalid_access_token()
-    item = ItemRecord(*row)
-    if item.client_id != caller.client_id or item.removed_at is not None:
+    item = driver_queries.ITEM_BY_ACCESS_TOKEN.first(session, token_hash=token_hash(access_token))
+    if item is None or item.client_id != caller.client_id or item.removed_at is not None:
         raise errors.invalid_access_token()
     return item
 
 
-_ITEM_BY_ID = select(*_ITEM_COLUMNS).where(Item.id == bindparam("item_id"))
-
-
 def items_where(session: Session, *conditions: ColumnElement[bool]) -> list[ItemRecord]:
     """The Items matching `conditions`, in one query."""
-    rows = session.connection().execute(select(*_ITEM_COLUMNS).where(*conditions))
+    rows = session.connection().execute(select(*driver_queries.ITEM_COLUMNS).where(*conditions))
     return [ItemRecord(*row) for row in rows]
 
 
 def item_by_id(session: Session, item_id: str) -> ItemRecord | None:
     """The Item with this id, removed or not (background work holds ids, not access tokens)."""
-    row = session.connection().execute(_ITEM_BY_ID, {"item_id": item_id}).one_or_none()
-    return None if row is None else ItemRecord(*row)
+    return driver_queries.ITEM_BY_ID.first(session, item_id=item_id)
 
 
 def bill_product(session: Session, item: ItemRecord, product: str) -> ItemRecord:

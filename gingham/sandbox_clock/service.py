@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, bindparam, event, func, insert, select
+from sqlalchemy import Select, event, func, insert, select
 from sqlalchemy.orm import Session
 
-from gingham import errors
+from gingham import driver_queries, errors
 from gingham.clients.models import ApiClient
 from gingham.sandbox_clock.durations import Duration, add_months
 from gingham.sandbox_clock.models import SandboxClock, SandboxTimer
@@ -51,14 +51,10 @@ class ClockState:
 
 # --- Offsets --------------------------------------------------------------------------------
 
-_OFFSET_OF_CLIENT = select(SandboxClock.offset_seconds).where(
-    SandboxClock.client_id == bindparam("client_id")
-)
-
 
 def offset_seconds(session: Session, client_id: str) -> float:
     """How far the client's time runs ahead of real time, read from the database."""
-    offset = session.connection().execute(_OFFSET_OF_CLIENT, {"client_id": client_id}).scalar()
+    offset = driver_queries.CLOCK_OFFSET.first(session, client_id=client_id)
     return float(offset or 0.0)
 
 

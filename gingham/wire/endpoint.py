@@ -28,6 +28,7 @@ from gingham import errors
 from gingham.clock import Clock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
+from gingham.db import read_only_session, request_session
 from gingham.wire import json
 from gingham.wire.access_log import REQUEST_ID_STATE_KEY
 from gingham.wire.ids import new_request_id
@@ -316,6 +317,8 @@ class Endpoint:
     # One of the endpoints Plaid's legacy API let a `public_key` call in place of client_id and
     # secret (/institutions/search, /institutions/get_by_id, /sandbox/public_token/create).
     accepts_public_key: bool = False
+    # Never writes: runs without the write lock (gingham.db.read_only_session); a write fails.
+    read_only: bool = False
 
 
 def endpoint_routes(endpoints: list[Endpoint], runtime: Runtime) -> list[Route]:
@@ -326,6 +329,7 @@ def endpoint_routes(endpoints: list[Endpoint], runtime: Runtime) -> list[Route]:
             runtime,
             schema=endpoint.schema,
             accepts_public_key=endpoint.accepts_public_key,
+            read_only=endpoint.read_only,
         )
         for endpoint in endpoints
     ]
@@ -338,6 +342,7 @@ def plaid_route(
     *,
     schema: Schema | None = None,
     accepts_public_key: bool = False,
+    read_only: bool = False,
 ) -> Route:
     """A route for a Plaid endpoint: credentials from the headers or the body (or, where
     `accepts_public_key`, a legacy public key in the body), authenticated, then the body
@@ -352,7 +357,7 @@ def plaid_route(
         credentials = _public_key(request, body, path, accepts_public_key) or _credentials(
             request, body
         )
-        with runtime.session_factory() as session, session.begin():
+        with request_session(runtime.session_factory, read_only=read_only) as session:
             caller = _caller(runtime, session, request, path, credentials)
             # For the request log: from here on the request is the caller's.
             request.scope["state"][CALLER_STATE_KEY] = caller
@@ -381,7 +386,7 @@ def _header_credentials_checker(runtime: Runtime) -> BeforeBody:
     they must be."""
 
     def authenticate(request: Request, client_id: str, secret: str) -> None:
-        with runtime.session_factory() as session, session.begin():
+        with read_only_session(runtime.session_factory) as session:
             _authenticate(runtime, session, request, client_id, secret)
 
     async def check(request: Request) -> None:
