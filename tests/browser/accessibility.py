@@ -45,14 +45,20 @@ def install_axe() -> Path:
 
 
 def blocking_violations(page: Page | Frame) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now, each with the
-    selectors of the nodes at fault (an empty list passes)."""
+    """axe-core's serious and critical violations on the page once its animations have ended,
+    each with the selectors of the nodes at fault (an empty list passes)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # Evaluated by the browser's debugging protocol rather than added as a <script>: the
         # pages' Content-Security-Policy refuses inline scripts, as it should.
         page.evaluate(install_axe().read_text(encoding="utf-8"))
     violations: list[dict[str, Any]] = page.evaluate(
         """async () => {
+            // A pane fading or rising in is part transparent, and axe would measure its text's
+            // contrast mid-way: wait for every animation that ends (not spinners) to end.
+            const ending = document.getAnimations().filter(
+                (a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity
+            );
+            await Promise.all(ending.map((a) => a.finished.catch(() => null)));
             const results = await window.axe.run(document, { resultTypes: ["violations"] });
             return results.violations.map((v) => ({
                 id: v.id, impact: v.impact, help: v.help,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from plaid.api_client import ApiClient
@@ -12,6 +13,7 @@ from plaid.model.link_events_webhook import LinkEventsWebhook
 from plaid.model.link_session_finished_webhook import LinkSessionFinishedWebhook
 from starlette.testclient import TestClient
 
+from gingham.clock import FrozenClock
 from tests.builders import PlaidCaller, advance
 from tests.hosted_link.helpers import WEBHOOK, create_hosted, link_webhooks, page_config, page_path
 from tests.link.helpers import FrameDriver
@@ -207,11 +209,13 @@ class TestPlaidPythonReadsTheWebhooks:
 
 class TestOneUrlManySessions:
     def test_after_an_exit_the_url_starts_a_new_session(
-        self, client: TestClient, plaid: PlaidCaller
+        self, client: TestClient, plaid: PlaidCaller, clock: FrozenClock
     ) -> None:
         created = create_hosted(plaid)
         first = FrameDriver(client, created["link_token"])
         exit_link(first)
+        # Sessions are listed by when they started: the second starts later, as it would.
+        clock.advance(timedelta(seconds=1))
         second = FrameDriver(client, page_config(client, page_path(created))["link_token"])
         link_an_item(second)
         assert first.state["link_session_id"] != second.state["link_session_id"]
