@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from gingham import errors
 from gingham.dashboard.auth import DashboardSession
-from gingham.dashboard.web import Dashboard, Notice, plaid_notice
+from gingham.dashboard.listing import filtered_list
+from gingham.dashboard.web import Dashboard, Notice
 from gingham.dashboard.webhooks import when
 from gingham.request_log.models import LoggedRequest
 from gingham.request_log.service import request_json
@@ -68,28 +68,9 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
             "recording": dashboard.runtime.request_recorder is not None,
         }
 
-    async def requests_page(
-        request: Request, session: DashboardSession, caller: Caller
-    ) -> Response:
-        filters = _filters(request)
-        try:
-            context = await list_context(caller, filters)
-        except errors.PlaidError as error:
-            context = {**await list_context(caller, {}), "filters": filters, "query": ""}
-            return dashboard.render(
-                request, "requests.html", session, status=400, notice=plaid_notice(error), **context
-            )
-        return dashboard.render(request, "requests.html", session, **context)
-
-    async def requests_table(
-        request: Request, session: DashboardSession, caller: Caller
-    ) -> Response:
-        # htmx refreshes the table in place while the page is open.
-        try:
-            context = await list_context(caller, _filters(request))
-        except errors.PlaidError:
-            context = await list_context(caller, {})
-        return dashboard.render(request, "_requests_table.html", session, **context)
+    requests_page, requests_table = filtered_list(
+        dashboard, "requests.html", "_requests_table.html", list_context, _filters
+    )
 
     async def request_page(request: Request, session: DashboardSession, caller: Caller) -> Response:
         logged_id = request.path_params["logged_id"]

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from gingham import errors
 from gingham.dashboard.auth import DashboardSession
+from gingham.dashboard.listing import filtered_list
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
 from gingham.webhooks.worker import delivery_headers
 from gingham.wire import json
@@ -104,28 +105,9 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
             "query": urlencode(filters),
         }
 
-    async def webhooks_page(
-        request: Request, session: DashboardSession, caller: Caller
-    ) -> Response:
-        filters = _filters(request)
-        try:
-            context = await list_context(caller, filters)
-        except errors.PlaidError as error:
-            context = {**await list_context(caller, {}), "filters": filters}
-            return dashboard.render(
-                request, "webhooks.html", session, status=400, notice=plaid_notice(error), **context
-            )
-        return dashboard.render(request, "webhooks.html", session, **context)
-
-    async def webhooks_table(
-        request: Request, session: DashboardSession, caller: Caller
-    ) -> Response:
-        # htmx refreshes the table in place while the page is open.
-        try:
-            context = await list_context(caller, _filters(request))
-        except errors.PlaidError:
-            context = await list_context(caller, {})
-        return dashboard.render(request, "_webhooks_table.html", session, **context)
+    webhooks_page, webhooks_table = filtered_list(
+        dashboard, "webhooks.html", "_webhooks_table.html", list_context, _filters
+    )
 
     async def detail_context(caller: Caller, event_id: str) -> dict[str, Any] | None:
         listing = await dashboard.call(
