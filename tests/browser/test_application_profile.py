@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.application_profile.helpers import FULL_PROFILE, GET, UPDATE, WELLS_FARGO
-from tests.browser.accessibility import blocking_violations
 from tests.browser.conftest import create_link_token, screenshot
+from tests.browser.dashboard_pages import assert_accessible, assert_fits, go_to, open_signed_in
 from tests.browser.link_page import LinkInBrowser
 from tests.live_server import LiveGingham, live_gingham_on
 
@@ -38,18 +38,6 @@ def api(gingham: LiveGingham, path: str, body: dict[str, Any]) -> dict[str, Any]
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
-
-
-def assert_accessible(page: Page | Frame, where: str) -> None:
-    violations = blocking_violations(page)
-    assert violations == [], f"axe-core found serious or critical problems on {where}: {violations}"
-
-
-def assert_fits(page: Page, where: str) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
 
 
 def link_frame(page: Page) -> Frame:
@@ -150,14 +138,8 @@ class TestLinkErrorPane:
 
 
 def open_dashboard(browser: Browser, gingham: LiveGingham, width: int) -> Page:
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{gingham.base_url}/dashboard")
-    page.get_by_label("client_id").fill(gingham.client_id)
-    page.get_by_label("secret").fill(gingham.secret)
-    page.get_by_role("button", name="Sign in").click()
-    nav = page.get_by_role("navigation", name="Dashboard")
-    nav.get_by_role("link", name="Application profile").click()
+    page = open_signed_in(browser, gingham, {"width": width, "height": 900})
+    go_to(page, "Application profile")
     expect(page.get_by_role("heading", name="Application profile", level=1)).to_be_visible()
     return page
 

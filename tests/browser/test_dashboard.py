@@ -7,16 +7,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.accessibility import blocking_violations
 from tests.browser.conftest import screenshot
+from tests.browser.dashboard_pages import (
+    PHONE,
+    WIDE,
+    api,
+    assert_accessible,
+    assert_fits,
+    go_to,
+    notice,
+    ok,
+    open_page,
+    sign_in,
+)
 from tests.live_server import LiveGingham, live_gingham_on
 
-WIDE = {"width": 1280, "height": 860}
-PHONE = {"width": 375, "height": 812}
 PAGES = {
     "overview": "/dashboard",
     "keys": "/dashboard/keys",
@@ -36,22 +44,6 @@ def gingham(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGingham]:
         yield server
 
 
-def api(gingham: LiveGingham, path: str, body: dict[str, Any], secret: str | None = None) -> Any:
-    response = httpx.post(
-        f"{gingham.base_url}{path}",
-        json=body,
-        headers={"PLAID-CLIENT-ID": gingham.client_id, "PLAID-SECRET": secret or gingham.secret},
-    )
-    return response
-
-
-def ok(gingham: LiveGingham, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = api(gingham, path, body)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
-
-
 def link_item(gingham: LiveGingham, **options: Any) -> tuple[str, str]:
     """(access_token, item_id) of a new Item at First Platypus Bank with a webhook URL."""
     public_token = ok(
@@ -65,47 +57,6 @@ def link_item(gingham: LiveGingham, **options: Any) -> tuple[str, str]:
     )["public_token"]
     exchanged = ok(gingham, "/item/public_token/exchange", {"public_token": public_token})
     return exchanged["access_token"], exchanged["item_id"]
-
-
-def open_page(browser: Browser, viewport: dict[str, int]) -> Page:
-    page = browser.new_context(viewport=viewport).new_page()  # type: ignore[arg-type]
-    page.set_default_timeout(10_000)
-    return page
-
-
-def sign_in(page: Page, gingham: LiveGingham, secret: str | None = None) -> None:
-    page.goto(f"{gingham.base_url}/dashboard")
-    expect(page).to_have_url(f"{gingham.base_url}/dashboard/sign-in")
-    page.get_by_label("client_id").fill(gingham.client_id)
-    page.get_by_label("secret").fill(secret or gingham.secret)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Dashboard")).to_be_visible()
-
-
-def assert_accessible(page: Page, where: str) -> None:
-    violations = blocking_violations(page)
-    assert violations == [], f"axe-core found serious or critical problems on {where}: {violations}"
-
-
-def assert_fits(page: Page, where: str) -> None:
-    """Nothing makes the page itself scroll sideways (wide tables scroll in their own box)."""
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
-
-
-def go_to(page: Page, label: str) -> None:
-    """Follow a link of the left navigation."""
-    nav = page.get_by_role("navigation", name="Dashboard")
-    nav.get_by_role("link", name=label, exact=True).click()
-    expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute(
-        "aria-current", "page"
-    )
-
-
-def notice(page: Page) -> Any:
-    return page.get_by_test_id("notice")
 
 
 @pytest.fixture

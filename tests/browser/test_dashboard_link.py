@@ -12,8 +12,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from tests.browser.accessibility import blocking_violations
 from tests.browser.conftest import ARTIFACTS, create_link_token, screenshot
+from tests.browser.dashboard_pages import api as post
+from tests.browser.dashboard_pages import assert_accessible, assert_fits, open_signed_in
 from tests.browser.link_page import LinkInBrowser
 from tests.live_server import LiveGingham, live_gingham_on
 
@@ -55,17 +56,6 @@ def linked_session(browser: Browser, gingham: LiveGingham, app_origin: str) -> s
     return link_session_id
 
 
-def open_signed_in(browser: Browser, gingham: LiveGingham, viewport: dict[str, int]) -> Page:
-    page = browser.new_context(viewport=viewport).new_page()  # type: ignore[arg-type]
-    page.set_default_timeout(10_000)
-    page.goto(f"{gingham.base_url}/dashboard/sign-in")
-    page.get_by_label("client_id").fill(gingham.client_id)
-    page.get_by_label("secret").fill(gingham.secret)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Dashboard")).to_be_visible()
-    return page
-
-
 @pytest.fixture
 def wide(browser: Browser, gingham: LiveGingham) -> Iterator[Page]:
     page = open_signed_in(browser, gingham, WIDE)
@@ -73,30 +63,10 @@ def wide(browser: Browser, gingham: LiveGingham) -> Iterator[Page]:
     page.context.close()
 
 
-def assert_accessible(page: Page | Frame, where: str) -> None:
-    violations = blocking_violations(page)
-    assert violations == [], f"axe-core found serious or critical problems on {where}: {violations}"
-
-
-def assert_fits(page: Page, where: str) -> None:
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
-
-
 def preview(page: Page) -> Frame:
     frame = page.frame(url=lambda url: "preview=1" in url)
     assert frame is not None
     return frame
-
-
-def post(gingham: LiveGingham, path: str, body: dict[str, Any]) -> httpx.Response:
-    return httpx.post(
-        f"{gingham.base_url}{path}",
-        json=body,
-        headers={"PLAID-CLIENT-ID": gingham.client_id, "PLAID-SECRET": gingham.secret},
-    )
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,25 @@ opens — each page passing axe at 1280 and 375 pixels wide and working by keybo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.accessibility import blocking_violations
 from tests.browser.conftest import screenshot
+from tests.browser.dashboard_pages import (
+    PHONE,
+    WIDE,
+    assert_accessible,
+    assert_fits,
+    go_to,
+    notice,
+    ok,
+    open_page,
+    sign_in,
+)
 from tests.live_server import LiveGingham, live_gingham_on
 
-WIDE = {"width": 1280, "height": 860}
-PHONE = {"width": 375, "height": 812}
 # htmx refreshes the lists every few seconds.
 LIVE = 20_000
 
@@ -26,17 +33,6 @@ def gingham(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGingham]:
     """A server of these tests' own, delivering webhooks to its own inbox."""
     with live_gingham_on("sqlite", tmp_path_factory, client_name="Dashboard logs") as server:
         yield server
-
-
-def ok(gingham: LiveGingham, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = httpx.post(
-        f"{gingham.base_url}{path}",
-        json=body,
-        headers={"PLAID-CLIENT-ID": gingham.client_id, "PLAID-SECRET": gingham.secret},
-    )
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()
-    return result
 
 
 def inbox_url(gingham: LiveGingham) -> str:
@@ -67,39 +63,9 @@ def fire(gingham: LiveGingham, access_token: str, code: str = "DEFAULT_UPDATE") 
     )
 
 
-def open_page(browser: Browser, viewport: dict[str, int]) -> Page:
-    page = browser.new_context(viewport=viewport).new_page()  # type: ignore[arg-type]
-    page.set_default_timeout(10_000)
-    return page
-
-
-def sign_in(page: Page, gingham: LiveGingham) -> None:
-    page.goto(f"{gingham.base_url}/dashboard/sign-in")
-    page.get_by_label("client_id").fill(gingham.client_id)
-    page.get_by_label("secret").fill(gingham.secret)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Dashboard")).to_be_visible()
-
-
 def assert_accessible_and_fits(page: Page, where: str) -> None:
-    violations = blocking_violations(page)
-    assert violations == [], f"axe-core found serious or critical problems on {where}: {violations}"
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
-
-
-def go_to(page: Page, label: str) -> None:
-    nav = page.get_by_role("navigation", name="Dashboard")
-    nav.get_by_role("link", name=label, exact=True).click()
-    expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute(
-        "aria-current", "page"
-    )
-
-
-def notice(page: Page) -> Any:
-    return page.get_by_test_id("notice")
+    assert_accessible(page, where)
+    assert_fits(page, where)
 
 
 @pytest.fixture
