@@ -3,20 +3,16 @@ an application_id of its own, on both databases."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from gingham.clients import profile
 from gingham.clients.models import ApplicationProfile
-from gingham.db import MIGRATIONS_DIR, make_engine
-from tests.conftest import fresh_postgres_schema, require_postgres
+from gingham.db import make_engine
+from tests.migrating import empty_database_url, upgrade
 
 OLD_CLIENTS = ("a" * 24, "b" * 24)
 
@@ -25,11 +21,11 @@ OLD_CLIENTS = ("a" * 24, "b" * 24)
 def test_clients_made_before_profiles_get_an_empty_one_each(
     backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    with _database(backend, tmp_path_factory) as url:
+    with empty_database_url(backend, tmp_path_factory, "profiles") as url:
         engine = make_engine(url)
         try:
             with engine.begin() as connection:
-                _upgrade(connection, "da7a00000011")
+                upgrade(connection, "da7a00000011")
                 for client_id in OLD_CLIENTS:
                     connection.execute(
                         text(
@@ -39,7 +35,7 @@ def test_clients_made_before_profiles_get_an_empty_one_each(
                         {"id": client_id, "now": datetime(2026, 1, 1)},
                     )
             with engine.begin() as connection:
-                _upgrade(connection, "heads")
+                upgrade(connection, "heads")
             with Session(engine) as session:
                 rows = session.scalars(select(ApplicationProfile)).all()
                 assert sorted(row.client_id for row in rows) == list(OLD_CLIENTS)
@@ -49,19 +45,3 @@ def test_clients_made_before_profiles_get_an_empty_one_each(
                 )
         finally:
             engine.dispose()
-
-
-@contextmanager
-def _database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('profiles') / 'gingham.db'}"
-        return
-    with fresh_postgres_schema(require_postgres(), "gingham_profiles") as url:
-        yield url
-
-
-def _upgrade(connection: Connection, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    command.upgrade(config, revision)

@@ -4,14 +4,10 @@ environment for Link and for the API."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, delete, func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from gingham import errors
@@ -19,8 +15,8 @@ from gingham.clients import public_keys
 from gingham.clients import service as clients_service
 from gingham.clients.models import ClientPublicKey
 from gingham.clock import FrozenClock
-from gingham.db import MIGRATIONS_DIR, make_engine
-from tests.conftest import fresh_postgres_schema, require_postgres
+from gingham.db import make_engine
+from tests.migrating import empty_database_url, upgrade
 
 ALL_ON = {"sandbox": {"link": True, "api": True}, "production": {"link": True, "api": True}}
 
@@ -130,11 +126,11 @@ class TestMigration:
     def test_clients_made_before_keys_existed_get_one_each(
         self, backend: str, tmp_path_factory: pytest.TempPathFactory
     ) -> None:
-        with _database(backend, tmp_path_factory) as url:
+        with empty_database_url(backend, tmp_path_factory, "public_keys") as url:
             engine = make_engine(url)
             try:
                 with engine.begin() as connection:
-                    _upgrade(connection, "da7a00000007")
+                    upgrade(connection, "da7a00000007")
                     for client_id in ("a" * 24, "b" * 24):
                         connection.execute(
                             text(
@@ -144,7 +140,7 @@ class TestMigration:
                             {"id": client_id, "now": datetime(2026, 1, 1)},
                         )
                 with engine.begin() as connection:
-                    _upgrade(connection, "heads")
+                    upgrade(connection, "heads")
                 with Session(engine) as session:
                     keys = {
                         client_id: public_keys.public_key_of(session, client_id)
@@ -156,22 +152,6 @@ class TestMigration:
                     assert public_keys.switches(session, "a" * 24) == ALL_ON
             finally:
                 engine.dispose()
-
-
-@contextmanager
-def _database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('public_keys') / 'gingham.db'}"
-        return
-    with fresh_postgres_schema(require_postgres(), "gingham_public_keys") as url:
-        yield url
-
-
-def _upgrade(connection: Connection, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["connection"] = connection
-    command.upgrade(config, revision)
 
 
 class TestErrors:
