@@ -34,7 +34,7 @@ from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
 from gingham.dashboard import pages as dashboard_pages
-from gingham.db import make_engine, make_session_factory
+from gingham.db import is_in_memory, make_engine, make_session_factory
 from gingham.demo import api as demo_api
 from gingham.demo import pages as demo_pages
 from gingham.hosted_link import api as hosted_link_api
@@ -59,6 +59,7 @@ from gingham.link_tokens import api as link_tokens_api
 from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
 from gingham.request_log import api as request_log_api
+from gingham.request_log.process import RequestLogProcess
 from gingham.request_log.writer import RequestLogWriter
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
@@ -202,6 +203,20 @@ def _bank_connector(
     )
 
 
+def _request_recorder(
+    settings: Settings, session_factory: sessionmaker[Session], *, owns_database: bool
+) -> RequestLogProcess | RequestLogWriter | None:
+    """Requests are gathered as they are answered and written by a process of its own beside
+    this one. A database only this process can reach (in memory) is written by a background
+    task here; tests that roll back their connection flush that one themselves
+    (app.state.request_log.flush())."""
+    if not settings.request_log:
+        return None
+    if owns_database and not is_in_memory(settings.database_url):
+        return RequestLogProcess(settings.database_url, retention=settings.request_log_retention)
+    return RequestLogWriter(session_factory, retention=settings.request_log_retention)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -226,13 +241,7 @@ def create_app(
     # Each process keeps its own cache of the clients' sandbox clocks; the clock API updates it
     # when this process moves a clock, every endpoint reads each client's time through it.
     client_clocks = ClientClocks()
-    # Requests are queued as they are answered and written by a background task; tests that
-    # roll back their connection flush it themselves (app.state.request_log.flush()).
-    request_log = (
-        RequestLogWriter(session_factory, retention=settings.request_log_retention)
-        if settings.request_log
-        else None
-    )
+    request_log = _request_recorder(settings, session_factory, owns_database=owns_database)
     runtime = Runtime(
         settings=settings,
         session_factory=session_factory,
@@ -264,11 +273,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         delivering = asyncio.create_task(worker.run()) if worker else None
         firing = asyncio.create_task(timer_loop.run()) if timer_loop else None
-        writing = (
-            asyncio.create_task(request_log.run(in_thread=runtime.database_in_threads))
-            if request_log is not None and owns_database
-            else None
-        )
+        writing = None
+        if isinstance(request_log, RequestLogProcess):
+            writing = asyncio.create_task(request_log.run())
+        elif request_log is not None and owns_database:
+            writing = asyncio.create_task(request_log.run(in_thread=runtime.database_in_threads))
         yield
         if request_log is not None and writing:
             # Writes what is still queued before the database goes.

@@ -117,6 +117,13 @@ def _configure_sqlite(dbapi_connection: Any, _record: ConnectionPoolEntry) -> No
     cursor.close()
 
 
+def is_in_memory(database_url: str) -> bool:
+    """Whether the database lives in this process's memory (SQLite's), out of other processes'
+    reach."""
+    url = make_url(database_url)
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
 def create_private_sqlite_file(database_url: str) -> None:
     """Create a SQLite database file (and its directory) readable by its owner only, before
     SQLite would create it with the process's umask: it holds hashed secrets, sealed bank

@@ -1,14 +1,16 @@
-"""The request log's writer: a bounded in-memory queue that a background task empties in
-batches, each in a transaction of its own.
+"""The request log's writer: a bounded in-memory queue emptied in batches, each redacted and
+written in a transaction of its own.
 
-A request only appends its raw bytes to the queue (gingham.wire.endpoint), so recording costs it
-next to nothing and never touches its transaction. When the queue is full (the database cannot
-keep up) requests are dropped and counted rather than making anyone wait.
+A server that owns its database runs this writer in a process of its own
+(gingham.request_log.process), which the API process hands raw bytes to. Tests whose
+connection is rolled back, and a database in memory, run it in the API process: a background
+task (`run()`) or the test itself (`flush()`) empties the queue. When the queue is full (the
+database cannot keep up) requests are dropped and counted rather than making anyone wait.
 
-On SQLite the batches are written on the event loop, between requests: a writer thread would
-hold SQLite's one write lock while requests, which take it too (BEGIN IMMEDIATE, see
-gingham.db), waited on it in SQLite's busy handler with the event loop stalled. On PostgreSQL
-they are written in a worker thread, so the loop never waits on the network.
+In the API process, on SQLite, the batches are written on the event loop, between requests: a
+writer thread would hold SQLite's one write lock while requests, which take it too (BEGIN
+IMMEDIATE, see gingham.db), waited on it in SQLite's busy handler with the event loop stalled.
+On PostgreSQL they are written in a worker thread, so the loop never waits on the network.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ MAX_STORED_BODY_BYTES = 16 * 1024
 # Gingham's endpoints that read these logs are not logged themselves: tailing the log must not
 # write to it.
 UNLOGGED_PREFIXES = ("/_gingham/requests/", "/_gingham/webhook_inbox/")
+
+
+def is_logged(endpoint: str) -> bool:
+    return not endpoint.startswith(UNLOGGED_PREFIXES)
 
 
 def _note(what: str, size: int) -> str:
@@ -127,13 +133,18 @@ class RequestLogWriter:
         self.max_body_bytes = MAX_STORED_BODY_BYTES
 
     def records(self, endpoint: str) -> bool:
-        return not endpoint.startswith(UNLOGGED_PREFIXES)
+        return is_logged(endpoint)
 
     def record(self, request: RecordedRequest) -> None:
         try:
             self._queue.put_nowait(request)
         except queue.Full:
             self.dropped += 1
+
+    def record_waiting(self, request: RecordedRequest) -> None:
+        """Take the request, waiting for room in the queue: the writer process's receiving
+        thread, whose waiting holds back the pipe and so the API process, which then drops."""
+        self._queue.put(request)
 
     def flush(self, *, trim_every: int = 1) -> int:
         """Write what is queued now, in batches; how many requests were written. Each client
@@ -170,6 +181,29 @@ class RequestLogWriter:
                     prune(session, client_id, self._retention)
                     del written[client_id]
 
+    def trim_every(self, *, final: bool) -> int:
+        """How many rows a client may gain before it is trimmed to its retention. Trimming
+        every batch would delete a few rows every 100 ms, and on PostgreSQL keep autovacuum busy
+        with them: a client is trimmed once it has grown by a tenth of its retention (and at the
+        last batch), so it may hold up to a tenth more."""
+        return 1 if final else max(1, self._retention // 10)
+
+    def write_queued(self, *, final: bool = False) -> None:
+        """Write what is queued now; a batch the database refuses is logged and lost. `final`:
+        the last call, which also trims every client written since it was last trimmed."""
+        trim_every = self.trim_every(final=final)
+        while rows := self._next_rows():
+            self._write_or_log(rows, trim_every=trim_every)
+        if final and self._since_trimmed:
+            self._write_or_log([], trim_every=1)
+
+    def _write_or_log(self, rows: list[dict[str, Any]], *, trim_every: int) -> None:
+        try:
+            self._write(rows, trim_every=trim_every)
+        except Exception:
+            # A batch the database refused is lost; the next one may fare better.
+            logger.exception("could not write %d requests to the request log", len(rows))
+
     async def run(self, *, in_thread: bool) -> None:
         """Write what is queued every FLUSH_INTERVAL_SECONDS until `stop()`, then once more.
         Rows are prepared (redacted) on the event loop; with `in_thread` (a network database)
@@ -183,24 +217,14 @@ class RequestLogWriter:
                 stopping = True
             except TimeoutError:
                 pass
-            # Trimming every batch would delete a few rows every 100 ms, and on PostgreSQL keep
-            # autovacuum busy with them: a client is trimmed once it has grown by a tenth of
-            # its retention (and at the last batch), so it may hold up to a tenth more.
-            trim_every = 1 if stopping else max(1, self._retention // 10)
+            trim_every = self.trim_every(final=stopping)
             while rows := self._next_rows():
-                try:
-                    if in_thread:
-                        await asyncio.to_thread(self._write, rows, trim_every=trim_every)
-                    else:
-                        self._write(rows, trim_every=trim_every)
-                except Exception:
-                    # A batch the database refused is lost; the next one may fare better.
-                    logger.exception("could not write %d requests to the request log", len(rows))
+                if in_thread:
+                    await asyncio.to_thread(self._write_or_log, rows, trim_every=trim_every)
+                else:
+                    self._write_or_log(rows, trim_every=trim_every)
         if self._since_trimmed:
-            try:
-                self._write([], trim_every=1)
-            except Exception:
-                logger.exception("could not trim the request log")
+            self._write_or_log([], trim_every=1)
 
     def stop(self) -> None:
         if self._stopping is not None:

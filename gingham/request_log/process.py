@@ -1,0 +1,192 @@
+"""The request log written by a process of its own beside the API process.
+
+Redacting a request's bodies and inserting its row cost some 60 µs of CPU, a fixed cost that was
+a quarter of `/accounts/get`'s on SQLite (docs/PERFORMANCE.md, "Request log"). In the API
+process a thread would not help: it shares the GIL, and on SQLite the write lock too. So the API
+process only gathers each answered request's raw fields in a list, and every
+FLUSH_INTERVAL_SECONDS hands the list, pickled, down a pipe to a writer process, which redacts
+and writes it with the same RequestLogWriter tests use in-process. Pickling costs about 2 µs a
+request and happens in a thread, so the event loop never waits on the pipe.
+
+The writer process starts with the first batch (not at start-up, so that it never competes with
+the server becoming ready), ignores SIGINT (a terminal's Ctrl-C reaches the whole process group:
+the server stops it by closing the pipe, after handing it what is left), and ends on its own,
+after writing what it holds, when the pipe closes because the server process died. If it dies
+the batch that found it gone is counted as dropped and the next batch starts a new one. When it
+cannot keep up its queue fills, the pipe fills behind it, and the API process drops requests
+beyond QUEUE_CAPACITY and counts them, as the in-process writer does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import pickle
+import signal
+import threading
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from gingham.db import make_engine, make_session_factory
+from gingham.request_log.writer import (
+    FLUSH_INTERVAL_SECONDS,
+    MAX_STORED_BODY_BYTES,
+    QUEUE_CAPACITY,
+    RequestLogWriter,
+    is_logged,
+)
+from gingham.wire.recording import RecordedRequest
+
+logger = logging.getLogger("gingham.request_log")
+# How long a stopping server waits for its writer process to write what it was handed.
+STOP_TIMEOUT_SECONDS = 30.0
+# A spawned process imports only what writing needs; a forked one would inherit the server's
+# event loop and threads.
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+def _fields(request: RecordedRequest) -> tuple[Any, ...]:
+    # A tuple pickles four times faster than the dataclass.
+    return (
+        request.client_id,
+        request.environment,
+        request.endpoint,
+        request.status,
+        request.latency_ms,
+        request.request_id,
+        request.request_body,
+        request.response_body,
+        request.response_media_type,
+        request.at,
+        request.request_size,
+        request.response_size,
+    )
+
+
+class RequestLogProcess:
+    """Implements gingham.wire.recording.RequestRecorder for a server that owns its database:
+    `run()` is the background task that hands batches to the writer process."""
+
+    def __init__(
+        self, database_url: str, *, retention: int, capacity: int = QUEUE_CAPACITY
+    ) -> None:
+        self._database_url = database_url
+        self._retention = retention
+        self._capacity = capacity
+        self._pending: list[tuple[Any, ...]] = []
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._stopping: asyncio.Event | None = None
+        self.dropped = 0
+        self.max_body_bytes = MAX_STORED_BODY_BYTES
+
+    def records(self, endpoint: str) -> bool:
+        return is_logged(endpoint)
+
+    def record(self, request: RecordedRequest) -> None:
+        if len(self._pending) >= self._capacity:
+            self.dropped += 1
+        else:
+            self._pending.append(_fields(request))
+
+    @property
+    def pid(self) -> int | None:
+        """The writer process's, once started."""
+        return self._process.pid if self._process is not None else None
+
+    async def run(self) -> None:
+        """Hand what was recorded to the writer process every FLUSH_INTERVAL_SECONDS until
+        `stop()`; then hand it the rest and wait for it to write it all."""
+        self._stopping = asyncio.Event()
+        stopping = False
+        while not stopping:
+            try:
+                await asyncio.wait_for(self._stopping.wait(), FLUSH_INTERVAL_SECONDS)
+                stopping = True
+            except TimeoutError:
+                pass
+            if self._pending:
+                if self._connection is None:
+                    self._start()
+                batch, self._pending = self._pending, []
+                await asyncio.to_thread(self._send, batch)
+        await asyncio.to_thread(self._close)
+
+    def stop(self) -> None:
+        if self._stopping is not None:
+            self._stopping.set()
+
+    def _send(self, batch: list[tuple[Any, ...]]) -> None:
+        assert self._connection is not None
+        try:
+            self._connection.send_bytes(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            logger.warning(
+                "the request log's writer process has gone; %d requests were not logged",
+                len(batch),
+            )
+            self.dropped += len(batch)
+            self._connection.close()
+            self._connection = None
+
+    def _start(self) -> None:
+        receiving, self._connection = _CONTEXT.Pipe(duplex=False)
+        self._process = _CONTEXT.Process(
+            target=write_requests,
+            args=(self._database_url, self._retention, receiving),
+            name="gingham-request-log",
+            daemon=True,
+        )
+        with _sigint_ignored_by_children():
+            self._process.start()
+        receiving.close()
+
+    def _close(self) -> None:
+        if self._connection is None or self._process is None:
+            return
+        self._connection.close()
+        self._process.join(STOP_TIMEOUT_SECONDS)
+        if self._process.is_alive():
+            logger.warning("the request log's writer process did not finish in time")
+            self._process.terminate()
+
+
+@contextlib.contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """A process started in this block ignores SIGINT from birth (an ignored signal stays
+    ignored across exec), not only once it has imported enough to say so. Only the main thread
+    may change a handler; elsewhere the process says so itself once started."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
+def write_requests(database_url: str, retention: int, connection: Connection) -> None:
+    """The writer process: write what arrives on `connection` until it closes, then the rest."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    writer = RequestLogWriter(make_session_factory(make_engine(database_url)), retention=retention)
+    closed = threading.Event()
+
+    def receive() -> None:
+        try:
+            while True:
+                for fields in pickle.loads(connection.recv_bytes()):
+                    writer.record_waiting(RecordedRequest(*fields))
+        except (EOFError, OSError):
+            pass
+        finally:
+            closed.set()
+
+    threading.Thread(target=receive, name="receive", daemon=True).start()
+    while not closed.wait(FLUSH_INTERVAL_SECONDS):
+        writer.write_queued()
+    writer.write_queued(final=True)
