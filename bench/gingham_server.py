@@ -196,7 +196,12 @@ def server_log_problems(log_path: Path) -> list[str]:
     """Lines of the server log that report errors."""
     markers = ("Traceback", "ERROR", "unhandled error", "Exception")
     lines = log_path.read_text(errors="replace").splitlines()
-    return [line for line in lines if any(marker in line for marker in markers)]
+    problems = [number for number, line in enumerate(lines) if any(m in line for m in markers)]
+    if not problems:
+        return []
+    # The first report whole (a traceback's lines carry no marker), then the other lines.
+    first = problems[0]
+    return lines[first : first + 30] + [lines[number] for number in problems if number > first + 30]
 
 
 # --- data prepared over plain HTTP ----------------------------------------------------------

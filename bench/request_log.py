@@ -91,7 +91,7 @@ def started(
     with running_server(env, log_path) as server:
         yield server
     if problems := server_log_problems(log_path):
-        raise BenchError(f"the server ({name}) logged errors:\n" + "\n".join(problems[:20]))
+        raise BenchError(f"the server ({name}) logged errors:\n" + "\n".join(problems[:60]))
 
 
 def _prepare(server: Server, database: Database, credentials: Credentials, work: Path) -> Target:

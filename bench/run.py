@@ -220,7 +220,7 @@ def run_benchmark(wrk: str, database_name: str, settings: Settings) -> Run:
             print(log_path.read_text(errors="replace")[-5000:], file=sys.stderr)
             raise
         if problems := server_log_problems(log_path):
-            raise BenchError("the server logged errors:\n" + "\n".join(problems[:20]))
+            raise BenchError("the server logged errors:\n" + "\n".join(problems[:60]))
     return Run(database_name, database.version, rows)
 
 

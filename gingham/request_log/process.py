@@ -31,8 +31,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from sqlalchemy import event
+
 from gingham.db import make_engine, make_session_factory
 from gingham.request_log.writer import (
+    BATCH_SIZE,
     FLUSH_INTERVAL_SECONDS,
     MAX_STORED_BODY_BYTES,
     QUEUE_CAPACITY,
@@ -42,6 +45,8 @@ from gingham.request_log.writer import (
 from gingham.wire.recording import RecordedRequest
 
 logger = logging.getLogger("gingham.request_log")
+# Rows per transaction on SQLite: some 1.5 ms of holding its write lock.
+SQLITE_BATCH_SIZE = 100
 # How long a stopping server waits for its writer process to write what it was handed.
 STOP_TIMEOUT_SECONDS = 30.0
 # A spawned process imports only what writing needs; a forked one would inherit the server's
@@ -173,7 +178,21 @@ def _sigint_ignored_by_children() -> Iterator[None]:
 def write_requests(database_url: str, retention: int, connection: Connection) -> None:
     """The writer process: write what arrives on `connection` until it closes, then the rest."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    writer = RequestLogWriter(make_session_factory(make_engine(database_url)), retention=retention)
+    engine = make_engine(database_url)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite's busy handler polls the lock at growing intervals, up to 100 ms, and the API
+        # process, taking it request after request, can keep it for longer than its 10 s
+        # timeout. Here the lock is tried every millisecond instead (a refused BEGIN costs a few
+        # µs), for a minute, and held for a short batch at a time, so that requests in turn
+        # wait little for it.
+        event.listen(engine, "connect", _no_busy_handler)
+    writer = RequestLogWriter(
+        make_session_factory(engine),
+        retention=retention,
+        batch_size=SQLITE_BATCH_SIZE if sqlite else BATCH_SIZE,
+        wait_for_lock_seconds=60.0 if sqlite else 0.0,
+    )
     closed = threading.Event()
 
     def receive() -> None:
@@ -190,3 +209,8 @@ def write_requests(database_url: str, retention: int, connection: Connection) ->
     while not closed.wait(FLUSH_INTERVAL_SECONDS):
         writer.write_queued()
     writer.write_queued(final=True)
+
+
+def _no_busy_handler(dbapi_connection: Any, _record: Any) -> None:
+    # Runs after gingham.db's own connect listener, which sets the server's timeout.
+    dbapi_connection.execute("PRAGMA busy_timeout=0")

@@ -19,10 +19,13 @@ import asyncio
 import logging
 import queue
 import re
+import sqlite3
+import time
 from typing import Any
 
 import orjson
 from sqlalchemy import Table, delete, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham.request_log.models import LoggedRequest
@@ -38,6 +41,8 @@ BATCH_SIZE = 500
 # How long a request may wait in the queue before it is written: the delay `gingham logs tail`
 # shows it with.
 FLUSH_INTERVAL_SECONDS = 0.1
+# Between two attempts at a batch while SQLite reports the database locked.
+LOCKED_RETRY_PAUSE_SECONDS = 0.001
 # A larger body is stored as a note of its size. Redacting and writing a body costs in proportion
 # to its size, and a page of 100 transactions (about 60 KB) cost its endpoint some 15% of its
 # latency when kept (docs/PERFORMANCE.md, "Request log"); smaller answers, the accounts of an
@@ -95,6 +100,14 @@ def _row(request: RecordedRequest) -> dict[str, Any]:
     }
 
 
+def _is_locked(error: Exception) -> bool:
+    """Whether `error` is SQLite's SQLITE_BUSY, as its driver words it: wrapped by SQLAlchemy,
+    or raw from the BEGIN IMMEDIATE that gingham.db runs on the driver."""
+    if isinstance(error, OperationalError):
+        error = error.orig  # type: ignore[assignment]
+    return isinstance(error, sqlite3.OperationalError) and "database is locked" in str(error)
+
+
 def prune(session: Session, client_id: str, keep: int) -> None:
     """Delete all but the client's newest `keep` requests."""
     oldest_kept = session.scalar(
@@ -122,9 +135,15 @@ class RequestLogWriter:
         *,
         retention: int,
         capacity: int = QUEUE_CAPACITY,
+        batch_size: int = BATCH_SIZE,
+        wait_for_lock_seconds: float = 0.0,
     ) -> None:
+        """`wait_for_lock_seconds`: how long a batch keeps retrying while SQLite reports the
+        database locked (see gingham.request_log.process) before it is given up."""
         self._session_factory = session_factory
         self._retention = retention
+        self._batch_size = batch_size
+        self._wait_for_lock_seconds = wait_for_lock_seconds
         self._queue: queue.Queue[RecordedRequest] = queue.Queue(maxsize=capacity)
         self._stopping: asyncio.Event | None = None
         # Rows written per client since it was last trimmed to its retention.
@@ -159,7 +178,7 @@ class RequestLogWriter:
     def _next_rows(self) -> list[dict[str, Any]]:
         """The next batch taken from the queue, redacted and ready to insert."""
         rows: list[dict[str, Any]] = []
-        while len(rows) < BATCH_SIZE:
+        while len(rows) < self._batch_size:
             try:
                 rows.append(_row(self._queue.get_nowait()))
             except queue.Empty:
@@ -198,11 +217,18 @@ class RequestLogWriter:
             self._write_or_log([], trim_every=1)
 
     def _write_or_log(self, rows: list[dict[str, Any]], *, trim_every: int) -> None:
-        try:
-            self._write(rows, trim_every=trim_every)
-        except Exception:
-            # A batch the database refused is lost; the next one may fare better.
-            logger.exception("could not write %d requests to the request log", len(rows))
+        deadline = time.monotonic() + self._wait_for_lock_seconds
+        while True:
+            try:
+                self._write(rows, trim_every=trim_every)
+                return
+            except Exception as error:
+                if _is_locked(error) and time.monotonic() < deadline:
+                    time.sleep(LOCKED_RETRY_PAUSE_SECONDS)
+                    continue
+                # A batch the database refused is lost; the next one may fare better.
+                logger.exception("could not write %d requests to the request log", len(rows))
+                return
 
     async def run(self, *, in_thread: bool) -> None:
         """Write what is queued every FLUSH_INTERVAL_SECONDS until `stop()`, then once more.

@@ -7,19 +7,22 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from gingham.config import Settings
 from gingham.db import make_engine, make_session_factory
 from gingham.request_log.models import LoggedRequest
-from gingham.request_log.process import RequestLogProcess
+from gingham.request_log.process import RequestLogProcess, _no_busy_handler
+from gingham.request_log.writer import RequestLogWriter
 from gingham.wire.recording import RecordedRequest
 from tests.live_server import BACKENDS, create_api_client, empty_database, server_environment
 
@@ -130,7 +133,8 @@ def test_it_writes_what_it_holds_and_ends_when_the_server_dies(database_url: str
 import asyncio, os, sys
 sys.path.insert(0, {os.getcwd()!r})
 from tests.request_log.test_writer_process import handed_over, recorded
-from gingham.request_log.process import RequestLogProcess
+from gingham.request_log.process import RequestLogProcess, _no_busy_handler
+from gingham.request_log.writer import RequestLogWriter
 
 async def main():
     recorder = RequestLogProcess({database_url!r}, retention=100)
@@ -184,3 +188,40 @@ def test_a_writer_that_died_is_replaced_and_its_loss_counted(database_url: str) 
     asyncio.run(serve())
     assert recorder.dropped == 1
     assert set(logged(database_url)) == {"first", "later"}
+
+
+@pytest.fixture
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
+    with empty_database("sqlite", tmp_path_factory) as database:
+        environment = server_environment(database)
+        client_id, _secret = create_api_client(environment)
+        monkeypatch.setenv("GINGHAM_TEST_CLIENT_ID", client_id)
+        return Settings.from_env(environment).database_url
+
+
+@pytest.mark.parametrize("waits", [True, False])
+def test_on_sqlite_a_batch_waits_for_the_write_lock_it_finds_taken(
+    sqlite_url: str, waits: bool
+) -> None:
+    engine = make_engine(sqlite_url)
+    event.listen(engine, "connect", _no_busy_handler)
+    writer = RequestLogWriter(
+        make_session_factory(engine), retention=100, wait_for_lock_seconds=30.0 if waits else 0.0
+    )
+    writer.record(recorded("waited"))
+    holder = sqlite3.connect(
+        sqlite_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+    )
+    holder.execute("BEGIN IMMEDIATE")
+    releasing = threading.Timer(0.3, holder.rollback)
+    releasing.start()
+    started = time.monotonic()
+    writer.write_queued()
+    releasing.join()
+    holder.close()
+    engine.dispose()
+    if waits:
+        assert time.monotonic() - started >= 0.3
+        assert set(logged(sqlite_url)) == {"waited"}
+    else:  # given up at once, and said so in the log
+        assert logged(sqlite_url) == {}
