@@ -180,7 +180,8 @@ def running_server(env: Mapping[str, str], log_path: Path, workers: int = 1) -> 
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(GINGHAM), "serve", "--port", str(port), "--workers", str(workers)],
-            env=dict(env),
+            # The bank's port of its own too: beside it (the default) may be taken.
+            env={**env, "GINGHAM_BANK_PORT": str(free_port())},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

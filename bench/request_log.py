@@ -7,7 +7,7 @@ them with wrk in turn, off-on then on-off, so that drift in the machine's load a
 of going first or second fall on both alike, and reports each side's mean requests/s and latency
 and the difference.
 
-    .venv/bin/python bench/request_log.py [--duration 5] [--connections 16]
+    .venv/bin/python bench/request_log.py [--duration 5] [--connections 1 --connections 16]
         [--database sqlite|postgresql ...] [--write-section docs/PERFORMANCE.md]
 """
 
@@ -153,24 +153,37 @@ def _targets(database_name: str, work: Path) -> Iterator[dict[bool, Target]]:
         yield targets
 
 
-def compare(wrk: str, database_name: str, settings: RunSettings) -> list[Comparison]:
+def compare(
+    wrk: str, database_name: str, settings: RunSettings, connection_counts: list[int]
+) -> list[tuple[int, list[Comparison]]]:
+    """Per number of wrk connections, each endpoint off and on."""
+    results = []
     with (
         tempfile.TemporaryDirectory(prefix="gingham-bench-log-") as work,
         _targets(database_name, Path(work)) as targets,
     ):
-        comparisons = []
-        for scenario in MEASURED:
-            measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
-            for round_number in range(ROUNDS):
-                # Off then on, then on then off: whatever the order favours falls on both.
-                order = (False, True) if round_number % 2 == 0 else (True, False)
-                for logging in order:
-                    row = measure_once(wrk, scenario, targets[logging], settings)
-                    measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
-            comparisons.append(
-                Comparison(scenario.label, _side(measured[False]), _side(measured[True]))
-            )
-        return comparisons
+        for connections in connection_counts:
+            run_settings = replace(settings, wrk=replace(settings.wrk, connections=connections))
+            comparisons = []
+            for scenario in MEASURED:
+                measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
+                for round_number in range(ROUNDS):
+                    # Off then on, then on then off: whatever the order favours falls on both.
+                    order = (False, True) if round_number % 2 == 0 else (True, False)
+                    for logging in order:
+                        row = measure_once(wrk, scenario, targets[logging], run_settings)
+                        measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
+                comparisons.append(
+                    Comparison(scenario.label, _side(measured[False]), _side(measured[True]))
+                )
+            results.append((connections, comparisons))
+    return results
+
+
+def _heading(database_name: str, connections: int) -> str:
+    if connections == 1:
+        return f"{database_name}, 1 connection: one request at a time, the request's own path"
+    return f"{database_name}, {connections} connections: the server saturated"
 
 
 def _change(off: float, on: float) -> str:
@@ -196,7 +209,7 @@ def format_table(comparisons: list[Comparison]) -> str:
     return "\n".join(lines)
 
 
-def section(results: list[tuple[str, list[Comparison]]], argv: list[str]) -> str:
+def section(results: list[tuple[str, int, list[Comparison]]], argv: list[str]) -> str:
     command = " ".join([".venv/bin/python bench/request_log.py", *argv])
     lines = [
         SECTION_TITLE,
@@ -209,21 +222,24 @@ def section(results: list[tuple[str, list[Comparison]]], argv: list[str]) -> str
         f"    {command}",
         "",
     ]
-    for database, comparisons in results:
-        lines += [f"### {database}", "", format_table(comparisons), ""]
+    for database, connections, comparisons in results:
+        lines += [f"### {_heading(database, connections)}", "", format_table(comparisons), ""]
     return "\n".join(lines)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run (5)")
-    parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
+    parser.add_argument(
+        "--connections", type=int, action="append", help="wrk connections, repeatable (1 and 16)"
+    )
     parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--quiet-wait", type=int, default=20, help="see bench/run.py (20)")
     parser.add_argument("--write-section", type=Path, help="replace this section of a file")
     args = parser.parse_args(argv)
+    connection_counts = args.connections or [1, 16]
     settings = RunSettings(
-        WrkSettings(args.duration, args.connections),
+        WrkSettings(args.duration, connection_counts[0]),
         args.database or ["sqlite"],
         None,
         args.quiet_wait,
@@ -233,9 +249,12 @@ def main(argv: list[str]) -> int:
     results = []
     try:
         for database_name in settings.databases:
-            comparisons = compare(wrk, database_name, settings)
-            print(f"\n{database_name}\n\n{format_table(comparisons)}\n", flush=True)
-            results.append((database_name, comparisons))
+            for connections, comparisons in compare(
+                wrk, database_name, settings, connection_counts
+            ):
+                heading = _heading(database_name, connections)
+                print(f"\n{heading}\n\n{format_table(comparisons)}\n", flush=True)
+                results.append((database_name, connections, comparisons))
     except BenchError as error:
         print(f"\nBENCHMARK FAILED: {error}", file=sys.stderr)
         return 1
