@@ -77,15 +77,10 @@ from gingham.webhooks.outbox import call_after_enqueueing_commits
 from gingham.webhooks.worker import delivery_worker
 from gingham.wire.access_log import AccessLog
 from gingham.wire.body import BoundedBodies
-from gingham.wire.endpoint import (
-    AnyHandler,
-    Endpoint,
-    Runtime,
-    endpoint_routes,
-    error_response,
-    json_response,
-)
+from gingham.wire.context import AnyHandler, Runtime
+from gingham.wire.endpoint import Endpoint, endpoint_routes
 from gingham.wire.ids import new_request_id
+from gingham.wire.json_route import error_response, json_response
 
 # The JSON endpoints that take API credentials, Plaid's and Gingham's own (under /_gingham/),
 # each package's listed in its api.py. The sandbox clock's are added in create_app: they share

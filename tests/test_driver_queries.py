@@ -24,7 +24,8 @@ from gingham.db import WriteInReadOnlyUnit, read_only_session
 from gingham.items.models import AccessToken, Item, ItemRecord
 from gingham.sandbox_clock.models import SandboxClock
 from gingham.sandbox_clock.service import ClientClocks
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.context import JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import plaid_route
 from gingham.wire.ids import token_hash
 
 # Not UTC, with microseconds: both must come back as the same instant, in UTC.

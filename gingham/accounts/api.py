@@ -10,7 +10,8 @@ from gingham.institutions.catalogue import Behaviour
 from gingham.institutions.catalogue import find as find_institution
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import parse_datetime
 
 

@@ -18,7 +18,7 @@ from starlette.requests import Request
 
 from gingham import errors
 from gingham.clients.attempts import FailedCredentials
-from gingham.wire.endpoint import BeforeBody
+from gingham.wire.json_route import BeforeBody
 
 
 def is_loopback(address: str | None) -> bool:

@@ -23,7 +23,8 @@ from gingham.clients.attempts import FailedCredentials
 from gingham.clients.models import ENVIRONMENTS, ApiClient, ClientSecret
 from gingham.institutions import catalogue
 from gingham.items.models import Item
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext, Runtime, internal_route
+from gingham.wire.context import JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import Endpoint, internal_route
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import Schema
 

@@ -12,7 +12,8 @@ from gingham.assets.schemas import report_view
 from gingham.assets.service import AssetReportError
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.wire.endpoint import Endpoint, FileBody, JSONObject, RequestContext
+from gingham.wire.context import FileBody, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 # The create options a report keeps (and a refresh may override).
 _KEPT_OPTIONS = (

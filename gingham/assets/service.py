@@ -20,7 +20,7 @@ from gingham.assets.models import AssetReport, AssetReportAuditCopy
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
 from gingham.sandbox_clock.service import schedule_timer
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import new_token, token_environment, token_hash
 
 REPORT_TOKEN_KIND: Final = "assets"

@@ -13,7 +13,8 @@ from gingham.link.models import LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.users import service as users_service
 from gingham.users.models import User
-from gingham.wire.endpoint import Endpoint, FileBody, JSONObject, RequestContext
+from gingham.wire.context import FileBody, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_datetime
 
 # How many reports one /credit/bank_income/get may ask for.

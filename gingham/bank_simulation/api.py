@@ -14,7 +14,8 @@ from gingham.bank_simulation import institutions, logins
 from gingham.bank_simulation.logins import Affected
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import Schema
 

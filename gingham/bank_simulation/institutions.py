@@ -35,7 +35,8 @@ from gingham.sandbox_clock.service import (
     client_now,
     schedule_timer,
 )
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_datetime, format_timestamp_ms
 from gingham.wire.validation import Schema
 

@@ -17,7 +17,8 @@ from gingham.clients.allow_lists import AllowList
 from gingham.clients.android_packages import ANDROID_PACKAGES
 from gingham.clients.models import ENVIRONMENTS
 from gingham.clients.redirect_uris import REDIRECT_URIS
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.validation import Schema
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from gingham import errors
 from gingham.clients import profile
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.validation import Schema
 
 

@@ -27,7 +27,7 @@ from starlette.responses import Response
 
 from gingham.clients.models import ClientSecret
 from gingham.crypto import SecretBox, same_secret
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import token_hash
 
 COOKIE = "gingham_dashboard"

@@ -27,7 +27,7 @@ from gingham.link_customizations.api import SAVE_SCHEMA, customization_from_requ
 from gingham.link_customizations.appearance import TEXT_STRINGS, InstitutionSelect
 from gingham.link_customizations.models import LinkCustomization
 from gingham.link_customizations.service import BUILT_IN, AccountSelect
-from gingham.wire.endpoint import Caller, JSONObject, RequestContext
+from gingham.wire.context import Caller, JSONObject, RequestContext
 from gingham.wire.json import dumps
 from gingham.wire.page_headers import page_headers
 from gingham.wire.validation import validate

@@ -17,7 +17,7 @@ from gingham.dashboard.items import item_of, live_items
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
 from gingham.dashboard.webhooks import when
 from gingham.items.api import change_webhook
-from gingham.wire.endpoint import Caller, JSONObject, RequestContext
+from gingham.wire.context import Caller, JSONObject, RequestContext
 
 PAGE_PATH = "/dashboard/inbox"
 # The page shows the newest messages whole; the inbox keeps more (its list endpoint reads them).

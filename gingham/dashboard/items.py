@@ -25,7 +25,7 @@ from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
 from gingham.sandbox import api as sandbox_api
 from gingham.webhooks.log import last_sent_webhook
-from gingham.wire.endpoint import Caller, JSONObject, RequestContext
+from gingham.wire.context import Caller, JSONObject, RequestContext
 
 # Every code /sandbox/item/fire_webhook fires, with the webhook types each can go as.
 WEBHOOK_CHOICES = [

@@ -22,7 +22,7 @@ from gingham.clients.redirect_uris import REDIRECT_URIS
 from gingham.dashboard import auth
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
-from gingham.wire.endpoint import Caller, JSONObject, RequestContext
+from gingham.wire.context import Caller, JSONObject, RequestContext
 
 ALLOW_LISTS = {allow_list.listed_as: allow_list for allow_list in (REDIRECT_URIS, ANDROID_PACKAGES)}
 # What the page calls each list, as Plaid's dashboard does.

@@ -27,7 +27,7 @@ from gingham.link import legacy
 from gingham.link.expiry import deadline
 from gingham.link.models import LinkEvent, LinkSession
 from gingham.link_tokens.models import LinkToken
-from gingham.wire.endpoint import Caller, JSONObject, RequestContext
+from gingham.wire.context import Caller, JSONObject, RequestContext
 from gingham.wire.ids import token_hash
 
 PATH = "/dashboard/link-logs"

@@ -25,7 +25,7 @@ from gingham.link.steps.institution import default_results
 from gingham.link_customizations.appearance import frame_json
 from gingham.link_customizations.service import Customization
 from gingham.link_tokens.models import LinkToken
-from gingham.wire.endpoint import Caller, Runtime
+from gingham.wire.context import Caller, Runtime
 from gingham.wire.ids import new_request_id
 
 # The bank the preview signs in at, and the products it asks for: those of the demo.

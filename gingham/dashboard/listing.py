@@ -12,7 +12,7 @@ from starlette.responses import Response
 from gingham import errors
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import Dashboard, PageHandler, plaid_notice
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 
 # The page's context for the caller and the filters, from the API (which may refuse a filter).
 ListContext = Callable[[Caller, dict[str, str]], Awaitable[dict[str, Any]]]

@@ -30,7 +30,8 @@ from gingham.dashboard.web import (
     read_form,
 )
 from gingham.sandbox_clock.service import clock_state
-from gingham.wire.endpoint import Caller, Endpoint, Runtime
+from gingham.wire.context import Caller, Runtime
+from gingham.wire.endpoint import Endpoint
 
 STATIC_PATH = "/dashboard/static"
 

@@ -15,7 +15,7 @@ from gingham.clients import profile
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
 from gingham.institutions.catalogue import CATALOGUE, Behaviour
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 
 PATH = "/dashboard/profile"
 # The institutions that refuse an app without a completed profile, named on the page.

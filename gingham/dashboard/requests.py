@@ -20,7 +20,7 @@ from gingham.dashboard.web import Dashboard, Notice
 from gingham.dashboard.webhooks import when
 from gingham.request_log.models import LoggedRequest
 from gingham.request_log.service import request_json
-from gingham.wire.endpoint import Caller, JSONObject
+from gingham.wire.context import Caller, JSONObject
 
 LIST_PATH = "/dashboard/requests"
 # The list answers the newest of these; older ones are a search away.

@@ -16,7 +16,7 @@ from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
 from gingham.institutions import catalogue
 from gingham.institutions.catalogue import Health
 from gingham.institutions.state import effective_institutions, states
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 
 # Durations a developer reaches for most, offered as one-click advances.
 QUICK_ADVANCES = [("PT1H", "1 hour"), ("P1D", "1 day"), ("P7D", "7 days"), ("P30D", "30 days")]

@@ -24,16 +24,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from gingham import __version__, errors
 from gingham.dashboard import auth
 from gingham.dashboard.auth import DashboardSession
-from gingham.wire.endpoint import (
-    AfterCommit,
-    Caller,
-    Endpoint,
-    Handler,
-    JSONObject,
-    RequestContext,
-    Runtime,
-    run_handler,
-)
+from gingham.wire.context import AfterCommit, Caller, Handler, JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import Endpoint, run_handler
 from gingham.wire.ids import new_request_id
 from gingham.wire.page_headers import page_headers
 from gingham.wire.validation import request_schema, validate

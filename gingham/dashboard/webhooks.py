@@ -20,7 +20,7 @@ from gingham.dashboard.listing import filtered_list
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
 from gingham.webhooks.worker import delivery_headers
 from gingham.wire import json
-from gingham.wire.endpoint import Caller, JSONObject
+from gingham.wire.context import Caller, JSONObject
 
 LIST_PATH = "/dashboard/webhooks"
 # The list shows the newest of these that match; older ones are a filter away.

@@ -32,7 +32,7 @@ from gingham.demo.guard import from_the_demo_page
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
 from gingham.link_tokens import service as link_tokens_service
-from gingham.wire.endpoint import (
+from gingham.wire.context import (
     AfterCommit,
     AnyHandler,
     Caller,
@@ -40,11 +40,10 @@ from gingham.wire.endpoint import (
     JSONObject,
     RequestContext,
     Runtime,
-    internal_route,
-    json_route,
-    run_handler,
 )
+from gingham.wire.endpoint import internal_route, run_handler
 from gingham.wire.json import format_datetime
+from gingham.wire.json_route import json_route
 from gingham.wire.validation import Schema, request_schema, validate
 
 DEMO_PRODUCTS = (

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from gingham.wire.endpoint import JSONObject
+from gingham.wire.context import JSONObject
 from gingham.wire.validation import Schema
 
 # How much of the Item a dashboard shows: the latest rows, newest first.

@@ -18,7 +18,8 @@ from gingham import errors
 from gingham.crypto import same_secret
 from gingham.demo.item_cookie import COOKIE_PATH
 from gingham.link.pages import gingham_origin
-from gingham.wire.endpoint import BeforeBody, Runtime
+from gingham.wire.context import Runtime
+from gingham.wire.json_route import BeforeBody
 
 CSRF_COOKIE = "gingham_demo_csrf"
 CSRF_HEADER = "X-Gingham-Demo-CSRF"

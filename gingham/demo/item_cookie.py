@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from gingham import errors
 from gingham.crypto import SecretBox
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 
 COOKIE_PATH = "/_gingham/demo"
 

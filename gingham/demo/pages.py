@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from gingham import __version__
 from gingham.demo.guard import keep_csrf_token, new_csrf_token
 from gingham.link.pages import gingham_origin
-from gingham.wire.endpoint import Runtime
+from gingham.wire.context import Runtime
 from gingham.wire.page_headers import page_headers
 
 _PACKAGE = resources.files("gingham.demo")

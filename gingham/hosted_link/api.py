@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from gingham.hosted_link import service
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.validation import Schema
 
 LIST_LIMIT_DEFAULT = 50

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from gingham.hosted_link import service
 from gingham.link.oauth import HOSTED_LINK_RETURN_PATH
 from gingham.link.pages import gingham_origin
-from gingham.wire.endpoint import Runtime
+from gingham.wire.context import Runtime
 from gingham.wire.page_headers import page_headers
 
 _LINK_PAGE = resources.files("gingham.link").joinpath("templates/link.html")

@@ -27,7 +27,7 @@ from gingham.link.models import LinkOAuthState, LinkSession
 from gingham.link.service import events_of_session
 from gingham.link_tokens.models import LinkToken
 from gingham.webhooks.outbox import enqueue_event
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import token_hash
 from gingham.wire.json import format_datetime
 

@@ -9,7 +9,8 @@ from gingham.identity.service import match_scores, owners_by_account
 from gingham.items import service as items_service
 from gingham.items.schemas import item_json
 from gingham.products.access import open_product
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 # Identity's data at an OAuth bank: the user's consent to share account holder details.
 IDENTITY_SCOPE = "identity"

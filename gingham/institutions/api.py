@@ -5,7 +5,8 @@ from __future__ import annotations
 from gingham import errors
 from gingham.institutions import catalogue, state
 from gingham.institutions.schemas import InstitutionOptions, institution_json
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 
 def _listing(ctx: RequestContext) -> state.Listing:

@@ -11,7 +11,8 @@ from gingham.items.schemas import item_json
 from gingham.products.access import open_product
 from gingham.sandbox_data.securities import Security
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 PRODUCT = "investments"
 DEFAULT_COUNT = 100

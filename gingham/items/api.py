@@ -8,7 +8,8 @@ from gingham.items.service import ItemRecord
 from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.log import last_sent_webhook
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import check_url
 

@@ -21,7 +21,7 @@ from gingham.items import account_selection, lifecycle, service
 from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
 from gingham.products import products_at_link
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.json import parse_datetime
 
 

@@ -15,7 +15,7 @@ from gingham.bank.accounts import AccountTemplate, ach_numbers, home_currency
 from gingham.institutions.catalogue import SandboxInstitution
 from gingham.items.models import AccessToken, Item, PublicToken
 from gingham.items.models import ItemRecord as ItemRecord
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import new_object_id, new_token, token_environment, token_hash
 
 PUBLIC_TOKEN_LIFETIME = timedelta(minutes=30)

@@ -6,7 +6,8 @@ from gingham.accounts.schemas import account_json
 from gingham.items.schemas import item_json
 from gingham.liabilities import service
 from gingham.products.access import open_product
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 PRODUCT = "liabilities"
 

@@ -19,7 +19,8 @@ from gingham import errors
 from gingham.link import legacy, oauth, service
 from gingham.link.flow import FlowContext, SessionEnded
 from gingham.link_tokens.models import LinkToken
-from gingham.wire.endpoint import JSONObject, Runtime, internal_route
+from gingham.wire.context import JSONObject, Runtime
+from gingham.wire.endpoint import internal_route
 from gingham.wire.ids import token_hash
 from gingham.wire.validation import Schema
 

@@ -33,7 +33,7 @@ from gingham.link.models import LinkEvent, LinkSession
 from gingham.link.state import SessionState, View
 from gingham.link_customizations.service import DEFAULT, Customization, customization_named
 from gingham.link_tokens.models import LinkToken
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.json import format_timestamp_ms
 
 # Run in the transaction that ended a Link session (onSuccess or onExit: a frame call, or the

@@ -27,7 +27,8 @@ from gingham.link_tokens.models import LinkToken
 from gingham.link_tokens.service import invalid_link_token
 from gingham.oauth_bank.connector import BankError
 from gingham.oauth_bank.headless import HeadlessConsentFailed
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.validation import Schema
 
 COMPLETE_SCHEMA: Schema = {

@@ -24,7 +24,7 @@ from gingham.items.service import item_of_public_token
 from gingham.link.flow import FlowContext
 from gingham.link_tokens.service import create_link_token
 from gingham.products import check_requested_products
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import token_environment
 from gingham.wire.validation import request_schema, validate
 

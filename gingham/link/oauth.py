@@ -29,7 +29,7 @@ from gingham.link_tokens.models import LinkToken
 from gingham.wire.page_headers import page_headers
 
 if TYPE_CHECKING:
-    from gingham.wire.endpoint import Runtime
+    from gingham.wire.context import Runtime
 
 logger = logging.getLogger("gingham.link.oauth")
 

@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from gingham.wire.endpoint import Runtime
+from gingham.wire.context import Runtime
 from gingham.wire.page_headers import frame_ancestor, page_headers
 
 ORIGIN_PLACEHOLDER = "__GINGHAM_ORIGIN__"

@@ -13,7 +13,8 @@ from gingham.link_customizations.appearance import (
     appearance_json,
 )
 from gingham.link_customizations.service import AccountSelect, Customization
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.validation import Schema
 
 _NAME: Schema = {"type": "string", "minLength": 1, "maxLength": 100}

@@ -26,7 +26,7 @@ from gingham.link_customizations.appearance import (
     InstitutionSelect,
 )
 from gingham.link_customizations.models import LinkCustomization
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 
 
 class AccountSelect(StrEnum):

@@ -6,7 +6,8 @@ from gingham.hosted_link import service as hosted_link_service
 from gingham.hosted_link.options import is_hosted
 from gingham.link.service import sessions_of_link_token
 from gingham.link_tokens import service
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_datetime
 
 

@@ -29,7 +29,7 @@ from gingham.products import (
 from gingham.statements.windows import check_window
 from gingham.users import service as users_service
 from gingham.users.models import User
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import new_token, token_environment, token_hash, token_hint
 from gingham.wire.validation import check_url
 

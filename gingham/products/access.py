@@ -13,7 +13,7 @@ from gingham.accounts.service import AccountRecord, accounts_of_item
 from gingham.items import service as items_service
 from gingham.items.models import ItemOAuthConnection
 from gingham.items.service import ItemRecord
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from gingham.request_log import service
 from gingham.request_log.service import RequestFilter
-from gingham.wire.endpoint import Caller, Endpoint, JSONObject, RequestContext, Runtime
+from gingham.wire.context import Caller, JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.events import stream_route
 from gingham.wire.validation import Schema
 

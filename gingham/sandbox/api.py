@@ -24,7 +24,8 @@ from gingham.liabilities import service as liabilities_service
 from gingham.products import check_products
 from gingham.transactions import firings as transaction_firings
 from gingham.webhooks.outbox import enqueue_webhook
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_timestamp_ms
 from gingham.wire.validation import Schema, check_url, request_schema
 

@@ -23,7 +23,8 @@ from gingham.sandbox_clock.service import (
     TimerHandlers,
 )
 from gingham.webhooks import outbox, waiting
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext, Runtime
+from gingham.wire.context import JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_datetime, parse_datetime
 from gingham.wire.validation import Schema
 

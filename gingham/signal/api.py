@@ -10,7 +10,8 @@ from gingham.products.access import open_product
 from gingham.signal import scores as signal_scores
 from gingham.signal import service
 from gingham.signal.attributes import core_attributes
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 # The ruleset an evaluation without ruleset_key uses, as at Plaid for clients since October 2025.
 DEFAULT_RULESET = "default"

@@ -14,7 +14,7 @@ from gingham.accounts.service import AccountRecord
 from gingham.items.service import ItemRecord
 from gingham.signal.models import SignalEvaluation
 from gingham.signal.scores import Scores
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import new_object_id
 from gingham.wire.json import parse_datetime
 

@@ -11,7 +11,8 @@ from gingham.products.access import ProductAccess, open_product
 from gingham.statements import service, timers
 from gingham.statements.figures import figures_of
 from gingham.statements.windows import check_window
-from gingham.wire.endpoint import Endpoint, FileBody, JSONObject, RequestContext
+from gingham.wire.context import FileBody, JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 # Statements come from the bank's transaction history: an OAuth bank must have shared it.
 _SCOPE = "transactions"

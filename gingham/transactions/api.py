@@ -20,7 +20,8 @@ from gingham.transactions import pulls, recurring, service, timers
 from gingham.transactions.reads import Cursor, decode_cursor, sync_page, window_page
 from gingham.transactions.sandbox import create_sandbox_transactions, is_dynamic
 from gingham.transactions.service import ProductState
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext, Runtime, internal_route
+from gingham.wire.context import JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import Endpoint, internal_route
 from gingham.wire.json import format_datetime
 from gingham.wire.validation import request_schema
 

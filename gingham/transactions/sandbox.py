@@ -18,7 +18,7 @@ from gingham.sandbox_data.transactions import (
 from gingham.transactions import pulls, timers
 from gingham.transactions.schemas import transaction_id, wire_text
 from gingham.transactions.service import NewTransaction
-from gingham.wire.endpoint import JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
 
 DYNAMIC_USER = "user_transactions_dynamic"
 # Plaid's limits: up to 10 transactions a call, dated today or up to 14 days back.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from gingham import errors
 from gingham.items.schemas import item_json
 from gingham.users import service
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 
 
 def create_user(ctx: RequestContext, body: JSONObject) -> JSONObject:

@@ -22,7 +22,7 @@ from gingham.items.service import ItemRecord
 from gingham.link.models import LinkSession
 from gingham.link_tokens.models import LinkToken
 from gingham.users.models import User
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from gingham.wire.ids import new_object_id, new_token, token_environment, token_hash
 
 _ITEM_COLUMNS = [Item.__table__.c[f.name] for f in fields(ItemRecord)]

@@ -22,17 +22,11 @@ from starlette.routing import Route
 from gingham import errors
 from gingham.webhook_inbox import service
 from gingham.webhook_inbox.models import InboxMessage
-from gingham.wire.endpoint import (
-    Caller,
-    Endpoint,
-    JSONObject,
-    RequestContext,
-    Runtime,
-    error_response,
-    json_response,
-)
+from gingham.wire.context import Caller, JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.events import stream_route
 from gingham.wire.ids import new_request_id
+from gingham.wire.json_route import error_response, json_response
 from gingham.wire.validation import Schema
 
 GET_SCHEMA: Schema = {"type": "object", "properties": {}}

@@ -8,7 +8,8 @@ its secret.
 from __future__ import annotations
 
 from gingham.webhooks import log, outbox, signing
-from gingham.wire.endpoint import Endpoint, JSONObject, RequestContext
+from gingham.wire.context import JSONObject, RequestContext
+from gingham.wire.endpoint import Endpoint
 from gingham.wire.validation import Schema
 
 

@@ -1,171 +1,46 @@
 """The adapter between HTTP and a Plaid endpoint handler.
 
-Every Plaid endpoint is `POST <path>` with a JSON object body. The adapter parses the body, takes
-the credentials from the headers or the body, authenticates them, validates the body against the
-endpoint's schema, runs the handler in one database transaction, and renders the result or the
-Plaid error. It is the only place that does any of this, so every endpoint behaves alike.
+Every Plaid endpoint is `POST <path>` with a JSON object body. The adapter takes the credentials
+from the headers or the body, authenticates them, validates the body against the endpoint's
+schema and runs the handler in one database transaction, on a JSON route (gingham.wire.json_route:
+parsing, rendering the result or the Plaid error). It is the only place that does any of this,
+so every endpoint behaves alike. What handlers are given is gingham.wire.context.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-import orjson
-from sqlalchemy.exc import StatementError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 
 from gingham import errors
-from gingham.clock import Clock
-from gingham.config import Settings
-from gingham.crypto import SecretBox
 from gingham.db import read_only_session, request_session
-from gingham.wire import json
-from gingham.wire.access_log import REQUEST_ID_STATE_KEY
-from gingham.wire.ids import new_request_id
+from gingham.wire.context import (
+    AfterCommit,
+    AnyHandler,
+    Caller,
+    FileBody,
+    JSONObject,
+    RequestContext,
+    Runtime,
+)
+from gingham.wire.json_route import (
+    BeforeBody,
+    json_route,
+)
 from gingham.wire.recording import (
     CALLER_STATE_KEY,
-    RecordResponse,
-    RequestRecorder,
     recording_hook,
 )
 from gingham.wire.validation import Schema, request_schema, validate
 
-if TYPE_CHECKING:
-    from gingham.oauth_bank.connector import BankConnector
-
 logger = logging.getLogger("gingham.api")
-
-JSONObject = dict[str, Any]
-# Work a handler leaves for after its transaction has committed — waiting on what other
-# connections do, which must not hold the transaction open. Awaited on the event loop before the
-# response is rendered; it may add to the handler's result.
-AfterCommit = Callable[[JSONObject], Awaitable[None]]
-
-
-class Authenticator(Protocol):
-    """Checks API credentials (gingham.clients.authentication implements it)."""
-
-    def recently_verified(self, client_id: str, secret: str) -> bool:
-        """Whether the pair was verified lately, known without a query."""
-        ...
-
-    def forget_secrets(self, client_id: str) -> None:
-        """Stop trusting the client's recently verified secrets (they were rotated)."""
-        ...
-
-    def authenticate(
-        self, session: Session, client_id: str, secret: str, address: str | None
-    ) -> str:
-        """The environment the secret belongs to, or the Plaid error to answer: INVALID_API_KEYS,
-        or RATE_LIMIT_EXCEEDED for an address or client_id that failed too often."""
-        ...
-
-    def authenticate_public_key(
-        self, session: Session, public_key: str, path: str, address: str | None
-    ) -> tuple[str, str]:
-        """The (client_id, environment) a legacy public key stands for on the endpoint `path`,
-        or the Plaid error to answer: an unknown key, a key switched off for the API there, or
-        RATE_LIMIT_EXCEEDED for an address that failed too often."""
-        ...
-
-
-class ClientTime(Protocol):
-    """Each client's time: real time moved by its sandbox clock (gingham.sandbox_clock)."""
-
-    def now(self, session: Session, client_id: str, real_now: datetime) -> datetime: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    """What handlers need from the running server, built once by create_app."""
-
-    settings: Settings
-    session_factory: sessionmaker[Session]
-    # Real time; a client's time is this plus its sandbox clock's offset (client_clocks).
-    clock: Clock
-    secrets: SecretBox
-    authenticator: Authenticator
-    client_clocks: ClientTime
-    # Gingham's connector to the sandbox OAuth bank (None where no bank is served).
-    bank: BankConnector | None = None
-    # SQLite answers in microseconds from inside the process, so its work runs on the event loop;
-    # a network database's round trips run in worker threads so requests overlap while waiting.
-    database_in_threads: bool = False
-    # Where credentialed requests are recorded for the request log (None: not recorded).
-    request_recorder: RequestRecorder | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    client_id: str
-    environment: str
-
-
-@dataclass(frozen=True, slots=True)
-class RequestContext:
-    session: Session
-    caller: Caller
-    now: datetime
-    request_id: str
-    runtime: Runtime
-    after_commit_hooks: list[AfterCommit] = field(default_factory=list)
-
-    def after_commit(self, hook: AfterCommit) -> None:
-        """Await `hook(result)` once the transaction has committed (never if it rolls back)."""
-        self.after_commit_hooks.append(hook)
-
-
-Handler = Callable[[RequestContext, JSONObject], JSONObject]
-
-
-@dataclass(frozen=True, slots=True)
-class FileBody:
-    """What an endpoint that answers with a file (a PDF) returns instead of JSON. Plaid sends
-    such files as the whole response body, with the request id in a header."""
-
-    content: bytes
-    media_type: str
-    filename: str
-
-
-FileHandler = Callable[[RequestContext, JSONObject], FileBody]
-# Either kind: a JSON endpoint or a file endpoint.
-AnyHandler = Callable[[RequestContext, JSONObject], JSONObject | FileBody]
-
-
-def json_response(body: JSONObject, status: int = 200) -> Response:
-    return Response(json.dumps(body), status_code=status, media_type="application/json")
-
-
-def error_response(error: errors.PlaidError, request_id: str) -> Response:
-    return json_response(error.body(request_id), error.status)
-
-
-def parse_json_object(raw: bytes, content_type: str | None) -> JSONObject:
-    if content_type is not None and content_type.split(";", 1)[0].strip().lower() not in (
-        "application/json",
-        "",
-    ):
-        raise errors.invalid_body(
-            f"request body must be JSON sent with Content-Type: application/json, not {content_type}"
-        )
-    try:
-        body = json.loads(raw) if raw else None
-    except orjson.JSONDecodeError as exc:
-        raise errors.invalid_body(f"body could not be parsed as JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise errors.invalid_body("body must be a JSON object")
-    return body
 
 
 def _credentials(request: Request, body: JSONObject) -> tuple[str, str]:
@@ -200,108 +75,6 @@ def _public_key(request: Request, body: JSONObject, path: str, accepted: bool) -
     if not isinstance(public_key, str) or not public_key:
         raise errors.invalid_field("public_key must be a non-empty string")
     return public_key
-
-
-UnitOfWork = Callable[[Request, JSONObject, str, list[AfterCommit]], JSONObject | FileBody]
-# Finishes a successful response from what the unit of work left in `request.state` (a cookie).
-FinishResponse = Callable[[Request, Response], None]
-# Checks made before the body is read (credentials sent in headers); raise a Plaid error to refuse.
-BeforeBody = Callable[[Request], Awaitable[None]]
-# Notes an answered request (its response, its request_id, when it started on perf_counter).
-
-
-class JsonRoute(Route):
-    """A JSON endpoint's route, which knows the schema its body is validated against (the
-    request fuzzing in tests/fuzz reads it)."""
-
-    def __init__(
-        self,
-        path: str,
-        endpoint: Callable[..., Any],
-        schema: Schema | None,
-        *,
-        accepts_public_key: bool = False,
-    ) -> None:
-        super().__init__(path, endpoint, methods=["POST"], name=path)
-        self.schema = schema
-        self.accepts_public_key = accepts_public_key
-
-
-def json_route(
-    path: str,
-    runtime: Runtime,
-    unit_of_work: UnitOfWork,
-    *,
-    finish: FinishResponse | None = None,
-    before_body: BeforeBody | None = None,
-    schema: Schema | None = None,
-    accepts_public_key: bool = False,
-    record: RecordResponse | None = None,
-) -> Route:
-    """POST `path` with a JSON object body: run `before_body(request)`, parse the body, run
-    `unit_of_work(request, body, request_id, after_commit)` (on the event loop, or in a worker
-    thread for a network database), then the hooks it added to `after_commit`, and answer its
-    result (passed through `finish`) or its Plaid error. Anything unexpected is logged and
-    answered as INTERNAL_SERVER_ERROR, without internals on the wire. `record` is told of every
-    answer."""
-
-    async def endpoint(request: Request) -> Response:
-        started = time.perf_counter()
-        request_id = new_request_id()
-        request.scope.setdefault("state", {})[REQUEST_ID_STATE_KEY] = request_id
-        response = await answer(request, request_id)
-        if record is not None:
-            await record(request, response, request_id, started)
-        return response
-
-    async def answer(request: Request, request_id: str) -> Response:
-        after_commit: list[AfterCommit] = []
-        try:
-            if before_body is not None:
-                await before_body(request)
-            body = parse_json_object(await request.body(), request.headers.get("content-type"))
-            if runtime.database_in_threads:
-                result = await run_in_threadpool(
-                    unit_of_work, request, body, request_id, after_commit
-                )
-            else:
-                result = unit_of_work(request, body, request_id, after_commit)
-            # The unit of work has returned, so its transaction has committed.
-            if isinstance(result, FileBody):
-                return file_response(result, request_id)
-            for hook in after_commit:
-                await hook(result)
-        except errors.PlaidError as error:
-            return error_response(error, request_id)
-        except StatementError as error:
-            # A value refused as it was bound to a statement (gingham.db.BoundedString).
-            if isinstance(error.orig, errors.PlaidError):
-                return error_response(error.orig, request_id)
-            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
-            return error_response(errors.internal_server_error(), request_id)
-        except Exception:
-            logger.exception("unhandled error in %s (request_id %s)", path, request_id)
-            return error_response(errors.internal_server_error(), request_id)
-        result["request_id"] = request_id
-        response = json_response(result)
-        if finish is not None:
-            finish(request, response)
-        return response
-
-    return JsonRoute(path, endpoint, schema, accepts_public_key=accepts_public_key)
-
-
-def file_response(body: FileBody, request_id: str) -> Response:
-    return Response(
-        body.content,
-        media_type=body.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{body.filename}"',
-            "Plaid-Request-ID": request_id,
-            # Plaid's checksum of a downloaded statement, for apps that verify what they store.
-            "Plaid-Content-Hash": hashlib.sha256(body.content).hexdigest(),
-        },
-    )
 
 
 @dataclass(frozen=True, slots=True)

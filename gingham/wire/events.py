@@ -27,8 +27,9 @@ from starlette.routing import Route
 
 from gingham import errors
 from gingham.wire import json
-from gingham.wire.endpoint import Caller, JSONObject, Runtime, error_response
+from gingham.wire.context import Caller, JSONObject, Runtime
 from gingham.wire.ids import new_request_id
+from gingham.wire.json_route import error_response
 
 POLL_SECONDS = 0.2
 KEEPALIVE_SECONDS = 10.0

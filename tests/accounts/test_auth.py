@@ -16,7 +16,7 @@ from gingham.items import service as items_service
 from gingham.link.steps.oauth import template_from_bank
 from gingham.oauth_bank import ledger
 from gingham.oauth_bank.connector import AccountNumbers, Balances, BankAccount
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from tests.builders import PlaidCaller
 
 NO_NUMBERS = {"eft": [], "international": [], "bacs": []}

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gingham.app import PLAID_ENDPOINTS, PLAID_SCHEMA_OVERRIDES
-from gingham.wire.endpoint import JsonRoute
+from gingham.wire.json_route import JsonRoute
 from gingham.wire.validation import Schema, request_schema
 from tests.builders import PlaidCaller, link_token_request
 

@@ -16,7 +16,7 @@ from gingham.clients.models import ApiClient
 from gingham.clock import SystemClock
 from gingham.institutions.catalogue import find
 from gingham.items import service
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 
 RACERS = 6
 

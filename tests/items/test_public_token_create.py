@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gingham import errors
 from gingham.clock import FrozenClock
 from gingham.items import service
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from tests.builders import Linked, PlaidCaller
 
 CREATE = "/item/public_token/create"

@@ -15,7 +15,7 @@ from gingham.db import make_engine, make_session_factory
 from gingham.institutions.catalogue import find
 from gingham.items import service as items_service
 from gingham.webhooks.models import WebhookEvent
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from tests.command import Gingham, gingham_command
 
 

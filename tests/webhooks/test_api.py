@@ -17,7 +17,7 @@ from gingham.crypto import SecretBox, load_or_create_key
 from gingham.items import service as items_service
 from gingham.webhooks import outbox, signing
 from gingham.webhooks.models import WebhookEvent, WebhookSigningKey
-from gingham.wire.endpoint import Caller
+from gingham.wire.context import Caller
 from tests.builders import PlaidCaller
 
 HOOK = "https://app.example.com/plaid/webhook"

@@ -12,7 +12,8 @@ from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
 from gingham.sandbox_clock.service import ClientClocks
-from gingham.wire.endpoint import JSONObject, RequestContext, Runtime, plaid_route
+from gingham.wire.context import JSONObject, RequestContext, Runtime
+from gingham.wire.endpoint import plaid_route
 from tests.builders import PlaidCaller, link_token_request
 
 
