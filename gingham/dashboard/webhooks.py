@@ -18,7 +18,7 @@ from gingham import errors
 from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.listing import filtered_list
 from gingham.dashboard.web import Dashboard, Form, Notice, plaid_notice
-from gingham.webhooks.worker import delivery_headers
+from gingham.webhooks.transport import delivery_headers
 from gingham.wire import json
 from gingham.wire.context import Caller, JSONObject
 

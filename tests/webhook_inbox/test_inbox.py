@@ -14,7 +14,7 @@ from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
 from gingham.webhooks import signing
-from gingham.webhooks.worker import HttpTransport
+from gingham.webhooks.transport import HttpTransport
 from tests.builders import PlaidCaller
 from tests.conftest import TEST_SECRET_KEY
 

@@ -21,7 +21,8 @@ from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
 from gingham.webhooks.outbox import PLAID_RETRIES
-from gingham.webhooks.worker import DeliveryWorker, HttpTransport
+from gingham.webhooks.transport import HttpTransport
+from gingham.webhooks.worker import DeliveryWorker
 from tests.builders import PlaidCaller
 from tests.conftest import TEST_SECRET_KEY
 from tests.webhooks.receiver import Receiver, running_receiver

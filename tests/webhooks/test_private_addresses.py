@@ -8,7 +8,11 @@ import httpx
 import pytest
 
 from gingham.config import Settings
-from gingham.webhooks.worker import HttpTransport, PrivateAddressRefused, refuse_private_addresses
+from gingham.webhooks.transport import (
+    HttpTransport,
+    PrivateAddressRefused,
+    refuse_private_addresses,
+)
 from tests.builders import PlaidCaller
 from tests.webhooks.conftest import delivery_log, linked_item, run_async
 from tests.webhooks.receiver import Receiver
