@@ -4,7 +4,7 @@ A worker claims due attempts by taking their lease (in_flight, `claimed_by` its 
 `claimed_until` a short wall-clock time ahead) and renews the lease while it sends. A lease that
 runs out makes the attempt claimable again, so a worker that dies loses nothing; a server
 restarted on the same host frees its dead workers' leases at once; a worker that stops gives back
-what it did not finish. What a send returned is recorded by `outbox.record_outcomes`, which counts
+what it did not finish. What a send returned is recorded by `outcomes.record_outcomes`, which counts
 only while the lease is held.
 """
 

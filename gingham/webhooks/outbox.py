@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, event, func, insert, or_, select, update
+from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham import errors
@@ -29,48 +28,6 @@ IN_FLIGHT = "in_flight"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 EXHAUSTED = "exhausted"
-
-
-# --- Retry profiles ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RetryProfile:
-    """When failed attempts are tried again: `delays[n - 1]` after attempt n failed; after the
-    last delay, never again."""
-
-    name: str
-    delays: tuple[timedelta, ...]
-
-    @property
-    def max_attempts(self) -> int:
-        return len(self.delays) + 1
-
-    def next_due(self, failed_attempt: int, now: datetime) -> datetime | None:
-        if failed_attempt > len(self.delays):
-            return None
-        return now + self.delays[failed_attempt - 1]
-
-
-# Plaid's: 30 s, then four times longer each time (2 min, 8 min, 32 min, ~2.1 h, ~8.5 h). The
-# seventh attempt comes ~11.4 h after the first and the next step (~34 h) would pass Plaid's 24 h,
-# so seven attempts in all. Redeliveries (attempt 8 and on) get no retries.
-PLAID_RETRIES = RetryProfile("plaid", tuple(timedelta(seconds=30 * 4**n) for n in range(6)))
-# The same curve 600 times faster (50 ms, 200 ms, 0.8 s, 3.2 s, 12.8 s, 51.2 s), for tests and
-# local development that should see retries without waiting for them.
-COMPRESSED_RETRIES = RetryProfile(
-    "compressed", tuple(delay / 600 for delay in PLAID_RETRIES.delays)
-)
-RETRY_PROFILES = {profile.name: profile for profile in (PLAID_RETRIES, COMPRESSED_RETRIES)}
-
-
-def retry_profile(name: str) -> RetryProfile:
-    try:
-        return RETRY_PROFILES[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown webhook retry profile {name!r}; choose one of: {', '.join(RETRY_PROFILES)}"
-        ) from None
 
 
 # --- Enqueueing -------------------------------------------------------------------------------
@@ -144,12 +101,12 @@ def enqueue_event(
             "created_at": now,
         },
     )
-    connection.execute(_INSERT_ATTEMPT, _new_attempt(event_id, 1, None))
+    connection.execute(_INSERT_ATTEMPT, new_attempt(event_id, 1, None))
     session.info[_ENQUEUED] = True
     return event_id
 
 
-def _new_attempt(event_id: str, number: int, due_at: datetime | None) -> dict[str, Any]:
+def new_attempt(event_id: str, number: int, due_at: datetime | None) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "event_id": event_id,
@@ -184,138 +141,7 @@ def call_after_enqueueing_commits(
     event.listen(session_factory, "after_rollback", after_rollback)
 
 
-# --- The worker's side: outcomes (leases are taken and kept in gingham.webhooks.leases) ----
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What happened when a claimed attempt was sent."""
-
-    attempt_id: str
-    succeeded: bool
-    finished_at: datetime
-    latency_ms: float
-    response_status: int | None = None
-    response_excerpt: str | None = None
-    error: str | None = None
-    verification: str | None = None
-
-
-def next_due_at(session: Session) -> datetime | None:
-    """When the earliest scheduled retry falls due (worker's clock), if one is pending."""
-    return session.scalar(
-        select(func.min(WebhookAttempt.due_at)).where(WebhookAttempt.status == PENDING)
-    )
-
-
-_RECORD_SUCCESS = (
-    update(WebhookAttempt)
-    .where(
-        WebhookAttempt.id == bindparam("b_id"),
-        WebhookAttempt.status == IN_FLIGHT,
-        WebhookAttempt.claimed_by == bindparam("b_worker"),
-    )
-    .values(
-        status=SUCCEEDED,
-        claimed_until=None,
-        finished_at=bindparam("b_finished"),
-        response_status=bindparam("b_status"),
-        response_excerpt=bindparam("b_excerpt"),
-        latency_ms=bindparam("b_latency"),
-        verification=bindparam("b_verification"),
-        error=None,
-    )
-)
-
-
-def record_outcomes(
-    session: Session,
-    outcomes: Sequence[Outcome],
-    *,
-    worker_id: str,
-    profile: RetryProfile,
-    now: datetime,
-) -> None:
-    """Write what the sends returned, and schedule the next attempt of each that failed.
-
-    An outcome counts only while its worker still holds the attempt: if the lease ran out and
-    another worker took the attempt over, that worker's outcome is the one recorded.
-    """
-    successes = [outcome for outcome in outcomes if outcome.succeeded]
-    if successes:
-        # The common case in one statement: nothing follows a success.
-        session.connection().execute(
-            _RECORD_SUCCESS,
-            [
-                {
-                    "b_id": outcome.attempt_id,
-                    "b_worker": worker_id,
-                    "b_finished": outcome.finished_at,
-                    "b_status": outcome.response_status,
-                    "b_excerpt": outcome.response_excerpt,
-                    "b_latency": outcome.latency_ms,
-                    "b_verification": outcome.verification,
-                }
-                for outcome in successes
-            ],
-        )
-    for outcome in outcomes:
-        if outcome.succeeded:
-            continue
-        held = (
-            (WebhookAttempt.id == outcome.attempt_id)
-            & (WebhookAttempt.status == IN_FLIGHT)
-            & (WebhookAttempt.claimed_by == worker_id)
-        )
-        row = session.execute(
-            select(WebhookAttempt.event_id, WebhookAttempt.attempt).where(held)
-        ).one_or_none()
-        if row is None:
-            continue
-        next_due = None
-        if not _has_live_attempt(session, row.event_id, outcome):
-            next_due = profile.next_due(row.attempt, now)
-        status = FAILED if next_due else EXHAUSTED
-        session.execute(
-            update(WebhookAttempt)
-            .where(held)
-            .values(
-                status=status,
-                claimed_until=None,
-                finished_at=outcome.finished_at,
-                response_status=outcome.response_status,
-                response_excerpt=outcome.response_excerpt,
-                latency_ms=outcome.latency_ms,
-                error=outcome.error,
-                verification=outcome.verification,
-            ),
-            execution_options={"synchronize_session": False},
-        )
-        if next_due is not None:
-            session.execute(
-                _INSERT_ATTEMPT,
-                _new_attempt(row.event_id, _last_attempt(session, row.event_id) + 1, next_due),
-            )
-
-
-def _has_live_attempt(session: Session, event_id: str, outcome: Outcome) -> bool:
-    """Whether another attempt of the event is pending, in flight or succeeded (a redelivery
-    made meanwhile): then a failure schedules no retry of its own."""
-    return (
-        session.scalar(
-            select(WebhookAttempt.id)
-            .where(
-                WebhookAttempt.event_id == event_id,
-                WebhookAttempt.id != outcome.attempt_id,
-                WebhookAttempt.status.in_((PENDING, IN_FLIGHT, SUCCEEDED)),
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def _last_attempt(session: Session, event_id: str) -> int:
+def last_attempt(session: Session, event_id: str) -> int:
     return (
         session.scalar(
             select(func.max(WebhookAttempt.attempt)).where(WebhookAttempt.event_id == event_id)
@@ -417,9 +243,7 @@ def redeliver(
     if pending is not None:
         pending.due_at = None
     else:
-        pending = WebhookAttempt(
-            **_new_attempt(event_id, _last_attempt(session, event_id) + 1, None)
-        )
+        pending = WebhookAttempt(**new_attempt(event_id, last_attempt(session, event_id) + 1, None))
         session.add(pending)
     session.flush()
     session.info[_ENQUEUED] = True

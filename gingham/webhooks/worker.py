@@ -27,7 +27,9 @@ from gingham.clock import Clock, SystemClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
 from gingham.webhook_inbox.service import INBOX_PATH
-from gingham.webhooks import leases, outbox, signing
+from gingham.webhooks import leases, signing
+from gingham.webhooks.outcomes import Outcome, next_due_at, record_outcomes
+from gingham.webhooks.retries import RetryProfile, retry_profile
 from gingham.webhooks.transport import (
     DELIVERY_TIMEOUT_SECONDS,
     HttpTransport,
@@ -76,7 +78,7 @@ class DeliveryWorker:
         transport: WebhookTransport,
         secrets: SecretBox,
         clock: Clock,
-        profile: outbox.RetryProfile,
+        profile: RetryProfile,
         wall_clock: Clock | None = None,
         worker_id: str | None = None,
         lease: timedelta = DEFAULT_LEASE,
@@ -102,7 +104,7 @@ class DeliveryWorker:
         self._key_checked = 0.0
         self._leases_renewed = time.monotonic()
         self._running: dict[asyncio.Task[None], leases.Claimed] = {}
-        self._outcomes: list[outbox.Outcome] = []
+        self._outcomes: list[Outcome] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._stopping = False
@@ -216,12 +218,12 @@ class DeliveryWorker:
             )
 
     def _record_and_claim(
-        self, outcomes: list[outbox.Outcome], free: int
+        self, outcomes: list[Outcome], free: int
     ) -> tuple[list[leases.Claimed], signing.SigningKey | None, datetime | None]:
         now = self._clock.now()
         with self._session_factory() as session, session.begin():
             if outcomes:
-                outbox.record_outcomes(
+                record_outcomes(
                     session, outcomes, worker_id=self.worker_id, profile=self._profile, now=now
                 )
             renewing = time.monotonic()
@@ -244,7 +246,7 @@ class DeliveryWorker:
                     limit=free,
                 )
             key = self._signing_key(session) if claimed else None
-            next_due = None if len(claimed) == free else outbox.next_due_at(session)
+            next_due = None if len(claimed) == free else next_due_at(session)
         return claimed, key, next_due
 
     def _signing_key(self, session: Session) -> signing.SigningKey:
@@ -267,7 +269,7 @@ class DeliveryWorker:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            outcome = outbox.Outcome(
+            outcome = Outcome(
                 claimed.attempt_id,
                 succeeded=False,
                 finished_at=self._wall_clock.now(),
@@ -276,7 +278,7 @@ class DeliveryWorker:
                 verification=verification,
             )
         else:
-            outcome = outbox.Outcome(
+            outcome = Outcome(
                 claimed.attempt_id,
                 succeeded=200 <= response.status < 300,
                 finished_at=self._wall_clock.now(),
@@ -318,10 +320,10 @@ class DeliveryWorker:
             logger.exception("webhook worker %s: could not record its last sends", self.worker_id)
 
     def _record_and_release(
-        self, outcomes: list[outbox.Outcome], unfinished: list[leases.Claimed]
+        self, outcomes: list[Outcome], unfinished: list[leases.Claimed]
     ) -> None:
         with self._session_factory() as session, session.begin():
-            outbox.record_outcomes(
+            record_outcomes(
                 session,
                 outcomes,
                 worker_id=self.worker_id,
@@ -370,7 +372,7 @@ def delivery_worker(
         ),
         secrets=secrets,
         clock=clock,
-        profile=outbox.retry_profile(settings.webhook_retry),
+        profile=retry_profile(settings.webhook_retry),
         # A network database's round trips run in threads so sends keep flowing meanwhile.
         database_in_threads=not settings.is_sqlite,
     )

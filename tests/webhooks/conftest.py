@@ -20,7 +20,7 @@ from gingham.clients import service as clients_service
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
-from gingham.webhooks.outbox import PLAID_RETRIES
+from gingham.webhooks.retries import PLAID_RETRIES
 from gingham.webhooks.transport import HttpTransport
 from gingham.webhooks.worker import DeliveryWorker
 from tests.builders import PlaidCaller

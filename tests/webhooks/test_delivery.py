@@ -25,9 +25,9 @@ from gingham.app import create_app
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
-from gingham.webhooks import leases, outbox, signing
+from gingham.webhooks import leases, outbox, outcomes, signing
 from gingham.webhooks.models import WebhookAttempt
-from gingham.webhooks.outbox import PLAID_RETRIES
+from gingham.webhooks.retries import PLAID_RETRIES
 from tests.builders import PlaidCaller
 from tests.live_server import free_port
 from tests.webhooks.conftest import (
@@ -354,9 +354,9 @@ class TestLeases:
             assert (attempt.status, attempt.claimed_by) == ("succeeded", "survivor")
         # The dead worker's late word changes nothing.
         with committed_sessions() as session, session.begin():
-            outbox.record_outcomes(
+            outcomes.record_outcomes(
                 session,
-                [outbox.Outcome(claimed.attempt_id, False, datetime.now(UTC), 1.0, error="late")],
+                [outcomes.Outcome(claimed.attempt_id, False, datetime.now(UTC), 1.0, error="late")],
                 worker_id="crashed",
                 profile=PLAID_RETRIES,
                 now=clock.now(),

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gingham.config import Settings
-from gingham.webhooks.outbox import COMPRESSED_RETRIES, PLAID_RETRIES, retry_profile
+from gingham.webhooks.retries import COMPRESSED_RETRIES, PLAID_RETRIES, retry_profile
 
 CREATED = datetime(2026, 3, 2, tzinfo=UTC)
 
