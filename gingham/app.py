@@ -63,8 +63,9 @@ from gingham.request_log.process import RequestLogProcess
 from gingham.request_log.writer import RequestLogWriter
 from gingham.sandbox import api as sandbox_api
 from gingham.sandbox_clock import api as sandbox_clock_api
-from gingham.sandbox_clock.service import ClientClocks, TimerHandler, merge_timer_handlers
+from gingham.sandbox_clock.offsets import ClientClocks
 from gingham.sandbox_clock.timer_loop import TimerLoop
+from gingham.sandbox_clock.timers import TimerHandler, merge_timer_handlers
 from gingham.signal import api as signal_api
 from gingham.statements import api as statements_api
 from gingham.statements import timers as statements_timers

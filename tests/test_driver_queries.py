@@ -23,7 +23,7 @@ from gingham.crypto import SecretBox
 from gingham.db import WriteInReadOnlyUnit, read_only_session
 from gingham.items.models import AccessToken, Item, ItemRecord
 from gingham.sandbox_clock.models import SandboxClock
-from gingham.sandbox_clock.service import ClientClocks
+from gingham.sandbox_clock.offsets import ClientClocks
 from gingham.wire.context import JSONObject, RequestContext, Runtime
 from gingham.wire.endpoint import plaid_route
 from gingham.wire.ids import token_hash

@@ -19,7 +19,7 @@ from gingham import errors
 from gingham.assets.models import AssetReport, AssetReportAuditCopy
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import schedule_timer
+from gingham.sandbox_clock.timers import schedule_timer
 from gingham.wire.context import Caller
 from gingham.wire.ids import new_token, token_environment, token_hash
 

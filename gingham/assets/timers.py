@@ -28,7 +28,7 @@ from gingham.assets.service import (
 )
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import TimerContext, TimerHandler
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler
 from gingham.webhooks.outbox import enqueue_event
 
 

@@ -13,7 +13,7 @@ from gingham import errors
 from gingham.bank_income import service, watch
 from gingham.bank_income.models import BankIncomeReport
 from gingham.items import service as items_service
-from gingham.sandbox_clock.service import TimerContext, TimerHandler, schedule_timer
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler, schedule_timer
 from gingham.users.models import User
 from gingham.webhooks.outbox import enqueue_event
 

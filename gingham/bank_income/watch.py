@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from gingham.bank_income import service
 from gingham.bank_income.models import BankIncomeWebhookSetting
 from gingham.db import add_once
-from gingham.sandbox_clock.service import TimerContext, schedule_timer
+from gingham.sandbox_clock.timers import TimerContext, schedule_timer
 from gingham.users.models import User
 from gingham.webhooks.outbox import enqueue_event
 

@@ -29,12 +29,8 @@ from gingham.items import lifecycle
 from gingham.items import service as items_service
 from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import (
-    TimerContext,
-    TimerHandler,
-    client_now,
-    schedule_timer,
-)
+from gingham.sandbox_clock.offsets import client_now
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler, schedule_timer
 from gingham.wire.context import JSONObject, RequestContext
 from gingham.wire.endpoint import Endpoint
 from gingham.wire.json import format_datetime, format_timestamp_ms

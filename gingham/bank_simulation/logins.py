@@ -26,7 +26,7 @@ from gingham.items.service import ItemRecord
 from gingham.oauth_bank import service as bank
 from gingham.oauth_bank.ledger import accounts_held
 from gingham.oauth_bank.models import ConsentStatus
-from gingham.sandbox_clock.service import client_now
+from gingham.sandbox_clock.offsets import client_now
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from gingham.dashboard.web import (
     plaid_notice,
     read_form,
 )
-from gingham.sandbox_clock.service import clock_state
+from gingham.sandbox_clock.offsets import clock_state
 from gingham.wire.context import Caller, Runtime
 from gingham.wire.endpoint import Endpoint
 

@@ -16,12 +16,7 @@ from sqlalchemy.orm import Session
 from gingham.accounts.service import AccountRecord, accounts_of_item
 from gingham.investments import service
 from gingham.items.service import ItemRecord, item_by_id
-from gingham.sandbox_clock.service import (
-    TimerContext,
-    TimerHandler,
-    cancel_timers,
-    schedule_timer,
-)
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler, cancel_timers, schedule_timer
 
 UPDATE = "investments.update"
 # With no activity in sight, look again after this long.

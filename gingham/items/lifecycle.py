@@ -25,13 +25,8 @@ from gingham.institutions.catalogue import find
 from gingham.items import service
 from gingham.items.models import Item, ItemOAuthConnection
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import (
-    TimerContext,
-    TimerHandler,
-    cancel_timers,
-    client_now,
-    schedule_timer,
-)
+from gingham.sandbox_clock.offsets import client_now
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler, cancel_timers, schedule_timer
 from gingham.transactions import timers as transactions_timers
 from gingham.webhooks.outbox import enqueue_webhook
 from gingham.wire.json import format_timestamp_ms

@@ -35,7 +35,7 @@ from gingham.link.models import LinkEvent, LinkSession
 from gingham.link.state import View
 from gingham.link.steps import ending
 from gingham.link_tokens.models import LinkToken
-from gingham.sandbox_clock.service import TimerContext, TimerHandler, schedule_timer
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler, schedule_timer
 from gingham.wire.ids import new_request_id
 
 # How long a Link session may stay unfinished before its link token stops working.

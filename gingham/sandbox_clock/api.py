@@ -13,15 +13,11 @@ from functools import partial
 from typing import Any
 
 from gingham import errors
-from gingham.sandbox_clock import service
+from gingham.sandbox_clock import offsets, service
 from gingham.sandbox_clock.durations import DurationError, parse_duration
-from gingham.sandbox_clock.service import (
-    Advance,
-    ClientClocks,
-    ClockState,
-    FiredTimer,
-    TimerHandlers,
-)
+from gingham.sandbox_clock.offsets import ClientClocks, ClockState
+from gingham.sandbox_clock.service import Advance
+from gingham.sandbox_clock.timers import FiredTimer, TimerHandlers, pending_timers
 from gingham.webhooks import outbox, waiting
 from gingham.wire.context import JSONObject, RequestContext, Runtime
 from gingham.wire.endpoint import Endpoint
@@ -62,7 +58,7 @@ def advance_json(advance: Advance) -> JSONObject:
 
 def get_clock(ctx: RequestContext, body: JSONObject, *, clocks: ClientClocks) -> JSONObject:
     # From the database rather than this process's cache: the answer is never a second stale.
-    state = service.clock_state(ctx.session, ctx.caller.client_id, ctx.runtime.clock.now())
+    state = offsets.clock_state(ctx.session, ctx.caller.client_id, ctx.runtime.clock.now())
     clocks.remember(ctx.caller.client_id, state.offset_seconds)
     return clock_json(state)
 
@@ -120,7 +116,7 @@ def list_timers(ctx: RequestContext, body: JSONObject) -> JSONObject:
             "subject_id": timer.subject_id,
             "due_at": format_datetime(timer.due_at),
         }
-        for timer in service.pending_timers(ctx.session, ctx.caller.client_id)
+        for timer in pending_timers(ctx.session, ctx.caller.client_id)
     ]
     return {"now": format_datetime(ctx.now), "timers": timers}
 

@@ -20,7 +20,7 @@ import logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from gingham.clock import Clock
-from gingham.sandbox_clock import service
+from gingham.sandbox_clock import service, timers
 
 logger = logging.getLogger("gingham.sandbox_clock")
 
@@ -34,7 +34,7 @@ class TimerLoop:
         *,
         session_factory: sessionmaker[Session],
         clock: Clock,
-        handlers: service.TimerHandlers,
+        handlers: timers.TimerHandlers,
         tick: float = TIMER_TICK_SECONDS,
     ) -> None:
         self._session_factory = session_factory
@@ -78,7 +78,7 @@ class TimerLoop:
         finally:
             logger.info("sandbox timer loop stopped")
 
-    def fire_due(self) -> list[service.FiredTimer]:
+    def fire_due(self) -> list[timers.FiredTimer]:
         """One tick: fire every client's timers that real time has brought due, and commit."""
         with self._session_factory() as session, session.begin():
             fired = service.fire_due_timers(session, self._clock.now(), self._handlers)

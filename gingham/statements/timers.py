@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from gingham.items import service as items_service
 from gingham.items.service import ItemRecord
-from gingham.sandbox_clock.service import TimerContext, TimerHandler, schedule_timer
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler, schedule_timer
 from gingham.statements import service
 from gingham.webhooks.outbox import enqueue_webhook
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from gingham.clients import service as clients_service
 from gingham.clock import FrozenClock
-from gingham.sandbox_clock.service import TimerContext, TimerHandler
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler
 
 
 @pytest.fixture

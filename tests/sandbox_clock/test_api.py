@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from gingham.clock import FrozenClock
-from gingham.sandbox_clock.service import schedule_timer
+from gingham.sandbox_clock.timers import schedule_timer
 from gingham.wire.json import format_datetime
 from tests.builders import PlaidCaller, link_token_request
 from tests.link.helpers import FrameDriver

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gingham.db import make_engine, make_session_factory
-from gingham.sandbox_clock.service import schedule_timer
+from gingham.sandbox_clock.timers import schedule_timer
 from gingham.wire.json import parse_datetime
 from tests.command import Gingham, gingham_command
 

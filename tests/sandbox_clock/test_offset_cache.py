@@ -20,7 +20,8 @@ from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox, load_or_create_key
 from gingham.link_tokens import api as link_tokens_api
-from gingham.sandbox_clock.service import OFFSET_REFRESH_SECONDS, ClientClocks, advance_clock
+from gingham.sandbox_clock.offsets import OFFSET_REFRESH_SECONDS, ClientClocks
+from gingham.sandbox_clock.service import advance_clock
 from gingham.wire.context import Runtime
 from gingham.wire.endpoint import plaid_route
 from gingham.wire.json import format_datetime

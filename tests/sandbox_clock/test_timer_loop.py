@@ -23,12 +23,9 @@ from gingham.clients import service as clients_service
 from gingham.clock import SystemClock
 from gingham.config import Settings
 from gingham.sandbox_clock.models import SandboxTimer
-from gingham.sandbox_clock.service import (
-    TimerHandler,
-    advance_clock,
-    schedule_timer,
-)
+from gingham.sandbox_clock.service import advance_clock
 from gingham.sandbox_clock.timer_loop import TimerLoop
+from gingham.sandbox_clock.timers import TimerHandler, schedule_timer
 from tests.conftest import TEST_SECRET_KEY
 from tests.live_server import gingham_command, server_environment
 from tests.sandbox_clock.conftest import Recorder

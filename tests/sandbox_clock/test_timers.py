@@ -15,13 +15,12 @@ from gingham.clients.models import ApiClient
 from gingham.clock import FrozenClock
 from gingham.errors import PlaidError
 from gingham.sandbox_clock.models import SandboxTimer
-from gingham.sandbox_clock.service import (
+from gingham.sandbox_clock.offsets import client_now
+from gingham.sandbox_clock.service import advance_clock, fire_due_timers
+from gingham.sandbox_clock.timers import (
     TimerContext,
     TimerHandler,
-    advance_clock,
     cancel_timers,
-    client_now,
-    fire_due_timers,
     merge_timer_handlers,
     pending_timers,
     schedule_timer,

@@ -21,8 +21,8 @@ from starlette.testclient import TestClient
 from gingham.app import create_app
 from gingham.clients import service as clients_service
 from gingham.config import Settings
-from gingham.sandbox_clock.service import TimerContext
-from gingham.sandbox_clock.service import schedule_timer as schedule
+from gingham.sandbox_clock.timers import TimerContext
+from gingham.sandbox_clock.timers import schedule_timer as schedule
 from gingham.webhooks import outbox, waiting
 from gingham.webhooks.models import WebhookAttempt
 from tests.builders import PlaidCaller

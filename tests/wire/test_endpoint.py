@@ -11,7 +11,7 @@ from gingham.clients.authentication import ApiKeyAuthenticator
 from gingham.clock import FrozenClock
 from gingham.config import Settings
 from gingham.crypto import SecretBox
-from gingham.sandbox_clock.service import ClientClocks
+from gingham.sandbox_clock.offsets import ClientClocks
 from gingham.wire.context import JSONObject, RequestContext, Runtime
 from gingham.wire.endpoint import plaid_route
 from tests.builders import PlaidCaller, link_token_request
