@@ -40,6 +40,7 @@ from gingham.request_log.writer import (
     MAX_STORED_BODY_BYTES,
     QUEUE_CAPACITY,
     RequestLogWriter,
+    flush_ticks,
     is_logged,
 )
 from gingham.wire.recording import RecordedRequest
@@ -107,13 +108,7 @@ class RequestLogProcess:
         """Hand what was recorded to the writer process every FLUSH_INTERVAL_SECONDS until
         `stop()`; then hand it the rest and wait for it to write it all."""
         self._stopping = asyncio.Event()
-        stopping = False
-        while not stopping:
-            try:
-                await asyncio.wait_for(self._stopping.wait(), FLUSH_INTERVAL_SECONDS)
-                stopping = True
-            except TimeoutError:
-                pass
+        async for _last in flush_ticks(self._stopping):
             if self._pending:
                 if self._connection is None:
                     self._start()

@@ -21,6 +21,7 @@ import queue
 import re
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -51,6 +52,19 @@ MAX_STORED_BODY_BYTES = 16 * 1024
 # Gingham's endpoints that read these logs are not logged themselves: tailing the log must not
 # write to it.
 UNLOGGED_PREFIXES = ("/_gingham/requests/", "/_gingham/webhook_inbox/")
+
+
+async def flush_ticks(stopping: asyncio.Event) -> AsyncIterator[bool]:
+    """A tick every FLUSH_INTERVAL_SECONDS until `stopping` is set, then the last one at once:
+    whether this tick is the last."""
+    last = False
+    while not last:
+        try:
+            await asyncio.wait_for(stopping.wait(), FLUSH_INTERVAL_SECONDS)
+            last = True
+        except TimeoutError:
+            pass
+        yield last
 
 
 def is_logged(endpoint: str) -> bool:
@@ -236,14 +250,8 @@ class RequestLogWriter:
         they are written from a worker thread, which holds the GIL only briefly, so that the
         loop never waits on the network."""
         self._stopping = asyncio.Event()
-        stopping = False
-        while not stopping:
-            try:
-                await asyncio.wait_for(self._stopping.wait(), FLUSH_INTERVAL_SECONDS)
-                stopping = True
-            except TimeoutError:
-                pass
-            trim_every = self.trim_every(final=stopping)
+        async for last in flush_ticks(self._stopping):
+            trim_every = self.trim_every(final=last)
             while rows := self._next_rows():
                 if in_thread:
                     await asyncio.to_thread(self._write_or_log, rows, trim_every=trim_every)
