@@ -12,7 +12,7 @@ migration, a test writing through its own session. How the count is kept differs
 
 A later migration that rebuilds one of these tables on SQLite (batch mode copies it into a new
 table) drops its triggers with the old table and must create them again;
-tests/test_read_cache.py fails until it does.
+tests/test_read_cache_count.py fails until it does.
 """
 
 from __future__ import annotations
