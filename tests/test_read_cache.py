@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import Engine, delete, event, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,6 +28,7 @@ from gingham.config import Settings
 from gingham.db import make_engine, make_session_factory
 from gingham.items.models import Item
 from tests.builders import PlaidCaller
+from tests.live_server import create_api_client, empty_database, running_server, server_environment
 from tests.update_mode.test_account_selection import (
     HOLIDAY_FUND,
     link_with,
@@ -248,3 +250,77 @@ class TestChangesThroughTheApi:
         frame = sign_in_again(app_client, update_token(api, token))
         select_accounts(frame, "0000", "1111", mask)
         assert list(accounts(api, token)) == ["0000", "1111", mask]
+
+
+# --- Real `gingham serve` processes -----------------------------------------------------------
+
+# Reads per step: each on a new connection, so that every API process answers some of them.
+ROUNDS = 12
+
+
+@contextmanager
+def served(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, processes: int
+) -> Iterator[tuple[httpx.Client, str]]:
+    """`gingham serve` with `processes` API processes, each with its cache on (the default): an
+    HTTP client calling it with an API client's credentials, and the database's URL."""
+    with empty_database(backend, tmp_path_factory) as database:
+        environment = server_environment(database)
+        client_id, secret = create_api_client(environment, "Read cache tests")
+        log_path = tmp_path_factory.mktemp(f"read-cache-{backend}") / "server.log"
+        options = ("--workers", str(processes)) if processes > 1 else ()
+        with (
+            running_server(environment, log_path, *options) as server,
+            httpx.Client(
+                base_url=server.base_url,
+                headers={"PLAID-CLIENT-ID": client_id, "PLAID-SECRET": secret},
+                limits=httpx.Limits(max_keepalive_connections=0),
+                timeout=30.0,
+            ) as http,
+        ):
+            yield http, Settings.from_env(environment).database_url
+
+
+def call(http: httpx.Client, path: str, body: dict[str, Any]) -> httpx.Response:
+    return http.post(path, json=body)
+
+
+def balances(http: httpx.Client, token: str) -> set[float]:
+    response = call(http, "/accounts/get", {"access_token": token})
+    assert response.status_code == 200, response.text
+    return {account["balances"]["current"] for account in response.json()["accounts"]}
+
+
+@pytest.mark.parametrize(
+    ("backend", "processes"), [("sqlite", 1), ("postgresql", 2)], ids=["sqlite", "postgresql"]
+)
+def test_server_processes_see_every_commit_at_once(
+    backend: str, processes: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    with served(backend, tmp_path_factory, processes) as (http, url):
+        public_token = call(
+            http,
+            "/sandbox/public_token/create",
+            {"institution_id": "ins_109508", "initial_products": ["transactions"]},
+        ).json()["public_token"]
+        token = call(http, "/item/public_token/exchange", {"public_token": public_token}).json()[
+            "access_token"
+        ]
+        item_id = call(http, "/item/get", {"access_token": token}).json()["item"]["item_id"]
+        for _ in range(ROUNDS):
+            assert 110 in balances(http, token)
+
+        set_balance_from_another_process(url, item_id, 55.5)
+        for _ in range(ROUNDS):
+            assert balances(http, token) == {55.5}
+
+        rotated = call(http, "/item/access_token/invalidate", {"access_token": token}).json()
+        for _ in range(ROUNDS):
+            refused = call(http, "/accounts/get", {"access_token": token})
+            assert refused.json()["error_code"] == "INVALID_ACCESS_TOKEN"
+            assert balances(http, rotated["new_access_token"]) == {55.5}
+
+        assert call(http, "/item/remove", {"access_token": rotated["new_access_token"]}).is_success
+        for _ in range(ROUNDS):
+            removed = call(http, "/item/get", {"access_token": rotated["new_access_token"]})
+            assert removed.json()["error_code"] == "INVALID_ACCESS_TOKEN"
