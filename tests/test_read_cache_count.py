@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gingham.accounts.models import Account
 from gingham.clients import service as clients_service
+from gingham.config import DEFAULT_READ_CACHE, Settings
 from gingham.db import READ_ONLY, make_engine, make_session_factory, read_only_session
 from gingham.items.models import AccessToken, Item, ItemRecord
 from gingham.read_cache import service as read_cache
@@ -180,6 +181,12 @@ class TestWhereTheCacheIsUsed:
 
     def test_turned_off_there_is_no_cache(self, cached_engine: Engine) -> None:
         assert read_cache.install(cached_engine, 0) is None
+        assert cached_engine.get_execution_options()[read_cache.CACHE] is None
+
+    def test_the_setting(self) -> None:
+        assert Settings.from_env({}).read_cache == DEFAULT_READ_CACHE
+        assert Settings.from_env({"GINGHAM_READ_CACHE": "0"}).read_cache == 0
+        assert Settings.from_env({"GINGHAM_READ_CACHE": "50"}).read_cache == 50
 
 
 def record(item_id: str) -> ItemRecord:
