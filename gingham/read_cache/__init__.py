@@ -26,7 +26,9 @@ Why the count is kept this way:
   so the sum grows with every such commit), each written by the backends whose process id falls
   on it, and the trigger is a deferred constraint trigger: it runs once per transaction, at its
   commit, so a row is held only while its transaction commits, and after every other lock the
-  transaction takes (no new deadlock).
+  transaction takes (no new deadlock). This relies on writers running at READ COMMITTED
+  (PostgreSQL's default, and the only level Gingham uses): at REPEATABLE READ a writer would
+  fail to commit when another on the same row had committed since its snapshot.
 - SQLite has only row triggers, run as rows change; its writers hold the database lock in turn
   anyway, so its one row costs no concurrency.
 
