@@ -1,7 +1,8 @@
 """What the hot reads cost per call in one process, through SQLAlchemy's Core execution and on
 the driver (gingham.driver_queries), and what /accounts/get's unit of work costs (session,
 the secret, the Item and its accounts on the driver) as a writing unit (BEGIN IMMEDIATE on
-SQLite, BEGIN on PostgreSQL, COMMIT) and as a read-only one. docs/PERFORMANCE.md ("A thin data layer
+SQLite, BEGIN on PostgreSQL, COMMIT), as a read-only one, and as a read-only one whose Item
+and accounts are read cache hits (gingham.read_cache). docs/PERFORMANCE.md ("A thin data layer
 for hot paths") has the results.
 
     .venv/bin/python bench/driver_queries.py [--database sqlite|postgresql ...] [--rounds 5000]
@@ -26,6 +27,7 @@ from gingham.accounts.models import Account, AccountRecord
 from gingham.clients import service as clients_service
 from gingham.db import make_engine, make_session_factory, migrate, read_only_session
 from gingham.items.models import AccessToken, Item, ItemRecord
+from gingham.read_cache import service as read_cache
 from gingham.wire.ids import token_hash
 
 ACCOUNTS = 12
@@ -131,8 +133,24 @@ def measure(database_url: str, rounds: int) -> dict[str, float]:
         with read_only_session(factory) as session:
             reads(session)
 
+    # The same reads through the read cache (gingham.read_cache), on an engine of their own as
+    # in a server process: after the first round every one is a hit, with its version check.
+    cached_engine = make_engine(database_url)
+    read_cache.install(cached_engine, 100)
+    cached_factory = make_session_factory(cached_engine)
+
+    def cached_read_only_unit() -> None:
+        with read_only_session(cached_factory) as session:
+            driver_queries.SECRET_ENVIRONMENT.first(
+                session, secret_hash=secret_hash, client_id=client_id
+            )
+            read_cache.item_by_access_token(session, hashed)
+            read_cache.accounts_of_item(session, "item-bench")
+
     results["/accounts/get's reads, writing unit"] = per_call_us(rounds, writing_unit)
     results["/accounts/get's reads, read-only unit"] = per_call_us(rounds, read_only_unit)
+    results["the same, read cache hits"] = per_call_us(rounds, cached_read_only_unit)
+    cached_engine.dispose()
     engine.dispose()
     return results
 

@@ -82,6 +82,10 @@ class Settings:
     write: Path | None
     quiet_wait_s: int
     workers: int
+    # GINGHAM_READ_CACHE for the server (None: its default), to compare the cache on and off.
+    read_cache: int | None = None
+    # The scripts to run (bench/lua), or None for all the scenarios.
+    only: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +123,17 @@ def parse_args(argv: list[str]) -> Settings:
         help="API processes (gingham serve --workers N; PostgreSQL only above 1); above 1, only "
         "the ceiling, /link/token/create and /accounts/get are measured",
     )
+    parser.add_argument(
+        "--read-cache",
+        type=int,
+        help="GINGHAM_READ_CACHE for the server (its default unless given; 0 turns it off)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted({scenario.script for scenario in SCENARIOS}),
+        help="run only this script's scenario; repeat for several",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error("--workers must be positive")
@@ -130,6 +145,8 @@ def parse_args(argv: list[str]) -> Settings:
         args.write,
         args.quiet_wait,
         args.workers,
+        args.read_cache,
+        tuple(args.only) if args.only else None,
     )
 
 
@@ -139,6 +156,9 @@ def reproduce_command(settings: Settings) -> str:
     parts += [f"--database {database}" for database in settings.databases]
     if settings.workers > 1:
         parts.append(f"--workers {settings.workers}")
+    if settings.read_cache is not None:
+        parts.append(f"--read-cache {settings.read_cache}")
+    parts += [f"--only {script}" for script in settings.only or ()]
     return " ".join([*parts, "--write docs/PERFORMANCE.md"])
 
 
@@ -196,6 +216,8 @@ def run_benchmark(wrk: str, database_name: str, settings: Settings) -> Run:
     ):
         print(f"{database_name}: {database.version}", file=sys.stderr, flush=True)
         env = {**server_env(database), "GINGHAM_TRANSACTIONS_PULL_SECONDS": PULL_SECONDS}
+        if settings.read_cache is not None:
+            env["GINGHAM_READ_CACHE"] = str(settings.read_cache)
         credentials = create_client(env)
         log_path = Path(work) / "server.log"
         try:
@@ -206,6 +228,7 @@ def run_benchmark(wrk: str, database_name: str, settings: Settings) -> Run:
                 sync_pages = (
                     prepare_sync_pages(server, credentials, tokens, Path(work))
                     if settings.workers == 1
+                    and (settings.only is None or "transactions_sync.lua" in settings.only)
                     else {}
                 )
                 warm_up(server, credentials, tokens[0])
@@ -214,6 +237,7 @@ def run_benchmark(wrk: str, database_name: str, settings: Settings) -> Run:
                     measure(wrk, scenario, target, settings)
                     for scenario in SCENARIOS
                     if settings.workers == 1 or scenario.script in SCALE_OUT_SCRIPTS
+                    if settings.only is None or scenario.script in settings.only
                 ]
         except BenchError:
             print(f"--- end of the server log ({log_path}) ---", file=sys.stderr)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 import httpx
+from sqlalchemy import Engine
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -58,6 +59,7 @@ from gingham.link_customizations import api as link_customizations_api
 from gingham.link_tokens import api as link_tokens_api
 from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
+from gingham.read_cache import service as read_cache
 from gingham.request_log import api as request_log_api
 from gingham.request_log.process import RequestLogProcess
 from gingham.request_log.writer import RequestLogWriter
@@ -229,6 +231,10 @@ def create_app(
     owns_database = session_factory is None
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
+    # The cache belongs to the engine the app reads through; a test's factory bound to the one
+    # connection it rolls back has none (gingham.read_cache keeps away from transactions anyway).
+    if isinstance(bind := session_factory.kw.get("bind"), Engine):
+        read_cache.install(bind, settings.read_cache)
     clock = clock or SystemClock()
     secrets = SecretBox(load_or_create_key(settings.secret_key, settings.data_dir))
     handlers = merge_timer_handlers(timer_handlers(secrets), extra_timer_handlers or {})

@@ -17,6 +17,7 @@ def _default_database_url(data_dir: Path) -> str:
 # Failed credentials a source address (or a client_id) may send per minute before it is refused.
 DEFAULT_FAILED_CREDENTIALS_LIMIT = 30
 DEFAULT_REQUEST_LOG_RETENTION = 1000
+DEFAULT_READ_CACHE = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,10 @@ class Settings:
     # host) must send in the Gingham-Admin-Token header; empty: such requests are refused, and
     # only loopback reaches the admin endpoints.
     admin_token: str = ""
+    # How many Items (by access token, by id) and Items' accounts each process keeps in memory
+    # for the read-only endpoints (gingham.read_cache): about 12 kB for an Item with a dozen
+    # accounts, so the default stays near 25 MB at worst. 0 reads the database every time.
+    read_cache: int = DEFAULT_READ_CACHE
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -141,6 +146,8 @@ class Settings:
             values["request_log"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "REQUEST_LOG_RETENTION"):
             values["request_log_retention"] = max(int(value), 1)
+        if value := env.get(ENV_PREFIX + "READ_CACHE"):
+            values["read_cache"] = max(int(value), 0)
         if value := env.get(ENV_PREFIX + "WEBHOOK_PRIVATE_ADDRESSES"):
             values["webhook_private_addresses"] = _truthy(value)
         if value := env.get(ENV_PREFIX + "DEMO"):

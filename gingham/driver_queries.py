@@ -19,7 +19,18 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import orjson
-from sqlalchemy import JSON, Boolean, Float, Integer, String, bindparam, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    func,
+    select,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
@@ -29,6 +40,7 @@ from gingham.accounts.models import Account, AccountRecord
 from gingham.clients.models import ClientSecret
 from gingham.db import BoundedString, UTCDateTime
 from gingham.items.models import AccessToken, Item, ItemRecord
+from gingham.read_cache.models import ReadCacheWrites
 from gingham.sandbox_clock.models import SandboxClock
 
 Record = TypeVar("Record")
@@ -200,4 +212,10 @@ ACCOUNTS_OF_ITEM: NamedQuery[AccountRecord] = NamedQuery(
     .where(Account.item_id == bindparam("item_id"), Account.unshared_at.is_(None))
     .order_by(Account.position),
     AccountRecord,
+)
+
+# The write count the read cache checks (gingham.read_cache); PostgreSQL's sum of bigints is a
+# numeric, cast back so that both databases hand over an int.
+READ_CACHE_VERSION: NamedQuery[int | None] = NamedQuery(
+    select(cast(func.sum(ReadCacheWrites.writes), BigInteger)), lambda value: value
 )

@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from gingham import driver_queries, errors
+from gingham import errors
 from gingham.accounts.models import Account
 from gingham.accounts.models import AccountRecord as AccountRecord
+from gingham.read_cache import service as read_cache
 
 
 def accounts_of_item(
@@ -22,7 +23,7 @@ def accounts_of_item(
     Unknown account IDs are an error rather than silently dropped, so a caller holding a stale ID
     finds out.
     """
-    accounts = driver_queries.ACCOUNTS_OF_ITEM.all(session, item_id=item_id)
+    accounts = read_cache.accounts_of_item(session, item_id)
     if account_ids is None:
         return accounts
     wanted = set(account_ids)

@@ -15,6 +15,7 @@ from gingham.bank.accounts import AccountTemplate, ach_numbers, home_currency
 from gingham.institutions.catalogue import SandboxInstitution
 from gingham.items.models import AccessToken, Item, PublicToken
 from gingham.items.models import ItemRecord as ItemRecord
+from gingham.read_cache import service as read_cache
 from gingham.wire.context import Caller
 from gingham.wire.ids import new_object_id, new_token, token_environment, token_hash
 
@@ -263,7 +264,7 @@ def _invalid_access_token(message: str) -> errors.PlaidError:
 def item_for_access_token(session: Session, caller: Caller, access_token: str) -> ItemRecord:
     """The live Item an access token reaches for this caller, or INVALID_ACCESS_TOKEN."""
     _check_token_shape(access_token, "access", caller, _invalid_access_token)
-    item = driver_queries.ITEM_BY_ACCESS_TOKEN.first(session, token_hash=token_hash(access_token))
+    item = read_cache.item_by_access_token(session, token_hash(access_token))
     if item is None or item.client_id != caller.client_id or item.removed_at is not None:
         raise errors.invalid_access_token()
     return item
@@ -277,7 +278,7 @@ def items_where(session: Session, *conditions: ColumnElement[bool]) -> list[Item
 
 def item_by_id(session: Session, item_id: str) -> ItemRecord | None:
     """The Item with this id, removed or not (background work holds ids, not access tokens)."""
-    return driver_queries.ITEM_BY_ID.first(session, item_id=item_id)
+    return read_cache.item_by_id(session, item_id)
 
 
 def bill_product(session: Session, item: ItemRecord, product: str) -> ItemRecord:

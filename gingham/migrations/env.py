@@ -20,6 +20,7 @@ from gingham.link import models as _link  # noqa: F401
 from gingham.link_customizations import models as _link_customizations  # noqa: F401
 from gingham.link_tokens import models as _link_tokens  # noqa: F401
 from gingham.oauth_bank import models as _oauth_bank  # noqa: F401
+from gingham.read_cache import models as _read_cache  # noqa: F401
 from gingham.request_log import models as _request_log  # noqa: F401
 from gingham.sandbox_clock import models as _sandbox_clock  # noqa: F401
 from gingham.signal import models as _signal  # noqa: F401

@@ -1,0 +1,98 @@
+"""The cached reads the services make, and the wiring that gives an engine its cache."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from gingham import driver_queries
+from gingham.accounts.models import AccountRecord
+from gingham.db import READ_ONLY
+from gingham.items.models import ItemRecord
+from gingham.read_cache.cache import ReadCache
+
+# The execution option carrying an engine's cache to its connections: read next to READ_ONLY,
+# in the same dictionary, it costs nothing to find.
+CACHE = "gingham_read_cache"
+# Where a unit of work keeps the version it read, so that its reads share one check.
+_VERSION = "gingham_read_cache_version"
+
+
+def install(engine: Engine, capacity: int) -> ReadCache | None:
+    """Give the engine's read-only units of work a new cache of `capacity` entries of each
+    kind, or none when `capacity` is 0 (GINGHAM_READ_CACHE=0)."""
+    cache = ReadCache(capacity) if capacity > 0 else None
+    engine.update_execution_options(**{CACHE: cache})
+    return cache
+
+
+def item_by_access_token(session: Session, token_hash: str) -> ItemRecord | None:
+    """The Item a live access token reaches (driver_queries.ITEM_BY_ACCESS_TOKEN)."""
+    cached = _cache_at_version(session)
+    if cached is None:
+        return driver_queries.ITEM_BY_ACCESS_TOKEN.first(session, token_hash=token_hash)
+    cache, version = cached
+    item = cache.get(cache.items_by_token, version, token_hash)
+    if item is None:
+        item = driver_queries.ITEM_BY_ACCESS_TOKEN.first(session, token_hash=token_hash)
+        # A token that reaches nothing is not kept: anyone may send any number of them.
+        if item is not None:
+            cache.put(cache.items_by_token, version, token_hash, item)
+    return item
+
+
+def item_by_id(session: Session, item_id: str) -> ItemRecord | None:
+    """The Item with this id, removed or not (driver_queries.ITEM_BY_ID)."""
+    cached = _cache_at_version(session)
+    if cached is None:
+        return driver_queries.ITEM_BY_ID.first(session, item_id=item_id)
+    cache, version = cached
+    item = cache.get(cache.items_by_id, version, item_id)
+    if item is None:
+        item = driver_queries.ITEM_BY_ID.first(session, item_id=item_id)
+        if item is not None:
+            cache.put(cache.items_by_id, version, item_id, item)
+    return item
+
+
+def accounts_of_item(session: Session, item_id: str) -> list[AccountRecord]:
+    """The Item's shared accounts in the institution's order (driver_queries.ACCOUNTS_OF_ITEM)."""
+    cached = _cache_at_version(session)
+    if cached is None:
+        return driver_queries.ACCOUNTS_OF_ITEM.all(session, item_id=item_id)
+    cache, version = cached
+    accounts = cache.get(cache.accounts_by_item, version, item_id)
+    if accounts is None:
+        accounts = tuple(driver_queries.ACCOUNTS_OF_ITEM.all(session, item_id=item_id))
+        cache.put(cache.accounts_by_item, version, item_id, accounts)
+    # A list of its own, as the query gives: callers may filter or extend it.
+    return list(accounts)
+
+
+def _cache_at_version(session: Session) -> tuple[ReadCache, int] | None:
+    """The engine's cache and the write count this unit of work reads it at, or None where the
+    unit must read the database (gingham.read_cache says where)."""
+    connection = session.connection()
+    options = connection.get_execution_options()
+    cache = options.get(CACHE)
+    if cache is None or not options.get(READ_ONLY):
+        return None
+    version = session.info.get(_VERSION)
+    if version is None:
+        if not _outside_transaction(connection):
+            return None
+        version = driver_queries.READ_CACHE_VERSION.first(session)
+        if version is None:
+            return None
+        session.info[_VERSION] = version
+    assert isinstance(cache, ReadCache)
+    return cache, version
+
+
+def _outside_transaction(connection: Connection) -> bool:
+    """Whether the driver runs each statement on its own, seeing only committed rows."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite":
+        return not dbapi_connection.in_transaction  # type: ignore[union-attr]
+    # psycopg's TransactionStatus.IDLE; INTRANS and INERROR are inside one.
+    return bool(dbapi_connection.info.transaction_status == 0)  # type: ignore[union-attr]
