@@ -18,6 +18,7 @@ import contextlib
 import statistics
 import sys
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,7 +36,7 @@ from gingham_server import (
     server_log_problems,
     warm_up,
 )
-from run import SCENARIOS, Target, measure_once
+from run import SCENARIOS, Scenario, Target, measure_once
 from run import Settings as RunSettings
 from transactions import ADVANCE_PAST_PULLS, PULL_SECONDS
 from webhooks import write_section
@@ -107,7 +108,10 @@ def _prepare(server: Server, database: Database, credentials: Credentials, work:
 
 
 def _side(rows: list[tuple[float, float, float]]) -> Side:
-    requests_per_s, p50_ms, p99_ms = (statistics.mean(values) for values in zip(*rows, strict=True))
+    # Medians: one round that met a busy moment should not move a side.
+    requests_per_s, p50_ms, p99_ms = (
+        statistics.median(values) for values in zip(*rows, strict=True)
+    )
     p50s = [row[1] for row in rows]
     return Side(requests_per_s, p50_ms, p99_ms, (max(p50s) - min(p50s)) / p50_ms)
 
@@ -154,7 +158,12 @@ def _targets(database_name: str, work: Path) -> Iterator[dict[bool, Target]]:
 
 
 def compare(
-    wrk: str, database_name: str, settings: RunSettings, connection_counts: list[int]
+    wrk: str,
+    database_name: str,
+    settings: RunSettings,
+    connection_counts: list[int],
+    scenarios: tuple[Scenario, ...] = MEASURED,
+    rounds: int = ROUNDS,
 ) -> list[tuple[int, list[Comparison]]]:
     """Per number of wrk connections, each endpoint off and on."""
     results = []
@@ -165,9 +174,9 @@ def compare(
         for connections in connection_counts:
             run_settings = replace(settings, wrk=replace(settings.wrk, connections=connections))
             comparisons = []
-            for scenario in MEASURED:
+            for scenario in scenarios:
                 measured: dict[bool, list[tuple[float, float, float]]] = {False: [], True: []}
-                for round_number in range(ROUNDS):
+                for round_number in range(rounds):
                     # Off then on, then on then off: whatever the order favours falls on both.
                     order = (False, True) if round_number % 2 == 0 else (True, False)
                     for logging in order:
@@ -209,15 +218,22 @@ def format_table(comparisons: list[Comparison]) -> str:
     return "\n".join(lines)
 
 
-def section(results: list[tuple[str, int, list[Comparison]]], argv: list[str]) -> str:
+def section(
+    results: list[tuple[str, int, list[Comparison]]], argv: list[str], rounds: int = ROUNDS
+) -> str:
     command = " ".join([".venv/bin/python bench/request_log.py", *argv])
+    intro = (
+        "The cost of recording every API request (gingham.request_log): each endpoint measured "
+        "with wrk against two servers on the same machine in the same run, one with "
+        f"GINGHAM_REQUEST_LOG=0 and one with the log on, in turn ({rounds} rounds each, off-on "
+        "then on-off, the median of the rounds shown), with one connection (a request at a time: what the log adds "
+        "to a request's own path) and with several (the server saturated: what its work costs "
+        "the machine). The budget is 10% of any endpoint's latency."
+    )
     lines = [
         SECTION_TITLE,
         "",
-        "The cost of recording every API request (gingham.request_log): each endpoint measured "
-        "with wrk against two servers on the same machine in the same run, one with "
-        f"GINGHAM_REQUEST_LOG=0 and one with the log on, in turn ({ROUNDS} rounds each, means "
-        "shown). The budget is 10% of any endpoint's latency.",
+        textwrap.fill(intro, width=100),
         "",
         f"    {command}",
         "",
@@ -235,8 +251,13 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--quiet-wait", type=int, default=20, help="see bench/run.py (20)")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"rounds ({ROUNDS})")
+    parser.add_argument(
+        "--only", action="append", help="only this scenario's script (e.g. accounts_get.lua)"
+    )
     parser.add_argument("--write-section", type=Path, help="replace this section of a file")
     args = parser.parse_args(argv)
+    scenarios = tuple(s for s in MEASURED if not args.only or s.script in args.only)
     connection_counts = args.connections or [1, 16]
     settings = RunSettings(
         WrkSettings(args.duration, connection_counts[0]),
@@ -250,7 +271,7 @@ def main(argv: list[str]) -> int:
     try:
         for database_name in settings.databases:
             for connections, comparisons in compare(
-                wrk, database_name, settings, connection_counts
+                wrk, database_name, settings, connection_counts, scenarios, args.rounds
             ):
                 heading = _heading(database_name, connections)
                 print(f"\n{heading}\n\n{format_table(comparisons)}\n", flush=True)
@@ -264,7 +285,7 @@ def main(argv: list[str]) -> int:
             for i, a in enumerate(argv)
             if not a.startswith("--write-section") and argv[i - 1] != "--write-section"
         ]
-        write_section(args.write_section, section(results, shown), SECTION_TITLE)
+        write_section(args.write_section, section(results, shown, args.rounds), SECTION_TITLE)
         print(f"wrote the {SECTION_TITLE[3:]} section of {args.write_section}")
     return 0
 
