@@ -12,8 +12,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select
@@ -71,6 +72,24 @@ def logged(database_url: str) -> dict[str, str | None]:
         engine.dispose()
 
 
+def run_apart(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """asyncio.run(main()) in a thread of its own: earlier tests of the session (Playwright's)
+    may leave an event loop running in this one."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(main())
+        except BaseException as failure:
+            failures.append(failure)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
 def wait_until(condition: Callable[[], bool]) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
@@ -96,7 +115,7 @@ def test_what_is_recorded_is_written_redacted(database_url: str) -> None:
         recorder.stop()
         await running
 
-    asyncio.run(serve())
+    run_apart(serve)
     rows = logged(database_url)
     assert sorted(rows) == sorted(f"req-{number}" for number in range(50))
     body = rows["req-7"] or ""
@@ -109,21 +128,33 @@ def test_what_is_recorded_is_written_redacted(database_url: str) -> None:
 
 
 def test_ctrl_c_does_not_stop_it_before_it_has_written_everything(database_url: str) -> None:
-    recorder = RequestLogProcess(database_url, retention=100)
+    # A server process of its own, whose event loop runs in its main thread as under `gingham
+    # serve`; the writer is sent SIGINT as soon as it is started, while it is still importing.
+    script = f"""
+import asyncio, os, signal, sys
+sys.path.insert(0, {os.getcwd()!r})
+from tests.request_log.test_writer_process import handed_over, recorded
+from gingham.request_log.process import RequestLogProcess
 
-    async def serve() -> None:
-        running = asyncio.create_task(recorder.run())
-        recorder.record(recorded("before"))
-        await handed_over(recorder)
-        assert recorder.pid is not None
-        # What a terminal's Ctrl-C sends the whole process group.
-        os.kill(recorder.pid, signal.SIGINT)
-        await asyncio.sleep(0.3)
-        recorder.record(recorded("after"))
-        recorder.stop()
-        await running
+async def main():
+    recorder = RequestLogProcess({database_url!r}, retention=100)
+    running = asyncio.create_task(recorder.run())
+    recorder.record(recorded("before"))
+    await handed_over(recorder)
+    # What a terminal's Ctrl-C sends the whole process group.
+    os.kill(recorder.pid, signal.SIGINT)
+    await asyncio.sleep(0.3)
+    recorder.record(recorded("after"))
+    recorder.stop()
+    await running
 
-    asyncio.run(serve())
+asyncio.run(main())
+"""
+    server = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert server.returncode == 0, server.stderr
+    assert "KeyboardInterrupt" not in server.stderr
     assert set(logged(database_url)) == {"before", "after"}
 
 
@@ -133,8 +164,7 @@ def test_it_writes_what_it_holds_and_ends_when_the_server_dies(database_url: str
 import asyncio, os, sys
 sys.path.insert(0, {os.getcwd()!r})
 from tests.request_log.test_writer_process import handed_over, recorded
-from gingham.request_log.process import RequestLogProcess, _no_busy_handler
-from gingham.request_log.writer import RequestLogWriter
+from gingham.request_log.process import RequestLogProcess
 
 async def main():
     recorder = RequestLogProcess({database_url!r}, retention=100)
@@ -185,7 +215,7 @@ def test_a_writer_that_died_is_replaced_and_its_loss_counted(database_url: str) 
         await running
         assert recorder.pid != first_pid
 
-    asyncio.run(serve())
+    run_apart(serve)
     assert recorder.dropped == 1
     assert set(logged(database_url)) == {"first", "later"}
 
