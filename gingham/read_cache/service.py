@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -17,6 +21,9 @@ CACHE = "gingham_read_cache"
 # Where a unit of work keeps the version it read, so that its reads share one check.
 _VERSION = "gingham_read_cache_version"
 
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
 
 def install(engine: Engine, capacity: int) -> ReadCache | None:
     """Give the engine's read-only units of work a new cache of `capacity` entries of each
@@ -28,45 +35,56 @@ def install(engine: Engine, capacity: int) -> ReadCache | None:
 
 def item_by_access_token(session: Session, token_hash: str) -> ItemRecord | None:
     """The Item a live access token reaches (driver_queries.ITEM_BY_ACCESS_TOKEN)."""
-    cached = _cache_at_version(session)
-    if cached is None:
-        return driver_queries.ITEM_BY_ACCESS_TOKEN.first(session, token_hash=token_hash)
-    cache, version = cached
-    item = cache.get(cache.items_by_token, version, token_hash)
-    if item is None:
-        item = driver_queries.ITEM_BY_ACCESS_TOKEN.first(session, token_hash=token_hash)
-        # A token that reaches nothing is not kept: anyone may send any number of them.
-        if item is not None:
-            cache.put(cache.items_by_token, version, token_hash, item)
-    return item
+    return _read_through(
+        session,
+        lambda cache: cache.items_by_token,
+        token_hash,
+        lambda: driver_queries.ITEM_BY_ACCESS_TOKEN.first(session, token_hash=token_hash),
+    )
 
 
 def item_by_id(session: Session, item_id: str) -> ItemRecord | None:
     """The Item with this id, removed or not (driver_queries.ITEM_BY_ID)."""
-    cached = _cache_at_version(session)
-    if cached is None:
-        return driver_queries.ITEM_BY_ID.first(session, item_id=item_id)
-    cache, version = cached
-    item = cache.get(cache.items_by_id, version, item_id)
-    if item is None:
-        item = driver_queries.ITEM_BY_ID.first(session, item_id=item_id)
-        if item is not None:
-            cache.put(cache.items_by_id, version, item_id, item)
-    return item
+    return _read_through(
+        session,
+        lambda cache: cache.items_by_id,
+        item_id,
+        lambda: driver_queries.ITEM_BY_ID.first(session, item_id=item_id),
+    )
 
 
 def accounts_of_item(session: Session, item_id: str) -> list[AccountRecord]:
     """The Item's shared accounts in the institution's order (driver_queries.ACCOUNTS_OF_ITEM)."""
+    accounts = _read_through(
+        session,
+        lambda cache: cache.accounts_by_item,
+        item_id,
+        lambda: tuple(driver_queries.ACCOUNTS_OF_ITEM.all(session, item_id=item_id)),
+    )
+    # A list of its own, as the query gives: callers may filter or extend it.
+    return list(accounts or ())
+
+
+def _read_through(
+    session: Session,
+    entries_of: Callable[[ReadCache], OrderedDict[Key, Value]],
+    key: Key,
+    load: Callable[[], Value | None],
+) -> Value | None:
+    """The cached value of `key` among `entries_of(cache)`, else `load()`'s, kept when the unit
+    of work may use the cache. What reaches nothing is not kept: anyone may send any number of
+    unknown tokens."""
     cached = _cache_at_version(session)
     if cached is None:
-        return driver_queries.ACCOUNTS_OF_ITEM.all(session, item_id=item_id)
+        return load()
     cache, version = cached
-    accounts = cache.get(cache.accounts_by_item, version, item_id)
-    if accounts is None:
-        accounts = tuple(driver_queries.ACCOUNTS_OF_ITEM.all(session, item_id=item_id))
-        cache.put(cache.accounts_by_item, version, item_id, accounts)
-    # A list of its own, as the query gives: callers may filter or extend it.
-    return list(accounts)
+    entries = entries_of(cache)
+    value = cache.get(entries, version, key)
+    if value is None:
+        value = load()
+        if value is not None:
+            cache.put(entries, version, key, value)
+    return value
 
 
 def _cache_at_version(session: Session) -> tuple[ReadCache, int] | None:
