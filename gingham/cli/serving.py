@@ -178,6 +178,14 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
+# How long an idle connection stays open. Clients keep pooled connections for reuse (plaid-python
+# for as long as the server allows, node's agent up to its own timeout); when the server closes one
+# first, a request sent on it at that moment fails with "connection reset". uvicorn's default of
+# 5 s is shorter than many an app's pause between two calls; 75 s is nginx's default, and longer
+# than the idle timeouts of Node's and most other clients' pools, so they close first.
+KEEP_ALIVE_SECONDS = 75
+
+
 def run_servers(
     settings: Settings,
     api_socket: socket.socket,
@@ -211,6 +219,7 @@ def run_servers(
                 # gingham.wire.access_log writes Gingham's own, shorter lines.
                 access_log=False,
                 server_header=False,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS,
             )
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from tests.live_server import (
     running_server,
     server_environment,
 )
+
+# Past uvicorn's default keep-alive of 5 s, well within Gingham's.
+KEEP_ALIVE_TESTED_SECONDS = 6.5
 
 
 @pytest.fixture
@@ -84,6 +88,36 @@ class TestAccessLog:
             "POST /accounts/get 200 3.1 ms abc"
         )
         assert format_line("GET", "/", 200, 2.0, None) == "GET / 200 2.0 ms"
+
+
+class TestKeepAlive:
+    def test_an_idle_connection_still_carries_the_next_request(self, server: ServerProcess) -> None:
+        # Client pools (plaid-python's urllib3, node's keep-alive agent) reuse a connection
+        # after an idle spell, such as an app's own slow step between two calls. A server that
+        # closes it first races the next request, which then fails with "connection reset".
+        # Idle past uvicorn's default keep-alive (5 s), the same connection still answers.
+        host, port = server.base_url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            assert _health_over(connection).startswith(b"HTTP/1.1 200")
+            time.sleep(KEEP_ALIVE_TESTED_SECONDS)
+            assert _health_over(connection).startswith(b"HTTP/1.1 200")
+
+
+def _health_over(connection: socket.socket) -> bytes:
+    """GET /_gingham/health on an open connection, keeping it open; the whole response, or
+    b"" if the server had closed the connection."""
+    connection.sendall(b"GET /_gingham/health HTTP/1.1\r\nHost: gingham\r\n\r\n")
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return received
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = int(re.search(rb"content-length: *(\d+)", head, re.IGNORECASE)[1])  # type: ignore[index]
+    while len(body) < length:
+        body += connection.recv(65536)
+    return received
 
 
 class TestBusyPort:
