@@ -29,6 +29,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    insert,
     select,
 )
 from sqlalchemy.engine import Dialect
@@ -40,6 +41,7 @@ from gingham.accounts.models import Account, AccountRecord
 from gingham.clients.models import ClientSecret
 from gingham.db import BoundedString, UTCDateTime
 from gingham.items.models import AccessToken, Item, ItemRecord
+from gingham.link_tokens.models import LinkToken
 from gingham.read_cache.models import ReadCacheWrites
 from gingham.sandbox_clock.models import SandboxClock
 
@@ -175,6 +177,10 @@ class NamedQuery(Generic[Record]):
         compiled, rows = self._run(session, params)
         return self._decode(compiled.decoders, rows[0]) if rows else None
 
+    def execute(self, session: Session, **params: Any) -> None:
+        """Run a statement that returns no rows (an INSERT)."""
+        self._run(session, params)
+
 
 # --- The named queries ------------------------------------------------------------------------
 
@@ -218,4 +224,11 @@ ACCOUNTS_OF_ITEM: NamedQuery[AccountRecord] = NamedQuery(
 # numeric, cast back so that both databases hand over an int.
 READ_CACHE_VERSION: NamedQuery[int | None] = NamedQuery(
     select(cast(func.sum(ReadCacheWrites.writes), BigInteger)), lambda value: value
+)
+
+# /link/token/create's one write: every column of the row, each value through its column type's
+# processor (the configuration serialized as JSON, the times as UTC), as SQLAlchemy would bind it.
+INSERT_LINK_TOKEN: NamedQuery[None] = NamedQuery(
+    insert(LinkToken).values({c.key: bindparam(c.key) for c in LinkToken.__table__.columns}),
+    lambda: None,
 )

@@ -22,6 +22,7 @@ from gingham.config import Settings
 from gingham.crypto import SecretBox
 from gingham.db import WriteInReadOnlyUnit, read_only_session
 from gingham.items.models import AccessToken, Item, ItemRecord
+from gingham.link_tokens.models import LinkToken
 from gingham.sandbox_clock.models import SandboxClock
 from gingham.sandbox_clock.offsets import ClientClocks
 from gingham.wire.context import JSONObject, RequestContext, Runtime
@@ -169,6 +170,35 @@ class TestDecoders:
             )
             is None
         )
+
+    def test_a_link_token_written_on_the_driver_reads_back_as_sqlalchemy_wrote_it(
+        self, session: Session
+    ) -> None:
+        client_id = _client(session)
+        values: dict[str, Any] = {
+            "token_hash": "a" * 64,
+            "token_hint": "link-sandbox-…4f9a1c",
+            "client_id": client_id,
+            "environment": "sandbox",
+            "client_user_id": "user-ü 🦆",
+            "item_id": None,
+            "user_id": None,
+            "config": {"products": ["auth"], "user": {"client_user_id": "user-ü 🦆"}, "n": 1.5},
+            "created_at": CREATED,
+            "expires_at": CREATED + timedelta(hours=4),
+            "invalidated_at": None,
+            "failed_logins": 0,
+        }
+        driver_queries.INSERT_LINK_TOKEN.execute(session, id="by-driver", **values)
+        session.execute(insert(LinkToken).values(id="by-core", **values | {"token_hash": "b" * 64}))
+        by_driver, by_core = (
+            session.execute(select(LinkToken.__table__).where(LinkToken.id == token_id)).one()
+            for token_id in ("by-driver", "by-core")
+        )
+        differing = {"id": "", "token_hash": ""}
+        assert by_driver._asdict() | differing == by_core._asdict() | differing
+        assert by_driver.config == values["config"]
+        assert by_driver.created_at == CREATED and by_driver.created_at.tzinfo == UTC
 
     def test_a_value_fixed_into_a_statement_is_refused(self) -> None:
         with pytest.raises(ValueError, match="bindparam"):

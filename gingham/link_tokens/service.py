@@ -6,13 +6,14 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gingham import errors
 from gingham.clients import allow_lists
 from gingham.clients.android_packages import ANDROID_PACKAGES
 from gingham.clients.redirect_uris import REDIRECT_URIS
+from gingham.driver_queries import INSERT_LINK_TOKEN
 from gingham.hosted_link.options import check_hosted_link, is_hosted
 from gingham.institutions import catalogue
 from gingham.items import service as items_service
@@ -240,7 +241,6 @@ def _check_statements_window(body: dict[str, Any], now: datetime) -> None:
         )
 
 
-_INSERT_LINK_TOKEN = insert(LinkToken)
 _LINK_TOKEN_COLUMNS = tuple(column.key for column in LinkToken.__table__.columns)
 
 
@@ -317,10 +317,10 @@ def create_link_token(
         expires_at=now + lifetime,
         failed_logins=0,
     )
-    # A Core insert of the row's values: the ORM unit of work would cost more than the rest of
-    # the request together.
-    session.connection().execute(
-        _INSERT_LINK_TOKEN, {column: getattr(row, column) for column in _LINK_TOKEN_COLUMNS}
+    # The row's values straight through the driver: the ORM unit of work would cost more than
+    # the rest of the request together, and a Core insert still costs a tenth of it.
+    INSERT_LINK_TOKEN.execute(
+        session, **{column: getattr(row, column) for column in _LINK_TOKEN_COLUMNS}
     )
     return token, row
 
