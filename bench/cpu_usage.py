@@ -6,6 +6,7 @@ tells a clean measurement from a disturbed one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import sys
@@ -39,6 +40,16 @@ def child_pids(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def pin_process_tree(pid: int, cpus: set[int]) -> None:
+    """Every thread of `pid` and of the processes it started, recursively, to run on `cpus` only;
+    threads and processes they start later inherit it."""
+    for task in Path(f"/proc/{pid}/task").glob("[0-9]*"):
+        with contextlib.suppress(ProcessLookupError):  # a thread that has just ended
+            os.sched_setaffinity(int(task.name), cpus)
+    for child in child_pids(pid):
+        pin_process_tree(child, cpus)
 
 
 def process_seconds(pid: int) -> float:

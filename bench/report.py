@@ -101,6 +101,15 @@ def existing_notes(path: Path) -> str | None:
     return match.group(1).strip() if match else None
 
 
+def existing_later_sections(path: Path) -> str:
+    """Everything after an existing document's "## Notes" section: the other benchmarks'
+    sections, which their own scripts write (--write-section)."""
+    if not path.exists():
+        return ""
+    match = re.search(r"^## Notes\n.*?(?=^## )(.*)", path.read_text(), re.MULTILINE | re.DOTALL)
+    return match.group(1) if match else ""
+
+
 def _run_section(run: Run) -> str:
     title = DATABASE_TITLES[run.database]
     return f"### {title}\n\nDatabase: {run.database_version}.\n\n{format_table(run.rows)}\n"

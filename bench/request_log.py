@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
+from cpu_usage import child_pids, pin_process_tree
 from gingham_server import (
     Credentials,
     Database,
@@ -164,8 +166,11 @@ def compare(
     connection_counts: list[int],
     scenarios: tuple[Scenario, ...] = MEASURED,
     rounds: int = ROUNDS,
+    pin: str | None = None,
 ) -> list[tuple[int, list[Comparison]]]:
-    """Per number of wrk connections, each endpoint off and on."""
+    """Per number of wrk connections, each endpoint off and on; with `pin`, each server on the
+    last CPU and wrk on the others, the processes the server started (the log's writer) with
+    the server ("shared") or with wrk ("apart")."""
     results = []
     with (
         tempfile.TemporaryDirectory(prefix="gingham-bench-log-") as work,
@@ -180,6 +185,8 @@ def compare(
                     # Off then on, then on then off: whatever the order favours falls on both.
                     order = (False, True) if round_number % 2 == 0 else (True, False)
                     for logging in order:
+                        if pin:
+                            _pin(targets[logging].server.pid, writer_apart=pin == "apart")
                         row = measure_once(wrk, scenario, targets[logging], run_settings)
                         measured[logging].append((row.requests_per_s, row.p50_ms, row.p99_ms))
                 comparisons.append(
@@ -187,6 +194,19 @@ def compare(
                 )
             results.append((connections, comparisons))
     return results
+
+
+def _pin(server_pid: int, *, writer_apart: bool) -> None:
+    cpus = sorted(os.sched_getaffinity(0) | {*range(os.cpu_count() or 1)})
+    if len(cpus) < 2:
+        raise BenchError("--pin needs at least two CPUs")
+    others, last = set(cpus[:-1]), {cpus[-1]}
+    os.sched_setaffinity(0, others)
+    # Again before every run: the writer process starts with the server's first logged request.
+    pin_process_tree(server_pid, last)
+    if writer_apart:
+        for child in child_pids(server_pid):
+            pin_process_tree(child, others)
 
 
 def _heading(database_name: str, connections: int) -> str:
@@ -230,6 +250,18 @@ def section(
         "to a request's own path) and with several (the server saturated: what its work costs "
         "the machine). The budget is 10% of any endpoint's latency."
     )
+    if "shared" in argv:
+        intro += (
+            " Each server, with every process it starts (the log's writer too), ran on one CPU "
+            "and wrk on the other (--pin shared): all of the log's work competes with the "
+            "request, as when every CPU runs an API process."
+        )
+    elif "apart" in argv:
+        intro += (
+            " Each server ran on one CPU, and wrk and the processes the server starts (the "
+            "log's writer) on the other (--pin apart): the log's writing has a CPU the request "
+            "does not need, as when a machine has one to spare."
+        )
     lines = [
         SECTION_TITLE,
         "",
@@ -255,6 +287,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--only", action="append", help="only this scenario's script (e.g. accounts_get.lua)"
     )
+    parser.add_argument(
+        "--pin",
+        choices=["shared", "apart"],
+        help="each server on the last CPU, wrk on the others, and the processes the server "
+        "starts (the log's writer) with the server (shared) or with wrk (apart)",
+    )
     parser.add_argument("--write-section", type=Path, help="replace this section of a file")
     args = parser.parse_args(argv)
     scenarios = tuple(s for s in MEASURED if not args.only or s.script in args.only)
@@ -271,7 +309,7 @@ def main(argv: list[str]) -> int:
     try:
         for database_name in settings.databases:
             for connections, comparisons in compare(
-                wrk, database_name, settings, connection_counts, scenarios, args.rounds
+                wrk, database_name, settings, connection_counts, scenarios, args.rounds, args.pin
             ):
                 heading = _heading(database_name, connections)
                 print(f"\n{heading}\n\n{format_table(comparisons)}\n", flush=True)

@@ -32,7 +32,15 @@ from gingham_server import (
     server_log_problems,
     warm_up,
 )
-from report import Document, Row, Run, existing_notes, format_table, render_document
+from report import (
+    Document,
+    Row,
+    Run,
+    existing_later_sections,
+    existing_notes,
+    format_table,
+    render_document,
+)
 from transactions import PULL_SECONDS, prepare_sync_pages
 from wrk_runner import BenchError, WrkResult, WrkSettings, ensure_wrk, run_wrk
 
@@ -257,9 +265,10 @@ def write_document(path: Path, runs: list[Run], wrk: str, settings: Settings) ->
         reproduce=reproduce_command(settings),
         postgres_url=DEFAULT_POSTGRES_URL,
     )
-    notes = existing_notes(path)
+    notes, later = existing_notes(path), existing_later_sections(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_document(document, notes))
+    text = render_document(document, notes)
+    path.write_text(text + "\n" + later if later else text)
 
 
 def main(argv: list[str]) -> int:
