@@ -12,9 +12,12 @@ The writer process starts with the first batch (not at start-up, so that it neve
 the server becoming ready), ignores SIGINT (a terminal's Ctrl-C reaches the whole process group:
 the server stops it by closing the pipe, after handing it what is left), and ends on its own,
 after writing what it holds, when the pipe closes because the server process died. If it dies
-the batch that found it gone is counted as dropped and the next batch starts a new one. When it
-cannot keep up its queue fills, the pipe fills behind it, and the API process drops requests
-beyond QUEUE_CAPACITY and counts them, as the in-process writer does.
+the batch that found it gone is counted as dropped and the next batch starts a new one.
+
+It runs only when the CPU has nothing else to do (SCHED_IDLE), so that where it shares a CPU with
+an API process the request goes first. When it cannot keep up (every CPU busy for long) its queue
+fills, the pipe fills behind it, and the API process drops requests beyond QUEUE_CAPACITY and
+counts them, as the in-process writer does; the dashboard's API requests page shows the count.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import pickle
 import signal
 import threading
@@ -173,6 +177,11 @@ def _sigint_ignored_by_children() -> Iterator[None]:
 def write_requests(database_url: str, retention: int, connection: Connection) -> None:
     """The writer process: write what arrives on `connection` until it closes, then the rest."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Scheduled only when no other process wants the CPU: where it shares one with API
+    # processes (every CPU running one, or a busy machine), a request ready to run goes before
+    # the log's writing, which can wait (docs/PERFORMANCE.md, "Request log"). Under load on
+    # every CPU its queue then fills, and the API process drops and counts what does not fit.
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     engine = make_engine(database_url)
     sqlite = engine.dialect.name == "sqlite"
     if sqlite:

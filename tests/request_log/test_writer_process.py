@@ -127,6 +127,30 @@ def test_what_is_recorded_is_written_redacted(database_url: str) -> None:
         os.kill(recorder.pid, 0)
 
 
+def test_it_runs_only_when_no_request_wants_the_cpu(database_url: str) -> None:
+    # Where it shares a CPU with API processes, their requests go first (SCHED_IDLE); its
+    # rows wait, which they can.
+    recorder = RequestLogProcess(database_url, retention=100)
+    policies: list[int] = []
+
+    async def serve() -> None:
+        running = asyncio.create_task(recorder.run())
+        recorder.record(recorded("req-first"))
+        await handed_over(recorder)
+        assert recorder.pid is not None
+        deadline = time.monotonic() + WAIT_SECONDS
+        while os.sched_getscheduler(recorder.pid) != os.SCHED_IDLE:
+            assert time.monotonic() < deadline, "timed out"
+            await asyncio.sleep(0.05)
+        policies.append(os.sched_getscheduler(recorder.pid))
+        recorder.stop()
+        await running
+
+    run_apart(serve)
+    assert policies == [os.SCHED_IDLE]
+    assert sorted(logged(database_url)) == ["req-first"]
+
+
 def test_ctrl_c_does_not_stop_it_before_it_has_written_everything(database_url: str) -> None:
     # A server process of its own, whose event loop runs in its main thread as under `gingham
     # serve`; the writer is sent SIGINT as soon as it is started, while it is still importing.
