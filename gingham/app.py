@@ -61,6 +61,7 @@ from gingham.oauth_bank.connector import OAuthBankConnector
 from gingham.oauth_bank.service import ensure_connector_client
 from gingham.read_cache import service as read_cache
 from gingham.request_log import api as request_log_api
+from gingham.request_log import store as request_log_store
 from gingham.request_log.process import RequestLogProcess
 from gingham.request_log.writer import RequestLogWriter
 from gingham.sandbox import api as sandbox_api
@@ -215,6 +216,16 @@ def _request_recorder(
     return RequestLogWriter(session_factory, retention=settings.request_log_retention)
 
 
+def _request_log_sessions(
+    settings: Settings, *, owns_database: bool
+) -> sessionmaker[Session] | None:
+    """Sessions on the request log's own file, where it has one (gingham.request_log.store): also
+    with the log off, so that a reset wipes what an earlier run logged."""
+    if not owns_database or request_log_store.own_file(settings.database_url) is None:
+        return None
+    return make_session_factory(request_log_store.log_engine(settings.database_url))
+
+
 def create_app(
     settings: Settings,
     *,
@@ -244,6 +255,7 @@ def create_app(
     # when this process moves a clock, every endpoint reads each client's time through it.
     client_clocks = ClientClocks()
     request_log = _request_recorder(settings, session_factory, owns_database=owns_database)
+    request_log_sessions = _request_log_sessions(settings, owns_database=owns_database)
     runtime = Runtime(
         settings=settings,
         session_factory=session_factory,
@@ -256,6 +268,7 @@ def create_app(
         bank=_bank_connector(settings, session_factory, secrets, clock, http),
         database_in_threads=not settings.is_sqlite,
         request_recorder=request_log,
+        request_log_sessions=request_log_sessions,
     )
 
     worker = None

@@ -23,6 +23,7 @@ from gingham.crypto import SecretBox
 from gingham.db import WriteInReadOnlyUnit, read_only_session
 from gingham.items.models import AccessToken, Item, ItemRecord
 from gingham.link_tokens.models import LinkToken
+from gingham.request_log.models import LoggedRequest
 from gingham.sandbox_clock.models import SandboxClock
 from gingham.sandbox_clock.offsets import ClientClocks
 from gingham.wire.context import JSONObject, RequestContext, Runtime
@@ -199,6 +200,43 @@ class TestDecoders:
         assert by_driver._asdict() | differing == by_core._asdict() | differing
         assert by_driver.config == values["config"]
         assert by_driver.created_at == CREATED and by_driver.created_at.tzinfo == UTC
+
+    def test_many_rows_written_at_once_read_back_as_sqlalchemy_wrote_them(
+        self, session: Session
+    ) -> None:
+        client_id = _client(session)
+        rows: list[dict[str, Any]] = [
+            {
+                "id": f"by-driver-{number}",
+                "client_id": client_id,
+                "environment": "sandbox",
+                "endpoint": "/accounts/get",
+                "status": 400 + number,
+                "error_code": None if number == 0 else "INVALID_FIELD",
+                "latency_ms": 1.25 * number,
+                "request_id": f"req-{number}",
+                "request_body": None if number == 0 else '{"note": "ü 🦆"}',
+                "response_body": '{"accounts": []}',
+                "created_at": CREATED + timedelta(seconds=number),
+            }
+            for number in range(3)
+        ]
+        driver_queries.INSERT_LOGGED_REQUESTS.execute_many(session, rows)
+        driver_queries.INSERT_LOGGED_REQUESTS.execute_many(session, [])
+        session.execute(
+            insert(LoggedRequest), [row | {"id": f"by-core-{row['status']}"} for row in rows]
+        )
+        table = LoggedRequest.__table__
+        written = {
+            row.id: row._asdict() for row in session.execute(select(table).order_by(table.c.id))
+        }
+        assert len(written) == 6
+        for row in rows:
+            by_driver = written[row["id"]]
+            by_core = written[f"by-core-{row['status']}"]
+            assert by_driver | {"id": ""} == by_core | {"id": ""}
+            assert by_driver == row
+        assert written["by-driver-1"]["created_at"].tzinfo == UTC
 
     def test_a_value_fixed_into_a_statement_is_refused(self) -> None:
         with pytest.raises(ValueError, match="bindparam"):

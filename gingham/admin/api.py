@@ -23,6 +23,7 @@ from gingham.clients.attempts import FailedCredentials
 from gingham.clients.models import ENVIRONMENTS, ApiClient, ClientSecret
 from gingham.institutions import catalogue
 from gingham.items.models import Item
+from gingham.request_log import store as request_log_store
 from gingham.wire.context import JSONObject, RequestContext, Runtime
 from gingham.wire.endpoint import Endpoint, internal_route
 from gingham.wire.json import format_datetime
@@ -108,6 +109,7 @@ def admin_routes(runtime: Runtime) -> list[Route]:
     def reset_all(session: Session, body: JSONObject, _: Any, __: str) -> JSONObject:
         _confirmed(body, "this wipes the data of every API client")
         wiped = reset.wipe_all_data(session)
+        request_log_store.wipe(runtime.request_log_sessions, None)
         assert wiped.banks is not None
         return {"clients": wiped.clients, "items": wiped.items, "banks": banks_json(wiped.banks)}
 
@@ -167,6 +169,7 @@ def rotate_secret(ctx: RequestContext, body: JSONObject) -> JSONObject:
 def reset_client(ctx: RequestContext, body: JSONObject) -> JSONObject:
     _confirmed(body, "this wipes the caller's Items, users, webhooks and request log")
     wiped = reset.wipe_client_data(ctx.session, ctx.caller.client_id)
+    request_log_store.wipe(ctx.runtime.request_log_sessions, ctx.caller.client_id)
     return {"items": wiped.items}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -18,8 +18,8 @@ from gingham.dashboard.auth import DashboardSession
 from gingham.dashboard.listing import filtered_list
 from gingham.dashboard.web import Dashboard, Notice
 from gingham.dashboard.webhooks import when
-from gingham.request_log.models import LoggedRequest
-from gingham.request_log.service import request_json
+from gingham.request_log import store
+from gingham.request_log.service import find_request
 from gingham.wire.context import Caller, JSONObject
 
 LIST_PATH = "/dashboard/requests"
@@ -75,15 +75,14 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
     async def request_page(request: Request, session: DashboardSession, caller: Caller) -> Response:
         logged_id = request.path_params["logged_id"]
 
-        def read(db: Any) -> JSONObject | None:
-            row = db.scalar(
-                select(LoggedRequest).where(
-                    LoggedRequest.id == logged_id,
-                    LoggedRequest.client_id == caller.client_id,
-                    LoggedRequest.environment == caller.environment,
+        def read(db: Session) -> JSONObject | None:
+            with store.reading(dashboard.runtime, db) as log_session:
+                return find_request(
+                    log_session,
+                    client_id=caller.client_id,
+                    environment=caller.environment,
+                    logged_id=logged_id,
                 )
-            )
-            return None if row is None else request_json(row)
 
         entry = await dashboard.in_transaction(read)
         if entry is None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.routing import Route
 
-from gingham.request_log import service
+from gingham.request_log import service, store
 from gingham.request_log.service import RequestFilter
 from gingham.wire.context import Caller, JSONObject, RequestContext, Runtime
 from gingham.wire.endpoint import Endpoint
@@ -34,9 +34,9 @@ LIST_SCHEMA: Schema = {
 
 def list_requests(ctx: RequestContext, body: JSONObject) -> JSONObject:
     recorder = ctx.runtime.request_recorder
-    return {
-        "requests": service.list_requests(
-            ctx.session,
+    with store.reading(ctx.runtime, ctx.session) as session:
+        requests = service.list_requests(
+            session,
             client_id=ctx.caller.client_id,
             environment=ctx.caller.environment,
             where=RequestFilter(
@@ -47,7 +47,9 @@ def list_requests(ctx: RequestContext, body: JSONObject) -> JSONObject:
             ),
             limit=body.get("limit", service.LIST_LIMIT_DEFAULT),
             before=body.get("before"),
-        ),
+        )
+    return {
+        "requests": requests,
         # Requests this server could not queue for the log since it started (the writer fell
         # behind), so a gap in the list is explained.
         "dropped": recorder.dropped if recorder is not None else 0,
@@ -66,16 +68,17 @@ def _stream_filter(request: Request) -> RequestFilter:
     )
 
 
-def _poll(session: Session, caller: Caller, after: str, request: Request) -> list[JSONObject]:
-    return service.requests_after(
-        session,
-        client_id=caller.client_id,
-        environment=caller.environment,
-        after=after,
-        where=_stream_filter(request),
-    )
-
-
 def routes(runtime: Runtime, closing: asyncio.Event) -> list[Route]:
     """The live stream; query parameters `endpoint`, `status` and `search` filter it."""
-    return [stream_route("/_gingham/requests/stream", runtime, _poll, "request", closing)]
+
+    def poll(session: Session, caller: Caller, after: str, request: Request) -> list[JSONObject]:
+        with store.reading(runtime, session) as log_session:
+            return service.requests_after(
+                log_session,
+                client_id=caller.client_id,
+                environment=caller.environment,
+                after=after,
+                where=_stream_filter(request),
+            )
+
+    return [stream_route("/_gingham/requests/stream", runtime, poll, "request", closing)]

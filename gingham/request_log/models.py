@@ -23,7 +23,11 @@ class LoggedRequest(Base):
 
     # Time-ordered (gingham.wire.events.sequence_id), so ids sort as the requests ended.
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    client_id: Mapped[str] = mapped_column(ForeignKey("api_clients.id", ondelete="CASCADE"))
+    # Typed here, not only through its foreign key: the log's own file (gingham.request_log.store)
+    # holds this table alone, made by processes that may not have imported the clients' model.
+    client_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("api_clients.id", ondelete="CASCADE")
+    )
     environment: Mapped[str] = mapped_column(String(16))
     endpoint: Mapped[str] = mapped_column(String(200))
     status: Mapped[int] = mapped_column(Integer)

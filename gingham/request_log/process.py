@@ -6,7 +6,9 @@ process a thread would not help: it shares the GIL, and on SQLite the write lock
 process only gathers each answered request's raw fields in a list, and every
 FLUSH_INTERVAL_SECONDS hands the list, pickled, down a pipe to a writer process, which redacts
 and writes it with the same RequestLogWriter tests use in-process. Pickling costs about 2 µs a
-request and happens in a thread, so the event loop never waits on the pipe.
+request and happens in a thread, so the event loop never waits on the pipe. Beside a SQLite
+database file it writes to the log's own file, never taking the data's write lock
+(gingham.request_log.store).
 
 The writer process starts with the first batch (not at start-up, so that it never competes with
 the server becoming ready), ignores SIGINT (a terminal's Ctrl-C reaches the whole process group:
@@ -37,7 +39,8 @@ from typing import Any
 
 from sqlalchemy import event
 
-from gingham.db import make_engine, make_session_factory
+from gingham.db import make_session_factory
+from gingham.request_log.store import log_engine
 from gingham.request_log.writer import (
     BATCH_SIZE,
     FLUSH_INTERVAL_SECONDS,
@@ -182,14 +185,13 @@ def write_requests(database_url: str, retention: int, connection: Connection) ->
     # the log's writing, which can wait (docs/PERFORMANCE.md, "Request log"). Under load on
     # every CPU its queue then fills, and the API process drops and counts what does not fit.
     os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    engine = make_engine(database_url)
+    engine = log_engine(database_url)
     sqlite = engine.dialect.name == "sqlite"
     if sqlite:
-        # SQLite's busy handler polls the lock at growing intervals, up to 100 ms, and the API
-        # process, taking it request after request, can keep it for longer than its 10 s
-        # timeout. Here the lock is tried every millisecond instead (a refused BEGIN costs a few
-        # µs), for a minute, and held for a short batch at a time, so that requests in turn
-        # wait little for it.
+        # The log's file is shared only with the writers of other server processes
+        # (--workers). SQLite's busy handler polls its lock at growing intervals, up to 100 ms;
+        # here it is tried every millisecond instead (a refused BEGIN costs a few µs), for a
+        # minute, and held for a short batch at a time, so that writers take quick turns.
         event.listen(engine, "connect", _no_busy_handler)
     writer = RequestLogWriter(
         make_session_factory(engine),

@@ -76,6 +76,20 @@ def requests_after(
     return [request_json(row) for row in rows]
 
 
+def find_request(
+    session: Session, *, client_id: str, environment: str, logged_id: str
+) -> dict[str, Any] | None:
+    """One of the client's requests by its `id`, if the log still holds it."""
+    row = session.scalar(
+        select(LoggedRequest).where(
+            LoggedRequest.id == logged_id,
+            LoggedRequest.client_id == client_id,
+            LoggedRequest.environment == environment,
+        )
+    )
+    return None if row is None else request_json(row)
+
+
 def request_json(row: LoggedRequest) -> dict[str, Any]:
     return {
         "id": row.id,

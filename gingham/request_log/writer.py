@@ -25,17 +25,17 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gingham.driver_queries import INSERT_LOGGED_REQUESTS
 from gingham.request_log.models import LoggedRequest
 from gingham.request_log.redaction import redact_json
 from gingham.wire.events import sequence_id
 from gingham.wire.recording import RecordedRequest
 
 logger = logging.getLogger("gingham.request_log")
-_TABLE: Table = LoggedRequest.__table__  # type: ignore[assignment]
 
 QUEUE_CAPACITY = 10_000
 BATCH_SIZE = 500
@@ -204,8 +204,9 @@ class RequestLogWriter:
         was last trimmed."""
         with self._session_factory() as session, session.begin():
             if rows:
-                # Core's executemany: the ORM's per-row bookkeeping would cost more than the row.
-                session.connection().execute(_TABLE.insert(), rows)
+                # The driver's executemany: SQLAlchemy's per-row bookkeeping cost as much as the
+                # row (gingham.driver_queries).
+                INSERT_LOGGED_REQUESTS.execute_many(session, rows)
             written = self._since_trimmed
             for row in rows:
                 written[row["client_id"]] = written.get(row["client_id"], 0) + 1

@@ -78,6 +78,9 @@ class Runtime:
     database_in_threads: bool = False
     # Where credentialed requests are recorded for the request log (None: not recorded).
     request_recorder: RequestRecorder | None = None
+    # The request log's own database (a SQLite file beside the data's, gingham.request_log.store);
+    # None where the log lives with the data.
+    request_log_sessions: sessionmaker[Session] | None = None
 
 
 @dataclass(frozen=True, slots=True)

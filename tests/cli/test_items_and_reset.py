@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,21 @@ def login_status(gingham: Gingham, institution_id: str) -> str:
 def listed_items(gingham: Gingham) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = json.loads(gingham.ok("items", "list", "--json"))
     return items
+
+
+def logged_endpoints(gingham: Gingham) -> list[str]:
+    """The endpoints of the latest client's logged requests, newest first."""
+    answer = api(gingham, "/_gingham/requests/list", {"limit": 500})
+    assert answer.status_code == 200, answer.text
+    return [request["endpoint"] for request in answer.json()["requests"]]
+
+
+def logged_eventually(gingham: Gingham, endpoint: str) -> None:
+    """Wait until the request log shows a request to `endpoint` (it is written every 100 ms)."""
+    deadline = time.monotonic() + 30
+    while endpoint not in logged_endpoints(gingham):
+        assert time.monotonic() < deadline, f"{endpoint} was never logged"
+        time.sleep(0.1)
 
 
 def with_terminal(gingham: Gingham, answer: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -138,6 +154,7 @@ class TestReset:
         link_item(gingham, "ins_109509")
         api(gingham, "/_gingham/clock/advance", {"by": "P3D"})
         gingham.ok("client", "redirect-uri", "add", "https://app.example.com/oauth.html")
+        logged_eventually(gingham, "/_gingham/clock/advance")
 
         out = gingham.ok("reset", "--yes")
         assert out == (
@@ -145,6 +162,7 @@ class TestReset:
             "stay.\n"
         )
         assert listed_items(gingham) == []
+        assert "/item/public_token/exchange" not in logged_endpoints(gingham)
         clock = json.loads(gingham.ok("clock", "show", "--json"))
         assert clock["offset_seconds"] == 0
         # The client, its keys and its set-up stay.
@@ -155,6 +173,7 @@ class TestReset:
         # The other client's data is untouched.
         gingham.environment.update(others)
         assert [item["item_id"] for item in listed_items(gingham)] == [other_item]
+        assert "/item/public_token/exchange" in logged_endpoints(gingham)
 
     def test_asks_on_a_terminal(self, gingham: Gingham) -> None:
         client_id = gingham.create_client()
@@ -190,6 +209,7 @@ class TestReset:
         link_item(gingham)
         gingham.create_client("Second")
         link_item(gingham)
+        logged_eventually(gingham, "/item/public_token/exchange")
         gingham.ok("bank", "set-status", "--institution", "ins_109508", "--status", "DOWN")
         clients_before = json.loads(gingham.ok("client", "list", "--json"))
 
@@ -197,8 +217,10 @@ class TestReset:
         assert out.startswith(f"Wiped the data of {len(clients_before)} client(s) (2 live Item(s))")
         assert json.loads(gingham.ok("client", "list", "--json")) == clients_before
         assert listed_items(gingham) == []
+        assert "/item/public_token/exchange" not in logged_endpoints(gingham)
         gingham.environment.update(first)
         assert listed_items(gingham) == []
+        assert "/item/public_token/exchange" not in logged_endpoints(gingham)
         # The banks are back to their defaults: the institution is up again.
         assert login_status(gingham, "ins_109508") == "HEALTHY"
 

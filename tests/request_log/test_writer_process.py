@@ -20,9 +20,10 @@ import pytest
 from sqlalchemy import event, select
 
 from gingham.config import Settings
-from gingham.db import make_engine, make_session_factory
+from gingham.db import make_session_factory
 from gingham.request_log.models import LoggedRequest
 from gingham.request_log.process import RequestLogProcess, _no_busy_handler
+from gingham.request_log.store import log_engine, own_file
 from gingham.request_log.writer import RequestLogWriter
 from gingham.wire.recording import RecordedRequest
 from tests.live_server import BACKENDS, create_api_client, empty_database, server_environment
@@ -63,7 +64,7 @@ def recorded(request_id: str) -> RecordedRequest:
 
 def logged(database_url: str) -> dict[str, str | None]:
     """request_id -> stored request body of every logged request."""
-    engine = make_engine(database_url)
+    engine = log_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
             rows = session.execute(select(LoggedRequest.request_id, LoggedRequest.request_body))
@@ -257,14 +258,17 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 def test_on_sqlite_a_batch_waits_for_the_write_lock_it_finds_taken(
     sqlite_url: str, waits: bool
 ) -> None:
-    engine = make_engine(sqlite_url)
+    # The log's own file, which the writers of other server processes share (--workers).
+    engine = log_engine(sqlite_url)
     event.listen(engine, "connect", _no_busy_handler)
     writer = RequestLogWriter(
         make_session_factory(engine), retention=100, wait_for_lock_seconds=30.0 if waits else 0.0
     )
     writer.record(recorded("waited"))
+    log_url = own_file(sqlite_url)
+    assert log_url is not None
     holder = sqlite3.connect(
-        sqlite_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+        log_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
     )
     holder.execute("BEGIN IMMEDIATE")
     releasing = threading.Timer(0.3, holder.rollback)
@@ -279,3 +283,31 @@ def test_on_sqlite_a_batch_waits_for_the_write_lock_it_finds_taken(
         assert set(logged(sqlite_url)) == {"waited"}
     else:  # given up at once, and said so in the log
         assert logged(sqlite_url) == {}
+
+
+def test_on_sqlite_it_never_waits_for_the_datas_write_lock(sqlite_url: str) -> None:
+    # The log has a file of its own: API processes taking the data's lock request after request
+    # never wait for the log's writer, nor it for them.
+    holder = sqlite3.connect(
+        sqlite_url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False
+    )
+    holder.execute("BEGIN IMMEDIATE")
+    recorder = RequestLogProcess(sqlite_url, retention=100)
+
+    async def serve() -> None:
+        running = asyncio.create_task(recorder.run())
+        recorder.record(recorded("while-locked"))
+        deadline = time.monotonic() + WAIT_SECONDS
+        while "while-locked" not in logged(sqlite_url):
+            assert time.monotonic() < deadline, "timed out"
+            await asyncio.sleep(0.05)
+        recorder.stop()
+        await running
+
+    try:
+        run_apart(serve)
+    finally:
+        holder.rollback()
+    # Nothing in the data's own table, which stays for databases the log lives with.
+    assert holder.execute("SELECT count(*) FROM logged_requests").fetchone() == (0,)
+    holder.close()
