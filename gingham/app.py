@@ -85,6 +85,7 @@ from gingham.wire.context import AnyHandler, Runtime
 from gingham.wire.endpoint import Endpoint, endpoint_routes
 from gingham.wire.ids import new_request_id
 from gingham.wire.json_route import error_response, json_response
+from gingham.wire.routing import ExactPathRouter
 
 # The JSON endpoints that take API credentials, Plaid's and Gingham's own (under /_gingham/),
 # each package's listed in its api.py. The sandbox clock's are added in create_app: they share
@@ -346,6 +347,8 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    # The same routes, fixed paths found in a dict rather than by a scan (gingham.wire.routing).
+    app.router = ExactPathRouter(app.router.routes, lifespan=lifespan)
     app.state.runtime = runtime
     app.state.webhook_worker = worker
     app.state.timer_loop = timer_loop
