@@ -239,24 +239,27 @@ def format_table(comparisons: list[Comparison]) -> str:
 
 
 def section(
-    results: list[tuple[str, int, list[Comparison]]], argv: list[str], rounds: int = ROUNDS
+    results: list[tuple[str, int, list[Comparison]]],
+    argv: list[str],
+    rounds: int = ROUNDS,
+    pin: str | None = None,
 ) -> str:
     command = " ".join([".venv/bin/python bench/request_log.py", *argv])
     intro = (
         "The cost of recording every API request (gingham.request_log): each endpoint measured "
         "with wrk against two servers on the same machine in the same run, one with "
         f"GINGHAM_REQUEST_LOG=0 and one with the log on, in turn ({rounds} rounds each, off-on "
-        "then on-off, the median of the rounds shown), with one connection (a request at a time: what the log adds "
-        "to a request's own path) and with several (the server saturated: what its work costs "
+        "then on-off, the median of the rounds shown), with one connection (a request at a "
+        "time: what the log adds to a request's own path) and with several (the server saturated: what its work costs "
         "the machine). The budget is 10% of any endpoint's latency."
     )
-    if "shared" in argv:
+    if pin == "shared":
         intro += (
             " Each server, with every process it starts (the log's writer too), ran on one CPU "
             "and wrk on the other (--pin shared): all of the log's work competes with the "
             "request, as when every CPU runs an API process."
         )
-    elif "apart" in argv:
+    elif pin == "apart":
         intro += (
             " Each server ran on one CPU, and wrk and the processes the server starts (the "
             "log's writer) on the other (--pin apart): the log's writing has a CPU the request "
@@ -323,7 +326,9 @@ def main(argv: list[str]) -> int:
             for i, a in enumerate(argv)
             if not a.startswith("--write-section") and argv[i - 1] != "--write-section"
         ]
-        write_section(args.write_section, section(results, shown, args.rounds), SECTION_TITLE)
+        write_section(
+            args.write_section, section(results, shown, args.rounds, args.pin), SECTION_TITLE
+        )
         print(f"wrote the {SECTION_TITLE[3:]} section of {args.write_section}")
     return 0
 
