@@ -17,12 +17,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from gingham.config import Settings
 from gingham.db import make_session_factory
 from gingham.request_log.models import LoggedRequest
-from gingham.request_log.process import RequestLogProcess, _no_busy_handler
+from gingham.request_log.process import (
+    RequestLogProcess,
+    _commit_without_waiting_for_the_disk,
+    _no_busy_handler,
+)
 from gingham.request_log.store import log_engine, own_file
 from gingham.request_log.writer import RequestLogWriter
 from gingham.wire.recording import RecordedRequest
@@ -311,3 +315,25 @@ def test_on_sqlite_it_never_waits_for_the_datas_write_lock(sqlite_url: str) -> N
     # Nothing in the data's own table, which stays for databases the log lives with.
     assert holder.execute("SELECT count(*) FROM logged_requests").fetchone() == (0,)
     holder.close()
+
+
+def test_on_postgresql_its_commits_do_not_wait_for_the_disk(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Beside the requests' own commits, which keep waiting for the WAL flush.
+    with empty_database("postgresql", tmp_path_factory) as database:
+        _check_commit_settings(Settings.from_env(server_environment(database)).database_url)
+
+
+def _check_commit_settings(database_url: str) -> None:
+    engine = log_engine(database_url)
+    event.listen(engine, "connect", _commit_without_waiting_for_the_disk)
+    data_engine = log_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.scalar(text("SHOW synchronous_commit")) == "off"
+        with data_engine.connect() as connection:
+            assert connection.scalar(text("SHOW synchronous_commit")) == "on"
+    finally:
+        engine.dispose()
+        data_engine.dispose()
