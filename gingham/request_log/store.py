@@ -4,7 +4,8 @@ SQLite has one write lock per database file. Sharing it, the log's writer proces
 processes took turns at it, and an API process that found it taken waited in SQLite's busy
 handler, its event loop stalled, for a millisecond or more each time: at saturation that cost
 SQLite's writing endpoints some 16% of their throughput. In a file of its own the log never
-holds the data's lock (4% left, the writer's CPU; docs/PERFORMANCE.md, "Request log").
+holds the data's lock; what it still costs is the writer's CPU (docs/PERFORMANCE.md, "Request
+log").
 
 So a server on a SQLite file keeps the log in `<name>.requests<suffix>` beside it (gingham.db:
 gingham.requests.db). PostgreSQL locks rows, not the database, and keeps the log with the data,
