@@ -17,7 +17,7 @@ REDACTED = "[REDACTED]"
 _SECRET_FIELDS = frozenset(
     {"credentials", "pin", "public_key", "api_key", "otp", "mfa", "answers", "authorization"}
 )
-# _SECRET_MARKS below must find each of these.
+# redact_json looks for "secret" and "pass", which begin or hold each of these.
 _SECRET_WORDS = ("secret", "password", "passwd", "passphrase")
 _TOKEN_SUFFIXES = ("token", "tokens")
 # Gingham's tokens are `<kind>-<environment>-<uuid4>` (gingham.wire.ids.new_token). The pattern
@@ -31,37 +31,52 @@ _WHOLE_TOKEN = re.compile(
     rf"(?:[a-z]+-)+(?:{'|'.join(_ENVIRONMENTS)})-{_UUID_BUT_LAST_FOUR}[0-9a-f]{{4}}"
 )
 _TOKEN_VALUE_BYTES = re.compile(rb'"' + _WHOLE_TOKEN.pattern.encode() + rb'"')
-_TOKEN_FIELD_BYTES = re.compile(rb'token"\s*:\s*')
+# A field whose name ends in "token" (or "tokens": a list, which sends the body down the slow
+# path), up to its value.
+_TOKEN_FIELD_BYTES = re.compile(rb'token(s?)"\s*:\s*')
 _ENVIRONMENT_MARKS = tuple(f"-{environment}-".encode() for environment in _ENVIRONMENTS)
-# Words whose presence (anywhere, lowercased) sends a body down the slow path: each costs a scan
-# of the body, so the secret words are found by what they share ("pass").
-_SECRET_MARKS = (
-    b"secret",
-    b"pass",
-    *(f'"{name}"'.encode() for name in sorted(_SECRET_FIELDS)),
+# A request's own `secret`, as the clients send it, when it holds a string without escapes.
+# Whatever precedes the quote that closes its name, the match is a field whose name holds the word
+# "secret", and the first quote after the value closes it.
+_SECRET_STRING = re.compile(rb'"secret": ?"[^"\\]*"')
+_SECRET_REDACTED = f'"secret":"{REDACTED}"'.encode()
+# Fields that are secrets by name whatever they hold; one scan of the lowered text finds them.
+_SECRET_FIELD_MARKS = re.compile(
+    rb'"(?:' + b"|".join(re.escape(name.encode()) for name in sorted(_SECRET_FIELDS)) + rb')"'
 )
 
 
 def redact_json(raw: bytes) -> str:
-    """The JSON text `raw`, redacted, as JSON text. Most bodies hold no secret field and only
-    Gingham's own tokens, so those are redacted in the text without parsing it; the rest are
-    parsed and redacted field by field (`redact`). `raw` must be JSON (what reached an endpoint's
-    credentials check parsed, and Gingham answers JSON); orjson.JSONDecodeError otherwise."""
+    """The JSON text `raw`, redacted, as JSON text. Most bodies hold no secret but a request's
+    `secret` and no token but Gingham's own, so those are redacted in the text without parsing
+    it; the rest are parsed and redacted field by field (`redact`). `raw` must be JSON (what
+    reached an endpoint's credentials check parsed, and Gingham answers JSON);
+    orjson.JSONDecodeError otherwise."""
     lowered = raw.lower()
+    if b"secret" in lowered or b"pass" in lowered:
+        raw, redacted = _SECRET_STRING.subn(_SECRET_REDACTED, raw)
+        # Each "secret" in the text must be one just redacted: any other is a field the slow
+        # path must find (or a value that only looks like one).
+        if b"pass" in lowered or redacted != lowered.count(b"secret"):
+            return _redact_parsed(raw)
+        lowered = raw.lower()
     if (
-        any(mark in lowered for mark in _SECRET_MARKS)
+        _SECRET_FIELD_MARKS.search(lowered) is not None
         # A \u escape could spell a field name the marks would not see.
-        or b"\\u" in raw
-        or b'tokens"' in lowered
+        or (b"\\" in raw and b"\\u" in raw)
         or any(
-            _TOKEN_VALUE_BYTES.match(raw, field.end()) is None
+            field[1] or _TOKEN_VALUE_BYTES.match(raw, field.end()) is None
             for field in _TOKEN_FIELD_BYTES.finditer(lowered)
         )
     ):
-        return orjson.dumps(redact(orjson.loads(raw))).decode()
+        return _redact_parsed(raw)
     if any(mark in raw for mark in _ENVIRONMENT_MARKS):
         raw = _TOKEN_BYTES.sub(rb"-\1-****\2", raw)
     return raw.decode()
+
+
+def _redact_parsed(raw: bytes) -> str:
+    return orjson.dumps(redact(orjson.loads(raw))).decode()
 
 
 def is_secret_field(name: str) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gingham.request_log.redaction import REDACTED, redact, redact_json, redact_token
 
@@ -98,6 +100,18 @@ BODIES = [
     {"accounts": [{"account_id": "a", "balances": {"available": 100.5}}], "item": {"pin": 1234}},
     {"token": ACCESS, "Access_Token": ACCESS},
     {"name": "café ☃", "nested": [[{"link_token": None}]]},
+    # A request as the clients send it: its own secret, redacted in the text.
+    {"client_id": "c", "secret": "0123456789abcdef0123456789abcd", "access_token": ACCESS},
+    # Secrets the text's redaction cannot account for send the body down the slow path.
+    {"client_id": "c", "secret": "s", "new_secret": "t"},
+    {"secret": "s", "options": {"secret": 12}},
+    {"secret": "a secret within"},
+    {"Secret": "s"},
+    {"secret": "s", "passenger": "Ada"},
+    {"secret": "s", "note": 'a "quoted" secret: \\ here'},
+    {"secret": "s", "nested": {"secret": "t"}, "list": [{"secret": "u"}]},
+    {"my\"secret": "v"},
+    {"secret": "s", "w\u0061rning": "x"},
 ]
 
 
@@ -113,3 +127,32 @@ class TestRedactJson:
         text = "".join(redact_json(json.dumps(body).encode()) for body in BODIES)
         for secret in (ACCESS, PUBLIC, LINK, "pass_good", "0123456789abcdef0123456789abcd"):
             assert secret not in text
+
+
+# JSON objects whose field names and values are drawn from what redaction looks for.
+_NAMES = st.sampled_from(
+    ["secret", "Secret", "client_secret", "password", "passenger", "pin", "pins", "token",
+     "access_token", "access_tokens", "name", "se\"cret", "x"]
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.sampled_from([ACCESS, PUBLIC, LINK, "secret", "pass", 'a "secret": "b"', "-sandbox-"]),
+    st.text(max_size=12),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.dictionaries(_NAMES, _VALUES, max_size=5), compact=st.booleans())
+def test_the_text_is_redacted_as_if_parsed(body: dict[str, object], compact: bool) -> None:
+    # Compact and unescaped as orjson and JSON.stringify write it, or spaced as json.dumps does.
+    raw = json.dumps(
+        body, separators=(",", ":") if compact else None, ensure_ascii=not compact
+    ).encode()
+    assert json.loads(redact_json(raw)) == redact(json.loads(raw))
