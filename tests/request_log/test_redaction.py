@@ -110,7 +110,7 @@ BODIES = [
     {"secret": "s", "passenger": "Ada"},
     {"secret": "s", "note": 'a "quoted" secret: \\ here'},
     {"secret": "s", "nested": {"secret": "t"}, "list": [{"secret": "u"}]},
-    {"my\"secret": "v"},
+    {'my"secret': "v"},
     {"secret": "s", "w\u0061rning": "x"},
 ]
 
@@ -131,8 +131,21 @@ class TestRedactJson:
 
 # JSON objects whose field names and values are drawn from what redaction looks for.
 _NAMES = st.sampled_from(
-    ["secret", "Secret", "client_secret", "password", "passenger", "pin", "pins", "token",
-     "access_token", "access_tokens", "name", "se\"cret", "x"]
+    [
+        "secret",
+        "Secret",
+        "client_secret",
+        "password",
+        "passenger",
+        "pin",
+        "pins",
+        "token",
+        "access_token",
+        "access_tokens",
+        "name",
+        'se"cret',
+        "x",
+    ]
 )
 _SCALARS = st.one_of(
     st.none(),
