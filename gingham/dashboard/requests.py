@@ -84,7 +84,7 @@ def routes(dashboard: Dashboard) -> list[BaseRoute]:
                     logged_id=logged_id,
                 )
 
-        entry = await dashboard.in_transaction(read)
+        entry = await dashboard.in_transaction(read, read_only=True)
         if entry is None:
             notice = Notice(
                 f"There is no request {logged_id} in your log: it may be older than the "

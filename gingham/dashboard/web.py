@@ -24,6 +24,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from gingham import __version__, errors
 from gingham.dashboard import auth
 from gingham.dashboard.auth import DashboardSession
+from gingham.db import request_session
 from gingham.wire.context import AfterCommit, Caller, Handler, JSONObject, RequestContext, Runtime
 from gingham.wire.endpoint import Endpoint, run_handler
 from gingham.wire.ids import new_request_id
@@ -115,9 +116,12 @@ class Dashboard:
 
     # --- database work ---------------------------------------------------------------------
 
-    async def in_transaction(self, work: Callable[[Session], T]) -> T:
+    async def in_transaction(self, work: Callable[[Session], T], *, read_only: bool = False) -> T:
+        """`work(session)` in a unit of work of its own, committed when it ends; `read_only`: one
+        that only reads (gingham.db.read_only_session), which takes no lock on SQLite."""
+
         def unit() -> T:
-            with self.runtime.session_factory() as session, session.begin():
+            with request_session(self.runtime.session_factory, read_only=read_only) as session:
                 return work(session)
 
         if self.runtime.database_in_threads:

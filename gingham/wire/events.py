@@ -26,6 +26,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from gingham import errors
+from gingham.db import read_only_session
 from gingham.wire import json
 from gingham.wire.context import Caller, JSONObject, Runtime
 from gingham.wire.ids import new_request_id
@@ -36,7 +37,8 @@ KEEPALIVE_SECONDS = 10.0
 LOOKBACK_NANOSECONDS = 2_000_000_000
 _ID_STAMP_DIGITS = 20
 
-# The rows with ids after the given one for the caller, oldest first; each has an "id".
+# The rows with ids after the given one for the caller, oldest first; each has an "id". It runs
+# in a read-only unit of work (gingham.db.read_only_session): it must not write.
 Poll = Callable[[Session, Caller, str, Request], list[JSONObject]]
 
 _last_sequence = 0
@@ -98,7 +100,9 @@ async def follow(
 def _poll_once(
     runtime: Runtime, poll: Poll, caller: Caller, after: str, request: Request
 ) -> list[JSONObject]:
-    with runtime.session_factory() as session, session.begin():
+    # A poll only reads: on SQLite it must not take the write lock five times a second for every
+    # open stream.
+    with read_only_session(runtime.session_factory) as session:
         return poll(session, caller, after, request)
 
 

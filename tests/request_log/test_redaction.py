@@ -111,7 +111,7 @@ BODIES = [
     {"secret": "s", "note": 'a "quoted" secret: \\ here'},
     {"secret": "s", "nested": {"secret": "t"}, "list": [{"secret": "u"}]},
     {'my"secret': "v"},
-    {"secret": "s", "w\u0061rning": "x"},
+    {"secret": "s", "client_id": "c", "tokens": []},
 ]
 
 
@@ -122,6 +122,14 @@ class TestRedactJson:
     def test_as_if_parsed_and_redacted(self, body: dict[str, object]) -> None:
         for raw in (json.dumps(body).encode(), json.dumps(body, indent=2).encode()):
             assert json.loads(redact_json(raw)) == redact(json.loads(raw))
+
+    def test_a_field_name_spelled_with_escapes_is_still_found(self) -> None:
+        raw = rb'{"secret":"s","\u0070in":"1234","pa\u0073sword":"hunter2"}'
+        assert json.loads(redact_json(raw)) == {
+            "secret": REDACTED,
+            "pin": REDACTED,
+            "password": REDACTED,
+        }
 
     def test_no_secret_survives(self) -> None:
         text = "".join(redact_json(json.dumps(body).encode()) for body in BODIES)
