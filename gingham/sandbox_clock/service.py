@@ -13,6 +13,7 @@ Only business time is simulated. Anything that leaves Gingham with a timestamp a
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -117,11 +118,13 @@ def _lock_client(session: Session, client_id: str, *, skip_locked: bool = False)
 
 
 def fire_due_timers(
-    session: Session, real_now: datetime, handlers: TimerHandlers
+    session: Session, real_now: datetime, handlers: TimerHandlers, *, deadline: float | None = None
 ) -> list[FiredTimer]:
     """Fire the timers that real time has brought due, for every client, each at that client's
     time. A client whose clock another transaction is advancing is left to that advance. A
-    handler that fails undoes only its client's timers of this run, which stay pending."""
+    handler that fails undoes only its client's timers of this run, which stay pending.
+    `deadline` (time.monotonic()): fire no further timer once it has passed; the rest stay
+    pending for the next call."""
     earliest_pending = session.execute(
         select(SandboxTimer.client_id, func.min(SandboxTimer.due_at))
         .where(SandboxTimer.fired_at.is_(None))
@@ -139,6 +142,8 @@ def fire_due_timers(
         }
     fired: list[FiredTimer] = []
     for client_id, earliest in sorted(earliest_pending):
+        if deadline is not None and fired and time.monotonic() >= deadline:
+            break
         if earliest > shifted(real_now, offsets.get(client_id, 0.0)):
             continue
         try:
@@ -146,7 +151,7 @@ def fire_due_timers(
                 if not _lock_client(session, client_id, skip_locked=True):
                     continue
                 now = client_now(session, client_id, real_now)
-                fired += fire_until(session, client_id, now, now, handlers)
+                fired += fire_until(session, client_id, now, now, handlers, deadline=deadline)
         except Exception:
             logger.exception(
                 "a timer handler failed for client %s; its timers stay pending", client_id

@@ -1,8 +1,13 @@
 """The loop that fires timers as real time brings them due, without an advance.
 
 It runs as an asyncio task beside the webhook worker, inside `gingham serve` and in every
-`gingham worker` process. Once a tick it calls `service.fire_due_timers` in a short transaction of
-its own, in a thread, so that timer handlers never hold up the event loop. Any number of loops
+`gingham worker` process. Once a tick it calls `service.fire_due_timers` in a thread, so that
+timer handlers never hold up the event loop, in transactions of their own that each fire timers
+for about FIRING_SECONDS_PER_TRANSACTION. Timers can be many (an Item's transaction pulls, for
+every Item linked lately) and some slow (a pull generates months of transactions): fired in one
+transaction they held SQLite's one write lock for seconds, and requests waiting for it in
+SQLite's busy handler failed with "database is locked". Between two transactions the loop pauses,
+so that requests and other processes waiting for the lock take it. Any number of loops
 can share one database: `fire_due_timers` takes each client's lock with SKIP LOCKED, so a client
 whose timers one loop (or an advance) is firing is skipped by the others, and a timer fires once.
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +32,10 @@ logger = logging.getLogger("gingham.sandbox_clock")
 
 # How often the loop looks for due timers: a timer fires at most this long after it came due.
 TIMER_TICK_SECONDS = 1.0
+# A transaction fires no further timer after this long (its first always fires).
+FIRING_SECONDS_PER_TRANSACTION = 0.05
+# Between two transactions of one tick: time for whoever waits for the write lock to take it.
+PAUSE_BETWEEN_TRANSACTIONS_SECONDS = 0.02
 
 
 class TimerLoop:
@@ -67,7 +77,7 @@ class TimerLoop:
         try:
             while not self._stopping:
                 try:
-                    await asyncio.to_thread(self.fire_due)
+                    await self._fire_what_is_due()
                 except Exception:
                     # A database hiccup must not stop timers for good: try again next tick.
                     logger.exception("sandbox timer loop: firing due timers failed")
@@ -78,10 +88,30 @@ class TimerLoop:
         finally:
             logger.info("sandbox timer loop stopped")
 
-    def fire_due(self) -> list[timers.FiredTimer]:
-        """One tick: fire every client's timers that real time has brought due, and commit."""
+    async def _fire_what_is_due(self) -> None:
+        """Fire what is due, a transaction at a time, until nothing is; or until a tick has fired
+        as many timers as an advance may (a handler that keeps scheduling timers due at once
+        must not keep the loop busy for good)."""
+        fired = 0
+        while some := await asyncio.to_thread(self.fire_some):
+            fired += len(some)
+            if self._stopping:
+                return
+            if fired > timers.MAX_TIMERS_PER_ADVANCE:
+                logger.error(
+                    "sandbox timer loop: %d timers fired in one tick; the rest wait", fired
+                )
+                return
+            await asyncio.sleep(PAUSE_BETWEEN_TRANSACTIONS_SECONDS)
+
+    def fire_some(self) -> list[timers.FiredTimer]:
+        """Fire due timers for about FIRING_SECONDS_PER_TRANSACTION, and commit; none when
+        none is due."""
+        deadline = time.monotonic() + FIRING_SECONDS_PER_TRANSACTION
         with self._session_factory() as session, session.begin():
-            fired = service.fire_due_timers(session, self._clock.now(), self._handlers)
+            fired = service.fire_due_timers(
+                session, self._clock.now(), self._handlers, deadline=deadline
+            )
         if fired:
             logger.info("fired %d sandbox timer(s) that came due", len(fired))
         return fired

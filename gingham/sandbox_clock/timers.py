@@ -173,11 +173,19 @@ class FiredTimer:
 
 
 def fire_until(
-    session: Session, client_id: str, start: datetime, end: datetime, handlers: TimerHandlers
+    session: Session,
+    client_id: str,
+    start: datetime,
+    end: datetime,
+    handlers: TimerHandlers,
+    *,
+    deadline: float | None = None,
 ) -> list[FiredTimer]:
     """Fire the client's pending timers due by `end`, in (due_at, sequence) order. The client's
     time moves from `start` to each timer's due time (never back: a timer already overdue fires
-    at the time reached so far), and handlers may schedule timers that then fire in turn."""
+    at the time reached so far), and handlers may schedule timers that then fire in turn.
+    `deadline` (time.monotonic()): fire no further timer once it has passed, leaving the rest
+    pending; the first always fires."""
     fired: list[FiredTimer] = []
     now = start
     due = (
@@ -197,6 +205,8 @@ def fire_until(
                     f"{len(fired)} timers fired in one go for client {client_id}: a handler keeps "
                     "scheduling timers due at once"
                 )
+            if deadline is not None and time.monotonic() >= deadline:
+                return fired
             # A timer just scheduled may be due before the rest of the batch.
             if session.info.get(_SCHEDULED, 0) != scheduled:
                 break

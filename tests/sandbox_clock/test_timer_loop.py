@@ -23,9 +23,9 @@ from gingham.clients import service as clients_service
 from gingham.clock import SystemClock
 from gingham.config import Settings
 from gingham.sandbox_clock.models import SandboxTimer
-from gingham.sandbox_clock.service import advance_clock
-from gingham.sandbox_clock.timer_loop import TimerLoop
-from gingham.sandbox_clock.timers import TimerHandler, schedule_timer
+from gingham.sandbox_clock.service import advance_clock, fire_due_timers
+from gingham.sandbox_clock.timer_loop import FIRING_SECONDS_PER_TRANSACTION, TimerLoop
+from gingham.sandbox_clock.timers import TimerContext, TimerHandler, schedule_timer
 from tests.conftest import TEST_SECRET_KEY
 from tests.live_server import gingham_command, server_environment
 from tests.sandbox_clock.conftest import Recorder
@@ -182,6 +182,68 @@ class TestTimerLoop:
         run_async(run_all)
 
         assert Counter(recorder.subjects) == Counter(subjects)
+
+    def test_many_slow_timers_are_committed_as_they_fire_not_all_at_once(
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        committed_sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
+    ) -> None:
+        # In one transaction, slow timers (an Item's transaction pulls) held SQLite's one write
+        # lock until the last had fired: requests waiting for it failed. Each transaction now
+        # fires timers for about FIRING_SECONDS_PER_TRANSACTION, so other connections see the
+        # firing progress, and could take the lock, between two of them.
+        def slow(ctx: TimerContext) -> None:
+            time.sleep(FIRING_SECONDS_PER_TRANSACTION / 2)
+            recorder.record(ctx)
+
+        timer_handlers["test.slow"] = slow
+        count = 12
+        for n in range(count):
+            schedule_soon(
+                committed_sessions,
+                client_id,
+                kind="test.slow",
+                subject_id=f"slow {n}",
+                due_in=timedelta(0),
+            )
+        loop = TimerLoop(
+            session_factory=committed_sessions,
+            clock=SystemClock(),
+            handlers=timer_handlers,
+            tick=0.1,
+        )
+        committed_counts: set[int] = set()
+
+        def all_committed() -> bool:
+            with committed_sessions() as session:
+                fired = session.scalars(
+                    select(SandboxTimer.id).where(SandboxTimer.fired_at.is_not(None))
+                ).all()
+            committed_counts.add(len(fired))
+            return len(fired) == count
+
+        run_async(lambda: run_until(loop, all_committed, "every slow timer firing"))
+
+        assert len(recorder.seen) == count
+        assert any(0 < committed < count for committed in committed_counts)
+
+    def test_past_its_deadline_a_transaction_fires_its_first_timer_and_leaves_the_rest(
+        self,
+        timer_handlers: dict[str, TimerHandler],
+        committed_sessions: sessionmaker[Session],
+        client_id: str,
+        recorder: Recorder,
+    ) -> None:
+        for n in range(3):
+            schedule_soon(committed_sessions, client_id, subject_id=f"t{n}", due_in=timedelta(0))
+        for expected in (["t0"], ["t0", "t1"], ["t0", "t1", "t2"], ["t0", "t1", "t2"]):
+            with committed_sessions() as session, session.begin():
+                fire_due_timers(
+                    session, datetime.now(UTC), timer_handlers, deadline=time.monotonic()
+                )
+            assert recorder.subjects == expected
 
     def test_stop_ends_the_loop_without_waiting_for_the_next_tick(
         self, timer_handlers: dict[str, TimerHandler], committed_sessions: sessionmaker[Session]
