@@ -59,6 +59,12 @@ def schedule_soon(
         )
 
 
+def loop_on(
+    sessions: sessionmaker[Session], handlers: dict[str, TimerHandler], *, tick: float
+) -> TimerLoop:
+    return TimerLoop(session_factory=sessions, clock=SystemClock(), handlers=handlers, tick=tick)
+
+
 def wait_until(condition: Callable[[], bool], what: str) -> None:
     deadline = time.monotonic() + FIRE_TIMEOUT_SECONDS
     while not condition():
@@ -90,12 +96,7 @@ class TestTimerLoop:
     ) -> None:
         scheduled_at = datetime.now(UTC)
         schedule_soon(committed_sessions, client_id, due_in=timedelta(seconds=1))
-        loop = TimerLoop(
-            session_factory=committed_sessions,
-            clock=SystemClock(),
-            handlers=timer_handlers,
-            tick=0.1,
-        )
+        loop = loop_on(committed_sessions, timer_handlers, tick=0.1)
 
         run_async(lambda: run_until(loop, lambda: bool(recorder.seen), "the timer firing"))
 
@@ -126,12 +127,7 @@ class TestTimerLoop:
             committed_sessions, ahead, subject_id="ahead", due_in=timedelta(days=30, seconds=1)
         )
         schedule_soon(committed_sessions, client_id, subject_id="not yet", due_in=timedelta(days=1))
-        loop = TimerLoop(
-            session_factory=committed_sessions,
-            clock=SystemClock(),
-            handlers=timer_handlers,
-            tick=0.1,
-        )
+        loop = loop_on(committed_sessions, timer_handlers, tick=0.1)
 
         run_async(lambda: run_until(loop, lambda: bool(recorder.seen), "the timer firing"))
 
@@ -156,15 +152,7 @@ class TestTimerLoop:
             schedule_soon(
                 committed_sessions, subject.split(":")[0], subject_id=subject, due_in=timedelta(0)
             )
-        loops = [
-            TimerLoop(
-                session_factory=committed_sessions,
-                clock=SystemClock(),
-                handlers=timer_handlers,
-                tick=0.01,
-            )
-            for _ in range(3)
-        ]
+        loops = [loop_on(committed_sessions, timer_handlers, tick=0.01) for _ in range(3)]
 
         async def run_all() -> None:
             running = [asyncio.create_task(loop.run()) for loop in loops]
@@ -208,12 +196,7 @@ class TestTimerLoop:
                 subject_id=f"slow {n}",
                 due_in=timedelta(0),
             )
-        loop = TimerLoop(
-            session_factory=committed_sessions,
-            clock=SystemClock(),
-            handlers=timer_handlers,
-            tick=0.1,
-        )
+        loop = loop_on(committed_sessions, timer_handlers, tick=0.1)
         committed_counts: set[int] = set()
 
         def all_committed() -> bool:
@@ -248,12 +231,7 @@ class TestTimerLoop:
     def test_stop_ends_the_loop_without_waiting_for_the_next_tick(
         self, timer_handlers: dict[str, TimerHandler], committed_sessions: sessionmaker[Session]
     ) -> None:
-        loop = TimerLoop(
-            session_factory=committed_sessions,
-            clock=SystemClock(),
-            handlers=timer_handlers,
-            tick=3600.0,
-        )
+        loop = loop_on(committed_sessions, timer_handlers, tick=3600.0)
 
         async def start_then_stop() -> None:
             running = asyncio.create_task(loop.run())
@@ -268,12 +246,7 @@ class TestTimerLoop:
     def test_a_loop_stopped_before_it_starts_ends_at_once(
         self, timer_handlers: dict[str, TimerHandler], committed_sessions: sessionmaker[Session]
     ) -> None:
-        loop = TimerLoop(
-            session_factory=committed_sessions,
-            clock=SystemClock(),
-            handlers=timer_handlers,
-            tick=3600.0,
-        )
+        loop = loop_on(committed_sessions, timer_handlers, tick=3600.0)
         loop.stop()
         run_async(lambda: asyncio.wait_for(loop.run(), timeout=FIRE_TIMEOUT_SECONDS))
 
