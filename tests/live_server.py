@@ -84,6 +84,23 @@ def free_port() -> int:
         return port
 
 
+# Health checks made, at most, to see every API process of `gingham serve --workers N` answer.
+MAX_PROBES = 500
+
+
+def answering_pids(base_url: str, processes: int) -> set[int]:
+    """The pids of the API processes that answer health checks, each on a connection of its
+    own, probing until `processes` have answered (or MAX_PROBES checks). The processes share one
+    listening socket and the kernel gives each new connection to whichever accepts it first, so
+    a few checks in a row may all reach one of them."""
+    pids: set[int] = set()
+    for _ in range(MAX_PROBES):
+        pids.add(httpx.get(f"{base_url}/_gingham/health", timeout=10).json()["pid"])
+        if len(pids) >= processes:
+            break
+    return pids
+
+
 @contextmanager
 def running_server(
     environment: dict[str, str], log_path: Path, *options: str

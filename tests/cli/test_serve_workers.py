@@ -19,6 +19,7 @@ import pytest
 
 from tests.live_server import (
     HEALTH_TIMEOUT_SECONDS,
+    answering_pids,
     create_api_client,
     empty_database,
     free_port,
@@ -28,9 +29,6 @@ from tests.live_server import (
 from tests.webhooks.receiver import running_receiver
 
 STOP_TIMEOUT_SECONDS = 40.0
-# Fresh connections, each handed to whichever process accepts it: enough that both processes
-# get some (each has an even chance per connection).
-PROBES = 40
 
 
 class Workers(NamedTuple):
@@ -49,11 +47,8 @@ class Workers(NamedTuple):
         result: dict[str, Any] = response.json()
         return result
 
-    def pids(self) -> set[int]:
-        return {
-            httpx.get(f"{self.base_url}/_gingham/health", timeout=10).json()["pid"]
-            for _ in range(PROBES)
-        }
+    def pids(self, processes: int = 2) -> set[int]:
+        return answering_pids(self.base_url, processes)
 
 
 @contextmanager

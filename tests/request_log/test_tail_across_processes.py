@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
-from tests.live_server import LiveGingham, live_gingham_on
+from tests.live_server import LiveGingham, answering_pids, live_gingham_on
 from tests.request_log.test_tail_live import LINK_TOKEN, call, tailing
 
 REQUESTS = 16
@@ -24,11 +23,7 @@ def two_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveGing
 def test_requests_answered_by_either_process_are_tailed(two_processes: LiveGingham) -> None:
     # Each call opens a connection of its own, and the kernel hands new connections to both
     # processes: the health check answers with the pid of the process that served it.
-    pids = {
-        httpx.get(f"{two_processes.base_url}/_gingham/health", timeout=10).json()["pid"]
-        for _ in range(REQUESTS)
-    }
-    assert len(pids) == 2
+    assert len(answering_pids(two_processes.base_url, 2)) == 2
     with tailing(two_processes, "logs", "tail") as (out, _err):
         request_ids = [
             call(two_processes, "/link/token/create", LINK_TOKEN).json()["request_id"]
